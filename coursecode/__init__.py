@@ -1,0 +1,70 @@
+"""coursecode: the small, tested package behind the convolutions course.
+
+Each module holds what one lesson teaches, so later lessons can import it::
+
+    from coursecode import load_mnist, show_image, top_edge, conv2d_loop
+"""
+
+from coursecode.arithmetic import conv_out_size
+from coursecode.arithmetic import layer_shapes
+from coursecode.arithmetic import receptive_field
+from coursecode.arithmetic import same_padding
+from coursecode.data import DownloadError
+from coursecode.data import load_image
+from coursecode.data import load_mnist
+from coursecode.im2col import conv2d_im2col
+from coursecode.im2col import im2col
+from coursecode.kernels import apply_kernel
+from coursecode.kernels import conv2d_loop
+from coursecode.kernels import diag1_edge
+from coursecode.kernels import diag2_edge
+from coursecode.kernels import edge_kernels
+from coursecode.kernels import left_edge
+from coursecode.kernels import top_edge
+from coursecode.models import conv
+from coursecode.models import simple_cnn
+from coursecode.plotting import show_image
+from coursecode.plotting import show_images
+from coursecode.plotting import show_pixels
+from coursecode.training import Dataset
+from coursecode.training import accuracy
+from coursecode.training import collate_device
+from coursecode.training import def_device
+from coursecode.training import fit
+from coursecode.training import get_dls
+from coursecode.training import set_seed
+from coursecode.training import to_device
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dataset",
+    "DownloadError",
+    "accuracy",
+    "apply_kernel",
+    "collate_device",
+    "conv",
+    "conv2d_im2col",
+    "conv2d_loop",
+    "conv_out_size",
+    "def_device",
+    "diag1_edge",
+    "diag2_edge",
+    "edge_kernels",
+    "fit",
+    "get_dls",
+    "im2col",
+    "layer_shapes",
+    "left_edge",
+    "load_image",
+    "load_mnist",
+    "receptive_field",
+    "same_padding",
+    "set_seed",
+    "show_image",
+    "show_images",
+    "show_pixels",
+    "simple_cnn",
+    "to_device",
+    "top_edge",
+]

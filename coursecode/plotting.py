@@ -1,0 +1,170 @@
+"""Pictures of images, kernels and feature maps: one, a grid, or the pixels as a table."""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+
+__all__ = ["show_image", "show_images", "show_pixels"]
+
+
+def _to_numpy(im) -> np.ndarray:
+    if isinstance(im, torch.Tensor):
+        return im.detach().cpu().numpy()
+    return np.asarray(im)  # NumPy arrays, PIL images, nested lists
+
+
+def _as_hw_or_hwc(im) -> np.ndarray:
+    """Return ``im`` as (H, W) or (H, W, 3), the layouts ``imshow`` understands."""
+    arr = _to_numpy(im)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(
+            f"im must be a tensor, a NumPy array or a PIL image of numbers, got {type(im).__name__}"
+        )
+    if arr.ndim == 3 and arr.shape[0] in (1, 3):
+        arr = arr.transpose(1, 2, 0)  # (C, H, W) -> (H, W, C); PyTorch's layout wins a tie
+    if arr.ndim == 3 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    if arr.ndim == 2 or (arr.ndim == 3 and arr.shape[-1] == 3):
+        return arr
+    raise ValueError(
+        f"im must have shape (H, W), (1, H, W), (3, H, W) or (H, W, 3), got {tuple(arr.shape)}"
+    )
+
+
+def _rgb_for_imshow(arr: np.ndarray) -> np.ndarray:
+    # imshow wants RGB as uint8 or floats in [0, 1]; rescale other floats rather than clip them.
+    if arr.dtype == np.uint8:
+        return arr
+    arr = arr.astype(np.float32)
+    lo, hi = float(arr.min()), float(arr.max())
+    if lo >= 0.0 and hi <= 1.0:
+        return arr
+    if lo >= 0.0 and hi <= 255.0 and np.all(arr == np.round(arr)):
+        return arr.astype(np.uint8)
+    return (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
+
+
+def show_image(im, ax=None, figsize=None, title=None, noframe=True, **kwargs):
+    """Show one image, kernel or feature map, greyscale unless it has three colour channels.
+
+    Parameters
+    ----------
+    im
+        A tensor (on any device) or array of shape (H, W), (1, H, W),
+        (3, H, W) or (H, W, 3).
+    ax
+        The matplotlib axes to draw on; a new figure if None.
+    figsize
+        Size of the new figure, in inches.
+    title
+        Title above the image.
+    noframe
+        Hide the axes, ticks and frame (keep them, e.g. to read a kernel's
+        rows and columns, with ``noframe=False``).
+    **kwargs
+        Passed to ``ax.imshow`` (e.g. ``cmap="Reds"``, ``vmin``, ``vmax``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    arr = _as_hw_or_hwc(im)
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    if arr.ndim == 3:
+        arr = _rgb_for_imshow(arr)
+    else:
+        kwargs.setdefault("cmap", "gray")
+    ax.imshow(arr, **kwargs)
+    if title is not None:
+        ax.set_title(title)
+    if noframe:
+        ax.axis("off")
+    else:
+        ax.set_xticks(range(arr.shape[1]))
+        ax.set_yticks(range(arr.shape[0]))
+    return ax
+
+
+def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs):
+    """Show several images in a grid; extra axes are hidden.
+
+    Parameters
+    ----------
+    ims
+        A list of images, or a tensor whose first axis indexes them (e.g.
+        feature maps (C, H, W), a batch (N, 1, H, W) or kernels (4, 1, 3, 3)).
+    nrows, ncols
+        Grid shape; by default as square as possible.
+    titles
+        One title per image.
+    figsize
+        Size of the figure, in inches (default: about 1.5 inches per image).
+    **kwargs
+        Passed to :func:`show_image` for each image.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The grid's axes, flattened.
+    """
+    ims = list(ims)
+    n = len(ims)
+    if n == 0:
+        raise ValueError("ims must hold at least one image")
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+    if ncols is None:
+        ncols = math.ceil(n / nrows) if nrows else math.ceil(math.sqrt(n))
+    if nrows is None:
+        nrows = math.ceil(n / ncols)
+    if nrows * ncols < n:
+        raise ValueError(f"a {nrows}×{ncols} grid cannot hold {n} images")
+    if figsize is None:
+        figsize = (1.5 * ncols, 1.5 * nrows)
+    _, axs = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+    axs = axs.flatten()
+    for i, ax in enumerate(axs):
+        if i < n:
+            show_image(ims[i], ax=ax, title=None if titles is None else titles[i], **kwargs)
+        else:
+            ax.axis("off")
+    return axs
+
+
+def show_pixels(im, rows=slice(None), cols=slice(None)):
+    """The pixels of a 2-D image as a table, each cell shaded by its value.
+
+    Parameters
+    ----------
+    im
+        A 2-D image (H, W) or (1, H, W).
+    rows, cols
+        Which part to show (slices or ranges), e.g. ``rows=slice(3, 13)``.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Displays as a shaded HTML table in Jupyter; row and column labels are
+        the pixels' coordinates in the full image.
+    """
+    arr = _as_hw_or_hwc(im)
+    if arr.ndim != 2:
+        raise ValueError(f"im must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
+    for name, value in (("rows", rows), ("cols", cols)):
+        if not isinstance(value, (slice, range)):
+            raise TypeError(f"{name} must be a slice or a range, e.g. slice(3, 13), got {value!r}")
+    rows = rows if isinstance(rows, slice) else slice(rows.start, rows.stop, rows.step)
+    cols = cols if isinstance(cols, slice) else slice(cols.start, cols.stop, cols.step)
+    row_ids = np.arange(arr.shape[0])[rows]
+    col_ids = np.arange(arr.shape[1])[cols]
+    if len(row_ids) == 0 or len(col_ids) == 0:
+        raise ValueError(f"rows={rows} and cols={cols} select no pixel of the {arr.shape} image")
+    df = pd.DataFrame(arr[rows, cols], index=row_ids, columns=col_ids)
+    precision = 0 if np.issubdtype(arr.dtype, np.integer) else 2
+    return (df.style.format(precision=precision)
+            .set_properties(**{"font-size": "7pt", "padding": "1px 3px"})
+            .background_gradient(cmap="Greys", axis=None))

