@@ -26,6 +26,7 @@ from coursecode.models import simple_cnn
 from coursecode.plotting import show_image
 from coursecode.plotting import show_images
 from coursecode.plotting import show_pixels
+from coursecode.plotting import show_windows
 from coursecode.training import Dataset
 from coursecode.training import accuracy
 from coursecode.training import collate_device
@@ -64,6 +65,7 @@ __all__ = [
     "show_image",
     "show_images",
     "show_pixels",
+    "show_windows",
     "simple_cnn",
     "to_device",
     "top_edge",

@@ -2,12 +2,15 @@
 
 import os
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import HealthCheck  # noqa: E402
-from hypothesis import settings  # noqa: E402
+# Headless figures for this process only. (Setting MPLBACKEND instead would leak into the
+# kernels nbval starts, and the lessons' figures would vanish from their outputs.)
+matplotlib.use("Agg")
 
 # PyTorch's first call is slow (lazy initialisation): time limits per example would flake.
 settings.register_profile(

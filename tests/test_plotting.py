@@ -11,6 +11,7 @@ from coursecode import load_image
 from coursecode import show_image
 from coursecode import show_images
 from coursecode import show_pixels
+from coursecode import show_windows
 from coursecode import top_edge
 
 
@@ -103,3 +104,23 @@ def test_show_pixels_bad_input():
         show_pixels(torch.rand(4, 4), rows=[1, 2])
     with pytest.raises(ValueError, match="select no pixel"):
         show_pixels(torch.rand(4, 4), cols=slice(10, 20))
+
+
+def test_show_windows_outlines_each_window():
+    from matplotlib.patches import Rectangle
+
+    ax = show_windows(torch.rand(28, 28), [(1, 1), (26, 26)], labels=["first", "last"], grid=True)
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
+    # Window centred on (1, 1) covers pixels 0..2: from -0.5 to 2.5 in imshow coordinates.
+    assert [(b.get_x(), b.get_y(), b.get_width()) for b in boxes] == [(-0.5, -0.5, 3), (24.5, 24.5, 3)]
+    assert [t.get_text() for t in ax.texts] == ["first", "last"]
+    assert len(ax.collections) == 2  # the grid's vertical and horizontal lines
+
+
+def test_show_windows_bad_arguments():
+    with pytest.raises(ValueError, match="kernel_size must be an odd integer"):
+        show_windows(torch.rand(5, 5), [(2, 2)], kernel_size=2)
+    with pytest.raises(ValueError, match=r"centres must be \(row, col\) pairs"):
+        show_windows(torch.rand(5, 5), [(2, 2, 2)])
+    with pytest.raises(ValueError, match="one entry per window"):
+        show_windows(torch.rand(5, 5), [(2, 2)], labels=["a", "b"])

@@ -1,0 +1,62 @@
+"""Re-sync every lesson's .ipynb from its .md and execute it, keeping the outputs.
+
+    python scripts/execute_lessons.py                 # all lessons
+    python scripts/execute_lessons.py lessons/01_kernels.md
+
+Run it after changing a lesson or `coursecode`, then commit both files: the
+.md is the source of truth; the .ipynb carries the outputs that `pytest --nbval`
+re-checks and that Binder and Colab open. Each lesson's run time is printed.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = ROOT / "lessons"
+
+
+def sync_and_execute(md: Path, timeout: int = 120) -> float:
+    """Rebuild ``md``'s paired notebook from the .md, run it in ``lessons/``, write it; return seconds."""
+    nb = jupytext.read(md)
+    nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(md.parent)}},
+        record_timing=False,       # no timestamps: the committed notebook only changes when outputs do
+        store_widget_state=True,   # slider states, so widgets render without a kernel
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    if not _has_widgets(nb):
+        nb.metadata.pop("widgets", None)  # an empty widget state is noise in the diff
+    nbformat.write(nb, md.with_suffix(".ipynb"))
+    return seconds
+
+
+def _has_widgets(nb) -> bool:
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return bool(state.get("state"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lessons", nargs="*", type=Path, help="lesson .md files (default: all)")
+    args = parser.parse_args()
+    lessons = args.lessons or sorted(LESSONS.glob("[0-9][0-9]_*.md"))
+    for md in lessons:
+        seconds = sync_and_execute(md.resolve())
+        print(f"{md.name:<32} executed in {seconds:5.1f} s -> {md.with_suffix('.ipynb').name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

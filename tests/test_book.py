@@ -1,0 +1,102 @@
+"""The book's structure: lessons paired with their notebooks, listed in the TOC, shaped as LESSONS.md says."""
+
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.md"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+
+def test_there_are_lessons():
+    assert LESSONS, "no lessons/NN_topic.md found"
+
+
+def cells(nb):
+    return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_notebook_matches_its_markdown(md):
+    """Someone edited one of the pair without syncing: run scripts/execute_lessons.py."""
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.exists(), f"{md.name} has no paired {ipynb.name}: run scripts/execute_lessons.py"
+    from_md = cells(jupytext.read(md))
+    from_ipynb = cells(nbformat.read(ipynb, as_version=4))
+    for i, (a, b) in enumerate(zip(from_md, from_ipynb)):
+        assert a == b, f"cell {i} of {md.name} and {ipynb.name} differ: run scripts/execute_lessons.py"
+    assert len(from_md) == len(from_ipynb), f"{md.name} and {ipynb.name} have different cell counts"
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_notebook_is_executed(md):
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), f"{md.name}: notebook not fully executed"
+    assert not any(o.output_type == "error" for c in code for o in c.outputs
+                   if "raises-exception" not in c.metadata.get("tags", []))
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_markdown_is_a_runnable_myst_notebook(md):
+    header = yaml.safe_load(md.read_text().split("---")[1])
+    # Without the jupytext header myst-nb renders the code but never runs it.
+    assert header["jupytext"]["text_representation"]["format_name"] == "myst"
+    assert header["jupytext"]["formats"] == "ipynb,md:myst"
+    assert header["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_lesson_anatomy(md):
+    text = md.read_text()
+    assert re.search(r"^# ", text, re.M), "a title"
+    assert "**In this lesson you will:**" in text
+    for section in ("## Check yourself", "## Summary"):
+        assert section in text, f"{md.name} lacks '{section}'"
+    exercises = text.split("## Check yourself")[1].split("## Summary")[0]
+    n_exercises = len(re.findall(r"^\*\*Exercise \d+\.\*\*", exercises, re.M))
+    n_solutions = len(re.findall(r"^:::\{admonition\} Solution\n:class: dropdown", exercises, re.M))
+    assert n_exercises >= 3 and n_solutions == n_exercises, "every exercise has a dropdown solution"
+    # Lessons import the installed package; they never set up their own environment.
+    assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", text)
+
+
+def toc_files():
+    return [chapter["file"] for part in TOC["parts"] for chapter in part["chapters"]]
+
+
+def test_toc_lists_every_lesson_in_order():
+    lessons = [f"lessons/{md.stem}" for md in LESSONS]
+    assert [f for f in toc_files() if f.startswith("lessons/")] == lessons
+    assert TOC["root"] == "book/intro" and (ROOT / "book" / "intro.md").exists()
+    lessons_part = next(p for p in TOC["parts"] if p["caption"] == "Lessons")
+    assert lessons_part.get("numbered") is True
+
+
+def test_config_builds_offline_from_the_md_files():
+    assert CONFIG["execute"]["execute_notebooks"] == "cache"
+    assert CONFIG["execute"]["raise_on_error"] is True
+    assert CONFIG["only_build_toc_files"] is True
+    assert "lessons/*.ipynb" in CONFIG["exclude_patterns"]
+    assert "intersphinx_mapping" not in CONFIG.get("sphinx", {}).get("config", {})
+    assert "sphinx.ext.intersphinx" not in CONFIG.get("sphinx", {}).get("extra_extensions", [])
+
+
+def test_repository_url_is_written_in_one_place():
+    url = CONFIG["repository"]["url"]
+    hits = [p for p in ROOT.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg"}
+            and "_build" not in p.parts and ".venv" not in p.parts and url in p.read_text(errors="ignore")]
+    assert [p.relative_to(ROOT).as_posix() for p in hits] == ["_config.yml"]
+    assert (ROOT / "_config.yml").read_text().count(url) == 1
+
+
+def test_binder_opens_markdown_as_notebooks():
+    post_build = (ROOT / "postBuild").read_text()
+    assert "jupytext-config set-default-viewer markdown myst" in post_build
+    assert (ROOT / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
