@@ -13,8 +13,6 @@ asserted in a test.
 
 import argparse
 import platform
-import statistics
-import time
 
 import torch
 import torch.nn.functional as F
@@ -23,19 +21,7 @@ from coursecode import conv2d_im2col
 from coursecode import conv2d_loop
 from coursecode import load_mnist
 from coursecode import top_edge
-
-
-def median_times(fns: dict, repeat: int) -> dict:
-    """Median seconds per call of each function, timed round-robin so drift hits all alike."""
-    for fn in fns.values():
-        fn()  # warm-up: first calls allocate and pick kernels
-    times = {name: [] for name in fns}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(ts) for name, ts in times.items()}
+from coursecode.timing import compare_times
 
 
 def row(case: str, name: str, seconds: float, reference: float) -> str:
@@ -61,13 +47,13 @@ def main() -> None:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor() or platform.machine()}")
     print(f"{'case':<36} {'method':<15} {'median':>13} {'vs F.conv2d':>10}")
     case = "(a) 1×1×28×28, one 3×3 kernel"
-    loop = median_times({"conv2d_loop": lambda: conv2d_loop(digit, top_edge)}, max(3, args.repeat // 4))
-    fast = median_times({"conv2d_im2col": lambda: conv2d_im2col(x1, w1),
+    loop = compare_times({"conv2d_loop": lambda: conv2d_loop(digit, top_edge)}, max(3, args.repeat // 4))
+    fast = compare_times({"conv2d_im2col": lambda: conv2d_im2col(x1, w1),
                          "F.conv2d": lambda: F.conv2d(x1, w1)}, args.repeat * 10)
     for name, seconds in {**loop, **fast}.items():
         print(row(case, name, seconds, fast["F.conv2d"]))
     case = "(b) 64×3×64×64, 32 3×3 filters, p=1"
-    batch = median_times({"conv2d_im2col": lambda: conv2d_im2col(xb, wb, bb, padding=1),
+    batch = compare_times({"conv2d_im2col": lambda: conv2d_im2col(xb, wb, bb, padding=1),
                           "F.conv2d": lambda: F.conv2d(xb, wb, bb, padding=1)}, args.repeat)
     for name, seconds in batch.items():
         print(row(case, name, seconds, batch["F.conv2d"]))

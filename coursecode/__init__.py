@@ -23,10 +23,15 @@ from coursecode.kernels import left_edge
 from coursecode.kernels import top_edge
 from coursecode.models import conv
 from coursecode.models import simple_cnn
+from coursecode.plotting import plot_history
+from coursecode.plotting import plot_timings
 from coursecode.plotting import show_image
 from coursecode.plotting import show_images
 from coursecode.plotting import show_pixels
+from coursecode.plotting import show_unfold
 from coursecode.plotting import show_windows
+from coursecode.timing import compare_times
+from coursecode.timing import median_time
 from coursecode.training import Dataset
 from coursecode.training import accuracy
 from coursecode.training import collate_device
@@ -39,18 +44,19 @@ from coursecode.training import to_device
 __version__ = "0.1.0"
 
 __all__ = [
-    "Dataset",
-    "DownloadError",
     "accuracy",
     "apply_kernel",
     "collate_device",
+    "compare_times",
     "conv",
     "conv2d_im2col",
     "conv2d_loop",
     "conv_out_size",
+    "Dataset",
     "def_device",
     "diag1_edge",
     "diag2_edge",
+    "DownloadError",
     "edge_kernels",
     "fit",
     "get_dls",
@@ -59,12 +65,16 @@ __all__ = [
     "left_edge",
     "load_image",
     "load_mnist",
+    "median_time",
+    "plot_history",
+    "plot_timings",
     "receptive_field",
     "same_padding",
     "set_seed",
     "show_image",
     "show_images",
     "show_pixels",
+    "show_unfold",
     "show_windows",
     "simple_cnn",
     "to_device",

@@ -14,8 +14,14 @@ import torch.nn.functional as F
 __all__ = [
     "Feedback",
     "check_bottom_edge",
+    "check_conv_params",
     "check_conv_shape",
+    "check_layer_shape",
     "check_map_size",
+    "check_matmul_conv",
+    "check_stride2_size",
+    "check_unfold_bytes",
+    "check_unfold_shape",
 ]
 
 
@@ -114,5 +120,114 @@ def check_conv_shape(answer) -> Feedback:
         hints.append("each of the 8 kernels makes one output channel, so C = 8")
     if (h, w) != (24, 24):
         hints.append("a 5×5 kernel fits 28 − 5 + 1 = 24 times along each side")
+    message = "; ".join(hints)
+    return Feedback(False, message[0].upper() + message[1:] + ".")
+
+
+# --- lesson 02: unfold and im2col --------------------------------------------------------
+
+def check_unfold_shape(answer) -> Feedback:
+    """Lesson 02: ``F.unfold(digit[None], 5, stride=2, padding=2)`` for one 28×28 digit."""
+    shape = _as_shape(answer)
+    if shape is None or len(shape) not in (2, 3):
+        return Feedback(False, "answer with the shape as a pair (rows, columns), e.g. (9, 676).")
+    if shape in ((25, 196), (1, 25, 196)):
+        return Feedback(True, "(25, 196): 5×5 = 25 pixels per window, and 14×14 = 196 windows "
+                              "because (28 + 2·2 − 5) // 2 + 1 = 14.")
+    rows, cols = shape[-2:]
+    hints = []
+    if rows != 25:
+        hints.append("each column holds one window's pixels: 5×5 = 25 of them")
+    if cols == 784:
+        hints.append("784 = 28×28 is the count with stride 1; stride 2 skips every other position")
+    elif cols == 144:
+        hints.append("144 = 12×12 forgets the padding: 2 pixels on each side make the input 32 wide")
+    elif cols != 196:
+        hints.append("count the windows along one side with (n + 2p − k) // s + 1, then square it")
+    message = "; ".join(hints)
+    return Feedback(False, message[0].upper() + message[1:] + ".")
+
+
+def check_unfold_bytes(answer) -> Feedback:
+    """Lesson 02: bytes of ``F.unfold`` for 64 digits (64, 1, 28, 28), 3×3, float32."""
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return Feedback(False, f"answer with a whole number of bytes, not {type(answer).__name__}")
+    right = 64 * 9 * 676 * 4
+    if answer == right:
+        return Feedback(True, f"{right:,} bytes: 64 × 9 × 676 numbers of 4 bytes each, about 7.8 times "
+                              "the 200,704 bytes of the digits themselves.")
+    if answer == right // 4:
+        return Feedback(False, "that counts numbers, not bytes: a float32 takes 4 bytes.")
+    if answer == 64 * 784 * 4:
+        return Feedback(False, "that is the size of the input. The unfolded matrix repeats each pixel "
+                               "in up to 9 windows.")
+    return Feedback(False, "multiply the shape of the unfolded tensor (64, 9, 676) together, "
+                           "then by the bytes per number (x.element_size()).")
+
+
+def check_matmul_conv(result, image) -> Feedback:
+    """Lesson 02: the four edge kernels applied to ``image`` (28×28) as one matrix product."""
+    from coursecode.kernels import edge_kernels
+
+    if not isinstance(result, torch.Tensor):
+        return Feedback(False, f"result should be a tensor, not {type(result).__name__}")
+    expected = F.conv2d(image.reshape(1, 1, *image.shape[-2:]).float(), edge_kernels)[0]
+    if result.numel() != expected.numel():
+        return Feedback(False, f"expected {tuple(expected.shape)} numbers (one 26×26 map per kernel, "
+                               f"as (4, 676) or (4, 26, 26)), got shape {tuple(result.shape)}. "
+                               "Reshape the kernels to (4, 9) and put them on the left of the product.")
+    if result.shape not in ((4, 676), (4, 26, 26)):
+        return Feedback(False, f"the numbers are there but the shape {tuple(result.shape)} is not "
+                               "(4, 676) or (4, 26, 26): kernels should be the rows.")
+    if not torch.allclose(result.reshape(4, 26, 26).float(), expected, atol=1e-5):
+        return Feedback(False, "the shape is right but the values differ from F.conv2d: check that "
+                               "the kernels are reshaped row by row (edge_kernels.view(4, 9)).")
+    return Feedback(True, "the same four maps as F.conv2d, from a single matrix product.")
+
+
+# --- lesson 04: a CNN for MNIST ----------------------------------------------------------
+
+def check_stride2_size(answer) -> Feedback:
+    """Lesson 04: map size after conv(1, 4), conv(4, 8), conv(8, 16) on a 28×28 digit."""
+    shape = _as_shape(answer)
+    if shape is None:
+        return Feedback(False, "answer with a number (the side of the map) or a pair.")
+    if shape in ((4,), (4, 4)):
+        return Feedback(True, "4×4: 28 → 14 → 7 → 4. The last step rounds up, because padding 1 "
+                              "gives (7 + 2 − 3) // 2 + 1 = 4.")
+    if shape in ((3,), (3, 3)):
+        return Feedback(False, "7 / 2 = 3.5, but the formula (n + 2p − k) // s + 1 gives 4: with padding "
+                               "the window still fits a 4th time.")
+    return Feedback(False, "apply (n + 2·1 − 3) // 2 + 1 three times, starting from n = 28.")
+
+
+def check_conv_params(answer) -> Feedback:
+    """Lesson 04: the number of parameters (weights and biases) of ``conv(8, 16)``."""
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
+    if answer == 8 * 16 * 9 + 16:
+        return Feedback(True, "1,168: 16 kernels of shape (8, 3, 3) = 1,152 weights, plus 16 biases.")
+    if answer == 8 * 16 * 9:
+        return Feedback(False, "that counts the weights; each of the 16 kernels also has a bias.")
+    if answer in (16 * 9 + 16, 16 * 9):
+        return Feedback(False, "each kernel reads all 8 input channels, so it is (8, 3, 3), not 3×3.")
+    return Feedback(False, "weights: out × in × k × k; biases: one per output channel.")
+
+
+def check_layer_shape(answer) -> Feedback:
+    """Lesson 04: ``nn.Conv2d(3, 16, 3, stride=2, padding=1)`` on a batch (8, 3, 224, 224)."""
+    shape = _as_shape(answer)
+    if shape is None or len(shape) != 4:
+        return Feedback(False, "answer with four numbers (N, C, H, W).")
+    if shape == (8, 16, 112, 112):
+        return Feedback(True, "(8, 16, 112, 112): 8 images, 16 kernels, and (224 + 2 − 3) // 2 + 1 = 112.")
+    n, c, h, w = shape
+    hints = []
+    if n != 8:
+        hints.append("the batch stays 8")
+    if c != 16:
+        hints.append("16 kernels make 16 output channels")
+    if (h, w) != (112, 112):
+        hints.append("(224 + 2·1 − 3) // 2 + 1 = 112")
     message = "; ".join(hints)
     return Feedback(False, message[0].upper() + message[1:] + ".")

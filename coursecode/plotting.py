@@ -7,9 +7,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 import torch
 
-__all__ = ["show_image", "show_images", "show_pixels", "show_windows"]
+__all__ = [
+    "plot_history",
+    "plot_timings",
+    "show_image",
+    "show_images",
+    "show_pixels",
+    "show_unfold",
+    "show_windows",
+]
 
 
 def _to_numpy(im) -> np.ndarray:
@@ -222,3 +231,114 @@ def show_windows(im, centres, kernel_size=3, labels=None, colors=None, grid=Fals
                         fontsize=9, fontweight="bold", xytext=(3, 0), textcoords="offset points",
                         va="top", annotation_clip=False)
     return ax
+
+
+def show_unfold(im, centres, kernel_size=3, figsize=(7, 3)):
+    """Windows of a 2-D image next to the columns that unfold (im2col) makes of them.
+
+    Left: the image with each window outlined. Right: those windows'
+    columns of ``F.unfold(im[None], kernel_size)``, side by side, framed in
+    the same colours. Column ``i * out_w + j`` holds the window whose top-left
+    pixel is ``(i, j)``, read row by row.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The two axes.
+    """
+    arr = torch.as_tensor(_as_hw_or_hwc(im)).float()
+    if arr.dim() != 2:
+        raise ValueError(f"im must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
+    k = kernel_size
+    out_w = arr.shape[1] - k + 1
+    # Written without F.unfold so the picture does not depend on what it illustrates.
+    columns = [arr[r - k // 2: r + k // 2 + 1, c - k // 2: c + k // 2 + 1].reshape(-1) for r, c in centres]
+    indices = [(r - k // 2) * out_w + (c - k // 2) for r, c in centres]
+    colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centres))]
+    fig, axs = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1, 1]})
+    show_windows(arr, centres, kernel_size=k, colors=colors, ax=axs[0])
+    axs[0].set_title("windows")
+    # aspect="auto": a few columns of 9 pixels would otherwise be a thin sliver.
+    axs[1].imshow(torch.stack(columns, dim=1).numpy(), cmap="gray", vmin=0, vmax=1, aspect="auto")
+    for i, color in enumerate(colors):
+        axs[1].add_patch(Rectangle((i - 0.5, -0.5), 1, k * k, fill=False, edgecolor=color, linewidth=3))
+    axs[1].set_xticks(range(len(indices)), [str(i) for i in indices])
+    axs[1].set_yticks(range(k * k))
+    axs[1].set_xlabel("column of the unfolded matrix")
+    axs[1].set_ylabel("row = pixel of the window")
+    axs[1].set_title("columns")
+    fig.tight_layout()
+    return axs
+
+
+def plot_timings(times: dict, reference: str, ax=None, title=None):
+    """Horizontal bars of run times on a log axis, each labelled with its ratio to ``reference``.
+
+    Parameters
+    ----------
+    times
+        Method name → seconds (e.g. from :func:`coursecode.timing.compare_times`).
+    reference
+        The name every bar is compared with (``"F.conv2d"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if reference not in times:
+        raise ValueError(f"reference={reference!r} is not one of the timed names {list(times)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(times)))
+    names = list(times)[::-1]  # the first entry on top
+    seconds = [times[n] for n in names]
+    ax.barh(names, seconds, color=["tab:orange" if n == reference else "tab:blue" for n in names])
+    ax.set_xscale("log")
+    ax.set_xlim(min(seconds) / 3, max(seconds) * 30)
+    for i, (name, t) in enumerate(zip(names, seconds)):
+        ratio = t / times[reference]
+        label = "reference" if name == reference else f"{ratio:,.0f}× slower" if ratio >= 1.5 else f"{ratio:.1f}×"
+        ax.text(t * 1.15, i, f"{_seconds(t)}  ({label})", va="center", fontsize=9)
+    ax.set_xlabel("time per call (log scale)")
+    if title:
+        ax.set_title(title)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def _seconds(t: float) -> str:
+    if t >= 1:
+        return f"{t:.2f} s"
+    if t >= 1e-3:
+        return f"{t * 1e3:.2f} ms"
+    return f"{t * 1e6:.0f} µs"
+
+
+def plot_history(*histories, figsize=(7, 2.6)):
+    """Loss and accuracy per epoch from one or more :func:`coursecode.fit` histories, run after run.
+
+    Several histories (e.g. a second ``fit`` with a lower learning rate) are
+    joined end to end, their epochs numbered on.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The loss and the accuracy axes.
+    """
+    if not histories:
+        raise ValueError("pass at least one history returned by fit")
+    history = pd.concat(histories, ignore_index=True)
+    history.index = history.index + 1
+    fig, axs = plt.subplots(1, 2, figsize=figsize)
+    history[["train_loss", "valid_loss"]].plot(ax=axs[0], marker=".")
+    axs[0].set_ylabel("loss")
+    history[["valid_accuracy"]].plot(ax=axs[1], marker=".", legend=False)
+    axs[1].set_ylabel("valid accuracy")
+    ends = np.cumsum([len(h) for h in histories])[:-1]
+    for ax in axs:
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        for end in ends:
+            ax.axvline(end + 0.5, color="0.6", linestyle=":")
+    fig.tight_layout()
+    return axs

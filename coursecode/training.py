@@ -141,7 +141,7 @@ def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,
     """Train ``model`` for ``epochs`` passes over ``train_dl``, validating after each.
 
     Batches are moved to the model's device. A progress bar (a widget in
-    Jupyter, text elsewhere) follows each epoch, then one line reports it.
+    Jupyter, text elsewhere) follows the run, and one line reports each epoch.
 
     Parameters
     ----------
@@ -170,34 +170,45 @@ def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,
         raise TypeError(f"opt must be a torch.optim.Optimizer, got {type(opt).__name__}")
     first = next(model.parameters(), None)
     device = first.device if first is not None else torch.device("cpu")
-    rows = []
-    for epoch in range(1, epochs + 1):
-        model.train()
-        train_loss, n_train = 0.0, 0
-        batches = tqdm(train_dl, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress)
-        for xb, yb in batches:
-            xb, yb = to_device((xb, yb), device)
-            loss = loss_func(model(xb), yb)
-            loss.backward()
-            opt.step()
-            opt.zero_grad()
-            train_loss += loss.item() * len(xb)
-            n_train += len(xb)
-        model.eval()
-        valid_loss, valid_acc, n_valid = 0.0, 0.0, 0
-        with torch.no_grad():
-            for xb, yb in valid_dl:
-                xb, yb = to_device((xb, yb), device)
-                preds = model(xb)
-                valid_loss += loss_func(preds, yb).item() * len(xb)
-                valid_acc += accuracy(preds, yb).item() * len(xb)
-                n_valid += len(xb)
-        if n_train == 0 or n_valid == 0:
-            raise ValueError("train_dl and valid_dl must each yield at least one batch")
-        rows.append({"epoch": epoch, "train_loss": train_loss / n_train,
-                     "valid_loss": valid_loss / n_valid, "valid_accuracy": valid_acc / n_valid})
-        if progress:
-            tqdm.write(f"epoch {epoch}/{epochs}: train loss {rows[-1]['train_loss']:.3f}, "
-                       f"valid loss {rows[-1]['valid_loss']:.3f}, "
-                       f"valid accuracy {rows[-1]['valid_accuracy']:.3f}")
+    try:
+        total = epochs * len(train_dl)
+    except TypeError:  # an iterable without a length
+        total = None
+    # One bar for the whole run, gone when it ends: the per-epoch lines are what remains.
+    with tqdm(total=total, desc="training", unit="batch", leave=False, disable=not progress) as bar:
+        rows = []
+        for epoch in range(1, epochs + 1):
+            rows.append({"epoch": epoch, **_one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar)})
+            if progress:
+                tqdm.write(f"epoch {epoch}/{epochs}: train loss {rows[-1]['train_loss']:.3f}, "
+                           f"valid loss {rows[-1]['valid_loss']:.3f}, "
+                           f"valid accuracy {rows[-1]['valid_accuracy']:.3f}")
     return pd.DataFrame(rows).set_index("epoch")
+
+
+def _one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar) -> dict:
+    """Train on every batch of ``train_dl`` once, then measure on ``valid_dl``."""
+    model.train()
+    train_loss, n_train = 0.0, 0
+    for xb, yb in train_dl:
+        xb, yb = to_device((xb, yb), device)
+        loss = loss_func(model(xb), yb)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        train_loss += loss.item() * len(xb)
+        n_train += len(xb)
+        bar.update()
+    model.eval()
+    valid_loss, valid_acc, n_valid = 0.0, 0.0, 0
+    with torch.no_grad():
+        for xb, yb in valid_dl:
+            xb, yb = to_device((xb, yb), device)
+            preds = model(xb)
+            valid_loss += loss_func(preds, yb).item() * len(xb)
+            valid_acc += accuracy(preds, yb).item() * len(xb)
+            n_valid += len(xb)
+    if n_train == 0 or n_valid == 0:
+        raise ValueError("train_dl and valid_dl must each yield at least one batch")
+    return {"train_loss": train_loss / n_train, "valid_loss": valid_loss / n_valid,
+            "valid_accuracy": valid_acc / n_valid}

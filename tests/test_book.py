@@ -100,3 +100,11 @@ def test_binder_opens_markdown_as_notebooks():
     post_build = (ROOT / "postBuild").read_text()
     assert "jupytext-config set-default-viewer markdown myst" in post_build
     assert (ROOT / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_code_fits_the_page(md):
+    """The book's code column shows about 80 characters; longer lines scroll sideways."""
+    long_lines = [line for cell in jupytext.read(md).cells if cell.cell_type == "code"
+                  for line in cell.source.splitlines() if len(line) > 80]
+    assert not long_lines, f"{md.name}: code lines over 80 characters: {long_lines}"

@@ -4,11 +4,18 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from coursecode import edge_kernels
 from coursecode import top_edge
 from coursecode.checks import Feedback
 from coursecode.checks import check_bottom_edge
+from coursecode.checks import check_conv_params
+from coursecode.checks import check_layer_shape
+from coursecode.checks import check_stride2_size
 from coursecode.checks import check_conv_shape
 from coursecode.checks import check_map_size
+from coursecode.checks import check_matmul_conv
+from coursecode.checks import check_unfold_bytes
+from coursecode.checks import check_unfold_shape
 
 
 def test_feedback_reads_as_a_verdict():
@@ -65,3 +72,58 @@ def test_conv_shape():
     wrong = check_conv_shape((8, 64, 26, 26))
     assert all(h in wrong.message for h in ("batch size", "C = 8", "28 − 5 + 1"))
     assert "four numbers" in check_conv_shape((64, 8)).message
+
+
+def test_unfold_shape():
+    right = tuple(F.unfold(torch.zeros(1, 28, 28), 5, stride=2, padding=2).shape)
+    assert check_unfold_shape(right) and check_unfold_shape((1, *right))
+    assert "stride 1" in check_unfold_shape((25, 784)).message
+    assert "forgets the padding" in check_unfold_shape((25, 144)).message
+    assert "5×5 = 25" in check_unfold_shape((9, 196)).message
+    assert not check_unfold_shape("25x196")
+
+
+def test_unfold_bytes():
+    cols = F.unfold(torch.zeros(64, 1, 28, 28), 3)
+    assert check_unfold_bytes(cols.nelement() * cols.element_size())
+    assert "4 bytes" in check_unfold_bytes(cols.nelement()).message
+    assert "size of the input" in check_unfold_bytes(64 * 784 * 4).message
+    assert not check_unfold_bytes(1.5e6)
+
+
+def test_matmul_conv():
+    digit = torch.rand(28, 28, generator=torch.Generator().manual_seed(0))
+    cols = F.unfold(digit[None], 3)
+    assert check_matmul_conv(edge_kernels.view(4, 9) @ cols, digit)
+    assert check_matmul_conv((edge_kernels.view(4, 9) @ cols).view(4, 26, 26), digit)
+    assert "kernels should be the rows" in check_matmul_conv((edge_kernels.view(4, 9) @ cols).T, digit).message
+    assert "values differ" in check_matmul_conv(edge_kernels.transpose(2, 3).reshape(4, 9) @ cols, digit).message
+    assert "expected (4, 26, 26) numbers" in check_matmul_conv(top_edge.view(1, 9) @ cols, digit).message
+
+
+def test_stride2_size():
+    from coursecode import conv
+
+    x = torch.zeros(1, 1, 28, 28)
+    side = conv(8, 16)(conv(4, 8)(conv(1, 4)(x))).shape[-1]
+    assert check_stride2_size(side) and check_stride2_size((4, 4))
+    assert "fits a 4th time" in check_stride2_size(3).message
+    assert not check_stride2_size(7)
+
+
+def test_conv_params():
+    from coursecode import conv
+
+    assert check_conv_params(sum(p.numel() for p in conv(8, 16).parameters()))
+    assert "bias" in check_conv_params(8 * 16 * 9).message
+    assert "all 8 input channels" in check_conv_params(160).message
+    assert not check_conv_params("1168")
+
+
+def test_layer_shape():
+    layer = torch.nn.Conv2d(3, 16, 3, stride=2, padding=1, device="meta")
+    assert check_layer_shape(layer(torch.empty(8, 3, 224, 224, device="meta")).shape)
+    wrong = check_layer_shape((8, 16, 111, 111))
+    assert "= 112" in wrong.message and "batch" not in wrong.message
+    assert "16 output channels" in check_layer_shape((8, 3, 112, 112)).message
+    assert not check_layer_shape((16, 112, 112))

@@ -12,6 +12,9 @@ from coursecode import show_image
 from coursecode import show_images
 from coursecode import show_pixels
 from coursecode import show_windows
+from coursecode import show_unfold
+from coursecode import plot_timings
+from coursecode import plot_history
 from coursecode import top_edge
 
 
@@ -124,3 +127,34 @@ def test_show_windows_bad_arguments():
         show_windows(torch.rand(5, 5), [(2, 2, 2)])
     with pytest.raises(ValueError, match="one entry per window"):
         show_windows(torch.rand(5, 5), [(2, 2)], labels=["a", "b"])
+
+
+def test_show_unfold_columns_are_the_windows():
+    im = torch.rand(8, 8)
+    axs = show_unfold(im, [(1, 1), (4, 6)])
+    shown_cols = np.asarray(axs[1].images[0].get_array())
+    assert shown_cols.shape == (9, 2)
+    unfolded = torch.nn.functional.unfold(im[None], 3)  # (9, 36): columns 0 and 3*6 + 5
+    assert np.allclose(shown_cols, unfolded[:, [0, 23]].numpy())
+    assert [t.get_text() for t in axs[1].get_xticklabels()] == ["0", "23"]
+
+
+def test_plot_timings_labels_ratios():
+    ax = plot_timings({"loop": 2e-2, "im2col": 2e-4, "F.conv2d": 1e-5}, reference="F.conv2d")
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["10 µs  (reference)", "200 µs  (20× slower)", "20.00 ms  (2,000× slower)"]
+    assert ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="reference='torch' is not one of"):
+        plot_timings({"loop": 1.0}, reference="torch")
+
+
+def test_plot_history_joins_runs():
+    first = pd.DataFrame({"train_loss": [1.0, 0.5], "valid_loss": [0.9, 0.6], "valid_accuracy": [0.7, 0.8]},
+                         index=pd.Index([1, 2], name="epoch"))
+    second = first.assign(valid_accuracy=[0.85, 0.9])
+    loss_ax, acc_ax = plot_history(first, second)
+    assert list(acc_ax.lines[0].get_xdata()) == [1, 2, 3, 4]
+    assert list(acc_ax.lines[0].get_ydata()) == [0.7, 0.8, 0.85, 0.9]
+    assert len(loss_ax.get_legend().get_texts()) == 2
+    with pytest.raises(ValueError, match="at least one history"):
+        plot_history()

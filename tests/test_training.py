@@ -95,8 +95,10 @@ def test_fit_learns_and_reports(capsys):
     assert history.columns.tolist() == ["train_loss", "valid_loss", "valid_accuracy"]
     assert history["valid_accuracy"].iloc[-1] > 0.9
     assert history["train_loss"].iloc[-1] < history["train_loss"].iloc[0]
-    out = capsys.readouterr().out
-    assert "epoch 3/3: train loss" in out and "valid accuracy" in out
+    captured = capsys.readouterr()
+    assert "epoch 3/3: train loss" in captured.out and "valid accuracy" in captured.out
+    # One progress bar for the whole run: 3 epochs × 8 batches.
+    assert "training" in captured.err and "/24 " in captured.err
 
 
 def test_fit_is_repeatable_and_quiet_when_asked(capsys):
