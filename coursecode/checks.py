@@ -16,9 +16,12 @@ __all__ = [
     "check_bottom_edge",
     "check_conv_params",
     "check_conv_shape",
+    "check_dilated_span",
     "check_layer_shape",
     "check_map_size",
     "check_matmul_conv",
+    "check_output_size",
+    "check_same_padding",
     "check_stride2_size",
     "check_unfold_bytes",
     "check_unfold_shape",
@@ -231,3 +234,50 @@ def check_layer_shape(answer) -> Feedback:
         hints.append("(224 + 2·1 − 3) // 2 + 1 = 112")
     message = "; ".join(hints)
     return Feedback(False, message[0].upper() + message[1:] + ".")
+
+
+# --- lesson 03: padding and stride -------------------------------------------------------
+
+def check_output_size(answer) -> Feedback:
+    """Lesson 03: output side for n=32, k=5, p=2, s=2 (no dilation)."""
+    shape = _as_shape(answer)
+    if shape is None:
+        return Feedback(False, "answer with a number (the side of the output) or a pair.")
+    if shape in ((16,), (16, 16)):
+        return Feedback(True, "16: ⌊(32 + 2·2 − 5) / 2⌋ + 1 = ⌊31 / 2⌋ + 1 = 15 + 1.")
+    if shape in ((32,), (32, 32)):
+        return Feedback(False, "32 is what padding 2 keeps with stride 1; stride 2 takes every "
+                               "other position.")
+    if shape in ((14,), (14, 14)):
+        return Feedback(False, "that forgets the padding: n + 2p = 36, not 32.")
+    if shape in ((15,), (15, 15)):
+        return Feedback(False, "⌊31 / 2⌋ = 15 counts the steps; add 1 for the first position.")
+    return Feedback(False, "use ⌊(n + 2p − k) / s⌋ + 1 with n = 32, k = 5, p = 2, s = 2.")
+
+
+def check_same_padding(answer) -> Feedback:
+    """Lesson 03: padding that keeps the size for a 7×7 kernel, stride 1."""
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
+    if answer == 3:
+        return Feedback(True, "3 = 7 // 2: the kernel's centre can then sit on every pixel, "
+                              "border ones included.")
+    if answer == 6:
+        return Feedback(False, "6 is the total over both sides; padding is per side.")
+    if answer == 7:
+        return Feedback(False, "too much: the output would grow by 2·7 − 6 = 8 pixels.")
+    return Feedback(False, "the kernel hangs k // 2 pixels past its centre on each side.")
+
+
+def check_dilated_span(answer) -> Feedback:
+    """Lesson 03: pixels spanned by a 3×3 kernel with dilation 3."""
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
+    if answer == 7:
+        return Feedback(True, "7 = 3·(3 − 1) + 1: taps at 0, 3 and 6, with two skipped pixels "
+                              "between neighbours.")
+    if answer == 9:
+        return Feedback(False, "3 × 3 counts the taps; the span is from the first tap to the last.")
+    if answer == 8:
+        return Feedback(False, "taps at 0, 3, 6: the last one is pixel 6, so the span is 7 pixels.")
+    return Feedback(False, "the span is d·(k − 1) + 1.")

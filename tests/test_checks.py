@@ -12,6 +12,9 @@ from coursecode.checks import check_conv_params
 from coursecode.checks import check_layer_shape
 from coursecode.checks import check_stride2_size
 from coursecode.checks import check_conv_shape
+from coursecode.checks import check_dilated_span
+from coursecode.checks import check_output_size
+from coursecode.checks import check_same_padding
 from coursecode.checks import check_map_size
 from coursecode.checks import check_matmul_conv
 from coursecode.checks import check_unfold_bytes
@@ -127,3 +130,30 @@ def test_layer_shape():
     assert "= 112" in wrong.message and "batch" not in wrong.message
     assert "16 output channels" in check_layer_shape((8, 3, 112, 112)).message
     assert not check_layer_shape((16, 112, 112))
+
+
+def test_output_size():
+    from coursecode import conv_out_size
+
+    assert check_output_size(conv_out_size(32, 5, stride=2, padding=2))
+    assert check_output_size((16, 16))
+    assert "forgets the padding" in check_output_size(14).message
+    assert "add 1" in check_output_size(15).message
+    assert not check_output_size("16")
+
+
+def test_same_padding():
+    from coursecode import same_padding
+
+    assert check_same_padding(same_padding(7))
+    assert "per side" in check_same_padding(6).message
+    assert not check_same_padding(3.0)
+
+
+def test_dilated_span():
+    # The span is the size of the smallest input the dilated kernel fits.
+    x = torch.zeros(1, 1, 7, 7)
+    assert F.conv2d(x, torch.zeros(1, 1, 3, 3), dilation=3).shape[-1] == 1
+    assert check_dilated_span(7)
+    assert "counts the taps" in check_dilated_span(9).message
+    assert not check_dilated_span(None)

@@ -1,0 +1,102 @@
+// The ConvExplorer's drawing: runs in the browser, in Jupyter and on the static book page.
+// Python sends five numbers (n, k, p, s, d); sliders are jslinked to them, so the picture
+// redraws with no kernel. The formula lives in outputSize(); Python's twin is conv_out_size.
+
+const CELL = 18;        // pixels per grid cell
+const GAP = 60;         // between the input and the output grids
+const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];
+
+/** ⌊(n + 2p − d(k−1) − 1) / s⌋ + 1, or null when the kernel does not fit the padded input. */
+export function outputSize(n, k, p, s, d) {
+  const span = d * (k - 1) + 1;
+  if (span > n + 2 * p) return null;
+  return Math.floor((n + 2 * p - span) / s) + 1;
+}
+
+function svgEl(tag, attrs, parent) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
+  parent.appendChild(el);
+  return el;
+}
+
+function draw(model, el) {
+  const [n, k, p, s, d] = ["n", "k", "p", "s", "d"].map((name) => model.get(name));
+  const out = outputSize(n, k, p, s, d);
+  const span = d * (k - 1) + 1;
+  el.replaceChildren();
+
+  const formula = document.createElement("div");
+  formula.className = "conv-explorer-formula";
+  formula.textContent = `⌊(n + 2p − d(k−1) − 1) / s⌋ + 1 = ⌊(${n} + 2·${p} − ${d}·(${k}−1) − 1) / ${s}⌋ + 1`
+    + (out === null ? "" : ` = ${out}`);
+  el.appendChild(formula);
+
+  const size = document.createElement("div");
+  size.className = "conv-explorer-size";
+  el.appendChild(size);
+  if (out === null) {
+    size.textContent = `no output: the kernel spans ${span} pixels, `
+      + `but the padded input is only n + 2p = ${n + 2 * p} wide`;
+    size.classList.add("conv-explorer-invalid");
+    return;
+  }
+  size.textContent = `output ${out}×${out}`;
+
+  const m = n + 2 * p;  // padded input side
+  const top = Math.max(m, out) * CELL + 2;  // captions go below the grids
+  const svg = svgEl("svg", { width: (m + out) * CELL + GAP + 2, height: top + 20 }, el);
+  const caption = (x, text) => {
+    svgEl("text", { x, y: top + 14, "font-size": 12, "font-family": "sans-serif" }, svg).textContent = text;
+  };
+  caption(1, p > 0 ? `input ${n}×${n} + pad ${p}` : `input ${n}×${n}`);
+  caption(m * CELL + GAP + 1, `output ${out}×${out}`);
+  // Padded input: padding cells grey and dashed, image cells white.
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      const pad = i < p || j < p || i >= m - p || j >= m - p;
+      svgEl("rect", {
+        x: j * CELL + 1, y: i * CELL + 1, width: CELL, height: CELL,
+        fill: pad ? "#e8e8e8" : "#ffffff", stroke: "#999",
+        "stroke-dasharray": pad ? "2,2" : "none", class: pad ? "pad" : "pixel",
+      }, svg);
+    }
+  }
+  // The kernel's first positions along the top row: its taps as dots, its span as a frame.
+  const shown = Math.min(out, COLORS.length);
+  for (let w = 0; w < shown; w++) {
+    const left = w * s;
+    svgEl("rect", {
+      x: left * CELL + 1, y: 1, width: span * CELL, height: span * CELL,
+      fill: "none", stroke: COLORS[w], "stroke-width": 2, "stroke-opacity": 0.8,
+    }, svg);
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b < k; b++) {
+        svgEl("circle", {
+          cx: (left + b * d + 0.5) * CELL + 1, cy: (a * d + 0.5) * CELL + 1, r: CELL / 5,
+          fill: COLORS[w], "fill-opacity": 0.7,
+        }, svg);
+      }
+    }
+  }
+  // The output grid, with the cells those positions produce in the same colours.
+  const x0 = m * CELL + GAP;
+  for (let i = 0; i < out; i++) {
+    for (let j = 0; j < out; j++) {
+      const first = i === 0 && j < shown;
+      svgEl("rect", {
+        x: x0 + j * CELL + 1, y: i * CELL + 1, width: CELL, height: CELL,
+        fill: first ? COLORS[j] : "#dbe9f6", stroke: "#555", class: "out",
+      }, svg);
+    }
+  }
+}
+
+function render({ model, el }) {
+  el.classList.add("conv-explorer");
+  const redraw = () => draw(model, el);
+  for (const name of ["n", "k", "p", "s", "d"]) model.on(`change:${name}`, redraw);
+  redraw();
+}
+
+export default { render };
