@@ -45,7 +45,8 @@ function draw(model, el) {
 
   const m = n + 2 * p;  // padded input side
   const top = Math.max(m, out) * CELL + 2;  // captions go below the grids
-  const svg = svgEl("svg", { width: (m + out) * CELL + GAP + 2, height: top + 20 }, el);
+  const width = m * CELL + GAP + Math.max(out * CELL, 90) + 2;  // room for the output caption
+  const svg = svgEl("svg", { width, height: top + 20 }, el);
   const caption = (x, text) => {
     svgEl("text", { x, y: top + 14, "font-size": 12, "font-family": "sans-serif" }, svg).textContent = text;
   };
