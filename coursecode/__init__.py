@@ -25,6 +25,7 @@ from coursecode.models import conv
 from coursecode.models import simple_cnn
 from coursecode.plotting import plot_history
 from coursecode.plotting import plot_timings
+from coursecode.plotting import show_channels
 from coursecode.plotting import show_image
 from coursecode.plotting import show_images
 from coursecode.plotting import show_pixels
@@ -71,6 +72,7 @@ __all__ = [
     "receptive_field",
     "same_padding",
     "set_seed",
+    "show_channels",
     "show_image",
     "show_images",
     "show_pixels",

@@ -5,6 +5,7 @@ and is truthy only when the answer is right. The checkers explain a wrong
 answer instead of only rejecting it.
 """
 
+import numbers
 import textwrap
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import torch.nn.functional as F
 __all__ = [
     "Feedback",
     "check_bottom_edge",
+    "check_channels_last_stride",
     "check_conv_params",
     "check_conv_shape",
     "check_dilated_span",
@@ -21,7 +23,12 @@ __all__ = [
     "check_map_size",
     "check_matmul_conv",
     "check_output_size",
+    "check_pool_field",
+    "check_rgb_params",
+    "check_rgb_weight_shape",
     "check_same_padding",
+    "check_stack_params",
+    "check_stride2_field",
     "check_stride2_size",
     "check_unfold_bytes",
     "check_unfold_shape",
@@ -43,16 +50,21 @@ class Feedback:
         return textwrap.fill(mark + self.message, width=78, subsequent_indent="  ")
 
 
-def _as_shape(answer) -> tuple | None:
-    """Read an answer given as an int, a tuple/list of ints or a torch.Size; None if it is not one."""
-    if isinstance(answer, bool):
+def _as_int(answer) -> int | None:
+    """An answer that is a whole number (Python, NumPy or a 0-d integer tensor) as an int, else None."""
+    if isinstance(answer, torch.Tensor) and answer.dim() == 0 and not answer.is_floating_point():
+        answer = answer.item()
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
         return None
-    if isinstance(answer, int):
-        return (answer,)
-    if isinstance(answer, (tuple, list, torch.Size)) and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in answer
-    ):
-        return tuple(answer)
+    return int(answer)
+
+
+def _as_shape(answer) -> tuple | None:
+    """Read an answer given as a whole number or a tuple/list/torch.Size of them; None otherwise."""
+    if _as_int(answer) is not None:
+        return (_as_int(answer),)
+    if isinstance(answer, (tuple, list, torch.Size)) and all(_as_int(v) is not None for v in answer):
+        return tuple(_as_int(v) for v in answer)
     return None
 
 
@@ -153,8 +165,9 @@ def check_unfold_shape(answer) -> Feedback:
 
 def check_unfold_bytes(answer) -> Feedback:
     """Lesson 02: bytes of ``F.unfold`` for 64 digits (64, 1, 28, 28), 3×3, float32."""
-    if isinstance(answer, bool) or not isinstance(answer, int):
+    if _as_int(answer) is None:
         return Feedback(False, f"answer with a whole number of bytes, not {type(answer).__name__}")
+    answer = _as_int(answer)
     right = 64 * 9 * 676 * 4
     if answer == right:
         return Feedback(True, f"{right:,} bytes: 64 × 9 × 676 numbers of 4 bytes each, about 7.8 times "
@@ -206,8 +219,9 @@ def check_stride2_size(answer) -> Feedback:
 
 def check_conv_params(answer) -> Feedback:
     """Lesson 04: the number of parameters (weights and biases) of ``conv(8, 16)``."""
-    if isinstance(answer, bool) or not isinstance(answer, int):
+    if _as_int(answer) is None:
         return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
+    answer = _as_int(answer)
     if answer == 8 * 16 * 9 + 16:
         return Feedback(True, "1,168: 16 kernels of shape (8, 3, 3) = 1,152 weights, plus 16 biases.")
     if answer == 8 * 16 * 9:
@@ -257,8 +271,9 @@ def check_output_size(answer) -> Feedback:
 
 def check_same_padding(answer) -> Feedback:
     """Lesson 03: padding that keeps the size for a 7×7 kernel, stride 1."""
-    if isinstance(answer, bool) or not isinstance(answer, int):
+    if _as_int(answer) is None:
         return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
+    answer = _as_int(answer)
     if answer == 3:
         return Feedback(True, "3 = 7 // 2: the kernel's centre can then sit on every pixel, "
                               "border ones included.")
@@ -271,8 +286,9 @@ def check_same_padding(answer) -> Feedback:
 
 def check_dilated_span(answer) -> Feedback:
     """Lesson 03: pixels spanned by a 3×3 kernel with dilation 3."""
-    if isinstance(answer, bool) or not isinstance(answer, int):
+    if _as_int(answer) is None:
         return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
+    answer = _as_int(answer)
     if answer == 7:
         return Feedback(True, "7 = 3·(3 − 1) + 1: taps at 0, 3 and 6, with two skipped pixels "
                               "between neighbours.")
@@ -281,3 +297,90 @@ def check_dilated_span(answer) -> Feedback:
     if answer == 8:
         return Feedback(False, "taps at 0, 3, 6: the last one is pixel 6, so the span is 7 pixels.")
     return Feedback(False, "the span is d·(k − 1) + 1.")
+
+
+# --- lesson 05: colour channels -----------------------------------------------------------
+
+def check_rgb_weight_shape(answer) -> Feedback:
+    """Lesson 05: the weight shape of ``nn.Conv2d(3, 16, 5)``."""
+    shape = _as_shape(answer)
+    if shape is None or len(shape) != 4:
+        return Feedback(False, "answer with four numbers (out, in, kH, kW).")
+    if shape == (16, 3, 5, 5):
+        return Feedback(True, "(16, 3, 5, 5): 16 kernels, each with one 5×5 slice per input channel.")
+    if shape == (3, 16, 5, 5):
+        return Feedback(False, "PyTorch puts the output channels first: (out, in, kH, kW).")
+    return Feedback(False, "16 output channels, 3 input channels, and a 5×5 window: put them "
+                           "in the order (out, in, kH, kW).")
+
+
+def check_rgb_params(answer) -> Feedback:
+    """Lesson 05: parameters (weights and biases) of ``nn.Conv2d(3, 16, 5)``."""
+    if _as_int(answer) is None:
+        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
+    answer = _as_int(answer)
+    if answer == 16 * 3 * 25 + 16:
+        return Feedback(True, "1,216: 16 × 3 × 5 × 5 = 1,200 weights and 16 biases.")
+    if answer == 16 * 3 * 25:
+        return Feedback(False, "that is the weights; add one bias per output channel.")
+    if answer == 16 * 25 + 16:
+        return Feedback(False, "each kernel has a 5×5 slice for each of the 3 input channels.")
+    return Feedback(False, "out × in × k × k weights, plus out biases.")
+
+
+def check_channels_last_stride(answer) -> Feedback:
+    """Lesson 05: ``torch.zeros(1, 3, 4, 5).contiguous(memory_format=torch.channels_last).stride()``."""
+    shape = _as_shape(answer)
+    if shape is None or len(shape) != 4:
+        return Feedback(False, "answer with four numbers, one stride per axis (N, C, H, W).")
+    if shape == (60, 1, 15, 3):
+        return Feedback(True, "(60, 1, 15, 3): channels are neighbours (1), a pixel is 3 numbers, "
+                              "a row 5 pixels = 15, an image 60.")
+    if shape == (60, 20, 5, 1):
+        return Feedback(False, "that is the usual NCHW layout; in channels-last the channel axis "
+                               "moves fastest.")
+    return Feedback(False, "in memory the order is N, H, W, C: C moves by 1, W by C, H by W·C.")
+
+
+# --- lesson 06: receptive fields ----------------------------------------------------------
+
+def check_stride2_field(answer) -> Feedback:
+    """Lesson 06: the receptive field after three stride-2 3×3 convolutions."""
+    shape = _as_shape(answer)
+    if shape is None:
+        return Feedback(False, "answer with the side of the field, a number.")
+    if shape in ((15,), (15, 15)):
+        return Feedback(True, "15×15: 1 + 2·1 + 2·2 + 2·4 = 15; each layer adds (k − 1) times the "
+                              "jump so far.")
+    if shape in ((7,), (7, 7)):
+        return Feedback(False, "7 is the field after two layers; the third adds (3 − 1)·4 = 8.")
+    if shape in ((9,), (9, 9)):
+        return Feedback(False, "stacking 3×3 layers adds 2 each time only at stride 1; after stride "
+                               "2 each step counts double.")
+    return Feedback(False, "use r ← r + (k − 1)·j, then j ← j·s, three times from r = 1, j = 1.")
+
+
+def check_pool_field(answer) -> Feedback:
+    """Lesson 06: the field after two 3×3 stride-1 convolutions and a 2×2 stride-2 max-pool."""
+    shape = _as_shape(answer)
+    if shape is None:
+        return Feedback(False, "answer with the side of the field, a number.")
+    if shape in ((6,), (6, 6)):
+        return Feedback(True, "6×6: 3, then 5, then the pool adds (2 − 1)·1 = 1.")
+    if shape in ((10,), (10, 10)):
+        return Feedback(False, "the pool's stride only matters for the layers after it: it adds "
+                               "(k − 1)·j with the jump *before* it, which is 1.")
+    return Feedback(False, "a pooling layer counts like a convolution: r ← r + (k − 1)·j.")
+
+
+def check_stack_params(answer) -> Feedback:
+    """Lesson 06: weights of three 3×3 convolutions vs one 7×7, with C = 32 channels, no bias."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return Feedback(False, "answer with a pair: (three 3×3 layers, one 7×7 layer).")
+    answer = _as_shape(list(answer))
+    if answer == (3 * 9 * 32 * 32, 49 * 32 * 32):
+        return Feedback(True, "(27,648, 50,176): 27·C² against 49·C², the same 7×7 field for "
+                              "about half the weights (and two more ReLUs).")
+    if answer == (9 * 32 * 32, 49 * 32 * 32):
+        return Feedback(False, "that counts one 3×3 layer; there are three.")
+    return Feedback(False, "a k×k convolution from C to C channels has k·k·C·C weights.")

@@ -6,6 +6,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 import torch
@@ -13,6 +14,7 @@ import torch
 __all__ = [
     "plot_history",
     "plot_timings",
+    "show_channels",
     "show_image",
     "show_images",
     "show_pixels",
@@ -341,4 +343,22 @@ def plot_history(*histories, figsize=(7, 2.6)):
         for end in ends:
             ax.axvline(end + 0.5, color="0.6", linestyle=":")
     fig.tight_layout()
+    return axs
+
+
+def show_channels(im, names=("red", "green", "blue"), figsize=(7.5, 3)):
+    """Show each channel of a (3, H, W) image on its own, shaded in its own colour.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+    """
+    arr = _to_numpy(im)
+    if arr.ndim != 3 or arr.shape[0] != len(names):
+        raise ValueError(f"im must have shape ({len(names)}, H, W), one channel per name, got {tuple(arr.shape)}")
+    _, axs = plt.subplots(1, len(names), figsize=figsize)
+    for channel, ax, name in zip(arr, axs, names):
+        # From black (0) to the full colour (the channel's maximum): bright means more of it.
+        cmap = LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
+        show_image(channel, ax=ax, cmap=cmap, title=name)
     return axs

@@ -8,6 +8,12 @@ from coursecode import edge_kernels
 from coursecode import top_edge
 from coursecode.checks import Feedback
 from coursecode.checks import check_bottom_edge
+from coursecode.checks import check_channels_last_stride
+from coursecode.checks import check_pool_field
+from coursecode.checks import check_rgb_params
+from coursecode.checks import check_rgb_weight_shape
+from coursecode.checks import check_stack_params
+from coursecode.checks import check_stride2_field
 from coursecode.checks import check_conv_params
 from coursecode.checks import check_layer_shape
 from coursecode.checks import check_stride2_size
@@ -157,3 +163,34 @@ def test_dilated_span():
     assert check_dilated_span(7)
     assert "counts the taps" in check_dilated_span(9).message
     assert not check_dilated_span(None)
+
+
+def test_rgb_weight_shape_and_params():
+    layer = torch.nn.Conv2d(3, 16, 5)
+    assert check_rgb_weight_shape(layer.weight.shape)
+    assert "output channels first" in check_rgb_weight_shape((3, 16, 5, 5)).message
+    assert check_rgb_params(sum(p.numel() for p in layer.parameters()))
+    assert "add one bias" in check_rgb_params(1200).message
+    assert "each of the 3 input channels" in check_rgb_params(416).message
+    assert not check_rgb_params("1216")
+
+
+def test_channels_last_stride():
+    x = torch.zeros(1, 3, 4, 5)
+    assert check_channels_last_stride(x.contiguous(memory_format=torch.channels_last).stride())
+    assert "usual NCHW" in check_channels_last_stride(x.stride()).message
+    assert not check_channels_last_stride((1, 2))
+
+
+def test_receptive_field_checkers():
+    from coursecode import receptive_field
+
+    assert check_stride2_field(receptive_field([(3, 2, 1)] * 3)["size"].iloc[-1])
+    assert "after two layers" in check_stride2_field(7).message
+    assert check_pool_field(receptive_field([(3, 1, 1), (3, 1, 1), (2, 2, 0)])["size"].iloc[-1])
+    assert "jump *before* it" in check_pool_field(10).message
+    three = sum(torch.nn.Conv2d(32, 32, 3, bias=False).weight.numel() for _ in range(3))
+    one = torch.nn.Conv2d(32, 32, 7, bias=False).weight.numel()
+    assert check_stack_params((three, one))
+    assert "counts one 3×3 layer" in check_stack_params((9216, one)).message
+    assert not check_stack_params(27648)

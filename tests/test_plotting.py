@@ -158,3 +158,15 @@ def test_plot_history_joins_runs():
     assert len(loss_ax.get_legend().get_texts()) == 2
     with pytest.raises(ValueError, match="at least one history"):
         plot_history()
+
+
+def test_show_channels():
+    from coursecode import show_channels
+
+    im = torch.randint(0, 256, (3, 6, 5), dtype=torch.uint8)
+    axs = show_channels(im)
+    assert [ax.get_title() for ax in axs] == ["red", "green", "blue"]
+    assert [ax.images[0].get_cmap().name for ax in axs] == ["black-red", "black-green", "black-blue"]
+    assert np.array_equal(np.asarray(axs[1].images[0].get_array()), im[1].numpy())
+    with pytest.raises(ValueError, match=r"im must have shape \(3, H, W\)"):
+        show_channels(torch.rand(6, 5))
