@@ -6,6 +6,7 @@ interactive on the static book page, with no kernel. ``kernel_explorer`` runs
 a real ``F.conv2d`` in Python, so it needs a live kernel.
 """
 
+import base64
 import html
 import io
 from pathlib import Path
@@ -128,9 +129,10 @@ def kernel_explorer(image: torch.Tensor, kernel: torch.Tensor) -> widgets.VBox:
     kernel = kernel.detach().float().cpu()
     stride = widgets.IntSlider(value=1, min=1, max=4, description="stride")
     padding = widgets.IntSlider(value=0, min=0, max=4, description="padding")
-    # An Image widget rather than an Output area: its picture is plain widget state, so it
-    # shows the same in Jupyter, under nbval and on the static page.
-    picture = widgets.Image(format="png")
+    # The picture is an <img> inside an HTML widget rather than an Output area: it is plain
+    # widget state (shown the same in Jupyter, under nbval and on the static page), and it
+    # can carry alt text.
+    picture = widgets.HTML()
     caption = widgets.HTML()
 
     def update(change=None):
@@ -147,7 +149,9 @@ def kernel_explorer(image: torch.Tensor, kernel: torch.Tensor) -> widgets.VBox:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
         plt.close(fig)
-        picture.value = buffer.getvalue()
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        picture.value = (f'<img src="data:image/png;base64,{png}" alt="The input image and its '
+                         f'{fmap.shape[0]}×{fmap.shape[1]} feature map for stride {s}, padding {p}">')
         caption.value = (f"stride {s}, padding {p}: output <b>{fmap.shape[0]}×{fmap.shape[1]}</b> "
                          f"= ⌊({image.shape[0]} + 2·{p} − {kernel.shape[0]}) / {s}⌋ + 1")
 

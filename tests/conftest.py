@@ -24,3 +24,40 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def _close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def built_html(tmp_path_factory):
+    """The book, built strictly once per test session into a temporary folder."""
+    from browser import build_book
+    from browser import chromium_available
+    from browser import must_run_in_ci
+
+    if not chromium_available():
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if must_run_in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return build_book(tmp_path_factory.mktemp("book"))
+
+
+@pytest.fixture(scope="session")
+def site(built_html):
+    """The built book served on 127.0.0.1: its base URL."""
+    from browser import LocalSite
+
+    with LocalSite(built_html) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(site):
+    """Headless Debian Chromium, driven by playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

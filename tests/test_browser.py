@@ -2,36 +2,9 @@
 
 import pytest
 
-from browser import LocalSite
-from browser import build_book
-from browser import chromium_available
-from browser import launch
-from browser import must_run_in_ci
 from browser import open_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    if not chromium_available():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if must_run_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    html = build_book(tmp_path_factory.mktemp("book"))
-    with LocalSite(html) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def press(page, label: str, key: str, times: int = 1):
@@ -66,7 +39,7 @@ def test_explorer_moves_on_the_static_page(site, browser):
 
 def test_kernel_explorer_shows_its_first_state(site, browser):
     page, log = open_page(browser, site, "lessons/03_padding_stride.html")
-    picture = page.locator(".widget-image").last
+    picture = page.locator(".widget-html img").last
     picture.wait_for(timeout=15_000)
     assert page.evaluate("(img) => img.naturalWidth", picture.element_handle()) > 0
     assert "output 26×26" in page.locator(".widget-html", has_text="stride 1, padding 0").inner_text()
