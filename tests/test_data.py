@@ -92,7 +92,7 @@ def test_bad_source(source, error):
        seed=st.integers(0, 2**32))
 def test_stratified_split_properties(labels, frac, seed):
     labels = np.array(labels)
-    n_valid = int(round(frac * len(labels)))
+    n_valid = round(frac * len(labels))
     train, valid = stratified_split(labels, n_valid=n_valid, seed=seed)
     assert len(valid) == n_valid and len(train) == len(labels) - n_valid
     assert sorted(np.concatenate([train, valid]).tolist()) == list(range(len(labels)))

@@ -36,7 +36,7 @@ def opened(site, browser):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_loads_clean_and_self_contained(opened, name):
-    page, log = opened[name]
+    _, log = opened[name]
     assert log.blocked == [], f"{name} asked a third party for: {log.blocked}"
     assert log.console_errors == [] and log.page_errors == [], log
     assert log.failed == [], log

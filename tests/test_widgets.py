@@ -124,7 +124,7 @@ def test_kernel_explorer_draws_and_follows_its_sliders():
 
 
 def test_kernel_explorer_reports_a_kernel_that_does_not_fit():
-    stride, padding, caption, picture = kernel_parts(kernel_explorer(torch.rand(2, 2), torch.ones(3, 3)))
+    _, padding, caption, _ = kernel_parts(kernel_explorer(torch.rand(2, 2), torch.ones(3, 3)))
     assert caption.value.startswith("<b>no output:</b>") and "larger than the padded input" in caption.value
     padding.value = 1
     assert "output <b>2×2</b>" in caption.value
