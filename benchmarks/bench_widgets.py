@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=40, help="slider key presses to time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        html = build_book(Path(tmp))
+        html, _ = build_book(Path(tmp))
         times = redraw_times(html, args.presses)
         weights = page_weights(html)
     print(f"slider key press -> redrawn explorer, {len(times)} presses (goal < 50 ms):")

@@ -68,6 +68,12 @@ def _as_shape(answer) -> tuple | None:
     return None
 
 
+def _wrong(hints: list[str]) -> Feedback:
+    """A wrong answer's feedback: every hint that applies, as one sentence."""
+    message = "; ".join(hints)
+    return Feedback(False, message[0].upper() + message[1:] + ".")
+
+
 # --- lesson 01: kernels and feature maps -------------------------------------------------
 
 def check_map_size(answer) -> Feedback:
@@ -135,8 +141,7 @@ def check_conv_shape(answer) -> Feedback:
         hints.append("each of the 8 kernels makes one output channel, so C = 8")
     if (h, w) != (24, 24):
         hints.append("a 5×5 kernel fits 28 − 5 + 1 = 24 times along each side")
-    message = "; ".join(hints)
-    return Feedback(False, message[0].upper() + message[1:] + ".")
+    return _wrong(hints)
 
 
 # --- lesson 02: unfold and im2col --------------------------------------------------------
@@ -159,8 +164,7 @@ def check_unfold_shape(answer) -> Feedback:
         hints.append("144 = 12×12 forgets the padding: 2 pixels on each side make the input 32 wide")
     elif cols != 196:
         hints.append("count the windows along one side with (n + 2p − k) // s + 1, then square it")
-    message = "; ".join(hints)
-    return Feedback(False, message[0].upper() + message[1:] + ".")
+    return _wrong(hints)
 
 
 def check_unfold_bytes(answer) -> Feedback:
@@ -246,8 +250,7 @@ def check_layer_shape(answer) -> Feedback:
         hints.append("16 kernels make 16 output channels")
     if (h, w) != (112, 112):
         hints.append("(224 + 2·1 − 3) // 2 + 1 = 112")
-    message = "; ".join(hints)
-    return Feedback(False, message[0].upper() + message[1:] + ".")
+    return _wrong(hints)
 
 
 # --- lesson 03: padding and stride -------------------------------------------------------

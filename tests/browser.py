@@ -22,8 +22,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def build_book(output: Path) -> Path:
-    """Build the book strictly into ``output``; return the HTML folder. Fails on any warning."""
+def build_book(output: Path) -> tuple[Path, str]:
+    """Build the book strictly into ``output``; return the HTML folder and the build log.
+
+    Raises RuntimeError on any warning or failing cell.
+    """
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     done = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "--path-output", str(output),
@@ -32,7 +35,7 @@ def build_book(output: Path) -> Path:
     )
     if done.returncode:
         raise RuntimeError(f"the book did not build:\n{(done.stdout + done.stderr)[-4000:]}")
-    return output / "_build" / "html"
+    return output / "_build" / "html", done.stdout + done.stderr
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -38,7 +38,8 @@ def built_html(tmp_path_factory):
         if must_run_in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    return build_book(tmp_path_factory.mktemp("book"))
+    html, _ = build_book(tmp_path_factory.mktemp("book"))
+    return html
 
 
 @pytest.fixture(scope="session")
