@@ -1,48 +1,142 @@
-"""Measure how long code takes: the median of several runs, several functions fairly.
+"""Measure how long code takes, in a way a busy machine cannot fool: the best of several runs.
 
 Introduced in lessons/02_unfold.
+
+Other programs on the machine can only make a run slower, never faster, so the
+fastest of several runs is the figure that stays put on a shared CPU; a median
+moves with the load. Tiny functions are timed in blocks of many calls after one
+untimed call: the first call after another function has run can take a hundred
+times longer (the memory allocator and the caches hold that function's traces),
+and that is not the cost of the call.
 """
 
-import statistics
+import contextlib
+import math
+import os
 import time
+
+import torch
 
 from coursecode._validate import check_int
 
-__all__ = ["compare_times", "median_time"]
+__all__ = ["best_time", "compare_times", "torch_threads"]
+
+# torch.profiler, which lesson 02 uses to see what F.conv2d runs, prints "profiler_start" /
+# "profiler_stop" lines straight to the process's stderr, and a notebook shows them as
+# output. Silence them unless the user chose a log level.
+os.environ.setdefault("KINETO_LOG_LEVEL", "6")
+
+# A timed block lasts at least this long (when ``number`` is not given): long enough
+# for the clock's resolution, short enough to fit between two interruptions.
+_MIN_BLOCK_SECONDS = 1e-3
+_MAX_NUMBER = 100_000
 
 
-def median_time(fn, repeat: int = 5, warmup: int = 1) -> float:
-    """Seconds one call of ``fn()`` takes: the median of ``repeat`` timed calls.
+@contextlib.contextmanager
+def torch_threads(threads: int | None):
+    """``with torch_threads(1):`` runs the block with PyTorch on that many CPU threads.
 
-    The first ``warmup`` calls are not timed (PyTorch allocates memory and picks
-    kernels on its first call). The median ignores the odd slow run caused by
-    something else on the machine.
+    ``None`` leaves the setting alone. The previous setting is restored afterwards.
 
     Examples
     --------
-    >>> median_time(lambda: sum(range(1000))) < 1.0
+    >>> before = torch.get_num_threads()
+    >>> with torch_threads(1):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
     True
     """
-    return compare_times({"fn": fn}, repeat=repeat, warmup=warmup)["fn"]
+    if threads is None:
+        yield
+        return
+    threads = check_int(threads, "threads", 1)
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
-def compare_times(fns: dict, repeat: int = 5, warmup: int = 1) -> dict:
-    """Median seconds per call of each function in ``fns`` (a dict name → function).
+def best_time(fn, repeat: int = 7, number: int | None = None, warmup: int = 1,
+              threads: int | None = None) -> float:
+    """Seconds one call of ``fn()`` takes: the fastest of ``repeat`` timed runs.
 
-    The functions are timed in turn, round after round, so that a slow spell of
-    the machine hits all of them alike instead of the one that happened to run then.
+    Each run times ``number`` calls in a row and divides by ``number`` (by default,
+    enough calls for the run to last about a millisecond, sized by timing the
+    last warm-up call). The ``warmup`` calls do not count: PyTorch allocates
+    memory and picks kernels on its first call. ``threads`` fixes PyTorch's CPU thread count while timing (see
+    :func:`torch_threads`).
+
+    Examples
+    --------
+    >>> best_time(lambda: sum(range(1000))) < 1.0
+    True
+    """
+    return compare_times({"fn": fn}, repeat=repeat, number=number, warmup=warmup,
+                         threads=threads)["fn"]
+
+
+def compare_times(fns: dict, repeat: int = 7, number: int | None = None, warmup: int = 1,
+                  threads: int | None = None) -> dict:
+    """Seconds per call of each function in ``fns`` (a dict name → function): the best run.
+
+    The functions take turns, round after round, so that a slow spell of the
+    machine hits all of them alike. In each round a function is timed for
+    ``number`` calls in a row (by default, as many as make a run of about a
+    millisecond, chosen per function; a block of more than one call starts with
+    an untimed call); the result for each is its fastest round, per call.
+    ``threads`` fixes PyTorch's CPU thread count while timing.
+
+    Examples
+    --------
+    >>> times = compare_times({"short": lambda: sum(range(10)),
+    ...                        "long": lambda: sum(range(10_000))})
+    >>> times["short"] < times["long"]
+    True
     """
     if not isinstance(fns, dict) or not fns or not all(callable(f) for f in fns.values()):
-        raise TypeError("fns must be a non-empty dict of name -> function taking no arguments")
+        raise TypeError(
+            "fns must be a non-empty dict of name -> function taking no arguments, "
+            f"got {type(fns).__name__}"
+        )
     repeat = check_int(repeat, "repeat", 1)
     warmup = check_int(warmup, "warmup", 0)
-    for fn in fns.values():
-        for _ in range(warmup):
-            fn()
-    times = {name: [] for name in fns}
-    for _ in range(repeat):
+    if number is not None:
+        number = check_int(number, "number", 1)
+    with torch_threads(threads):
+        numbers = {}
         for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(ts) for name, ts in times.items()}
+            # Without a given number, the last warm-up call is timed to size the blocks.
+            for _ in range(warmup if number else max(warmup - 1, 0)):
+                fn()
+            numbers[name] = number or _calls_per_block(fn)
+        best = {name: math.inf for name in fns}
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                n = numbers[name]
+                if n > 1:
+                    fn()  # untimed: the first call after another function pays for its traces
+                start = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                best[name] = min(best[name], (time.perf_counter() - start) / n)
+    return best
+
+
+def _calls_per_block(fn) -> int:
+    """How many calls of ``fn`` make a timed block of about ``_MIN_BLOCK_SECONDS``."""
+    once = _time_one_call(fn)
+    if once >= _MIN_BLOCK_SECONDS:
+        return 1
+    # Short calls: the first one may have been slowed by what ran before it; size the
+    # block on the fastest of a few more.
+    once = min(_time_one_call(fn) for _ in range(3))
+    return min(_MAX_NUMBER, math.ceil(_MIN_BLOCK_SECONDS / max(once, 1e-9)))
+
+
+def _time_one_call(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start

@@ -1,30 +1,77 @@
-"""Timing helpers: medians, round-robin comparison, argument checks."""
+"""Timing helpers: best of runs, blocks of calls, round-robin comparison, thread count, checks."""
 
 import time
 
 import pytest
+import torch
 
+from coursecode import best_time
 from coursecode import compare_times
-from coursecode import median_time
+from coursecode import torch_threads
 
 
-def test_median_time_measures_sleep():
-    assert 0.004 <= median_time(lambda: time.sleep(0.005), repeat=3) < 0.5
+def test_best_time_measures_sleep():
+    assert 0.004 <= best_time(lambda: time.sleep(0.005), repeat=3) < 0.5
+
+
+def test_best_time_is_the_fastest_run_not_a_typical_one():
+    # Runs of 1, 2, ... 5 sleeps of 2 ms, one call per run: the best is the shortest,
+    # however slow the others were (the median would be 3 sleeps).
+    lengths = iter(range(1, 6))
+    assert best_time(lambda: time.sleep(0.002 * next(lengths)), repeat=5, number=1,
+                     warmup=0) < 0.0045
 
 
 def test_compare_times_orders_and_warms_up():
     calls = []
     times = compare_times({"fast": lambda: calls.append("f"), "slow": lambda: time.sleep(0.003)},
-                          repeat=3, warmup=2)
+                          repeat=3, number=1, warmup=2)
     assert list(times) == ["fast", "slow"] and times["fast"] < times["slow"]
     assert len(calls) == 5  # 2 warm-up calls + 3 timed
+
+
+def test_short_functions_run_in_blocks_and_report_one_call():
+    calls = []
+    per_call = compare_times({"tiny": lambda: calls.append(1)}, repeat=2, warmup=0)["tiny"]
+    # a block lasts about a millisecond: many calls, but the figure is for one of them
+    assert len(calls) > 100
+    assert per_call < 1e-4
+
+
+@pytest.mark.parametrize("warmup, calls_before_timing", [(0, 1), (1, 1), (3, 3)])
+def test_long_functions_are_not_repeated_within_a_run(warmup, calls_before_timing):
+    calls = []
+    compare_times({"slow": lambda: (calls.append(1), time.sleep(0.002))}, repeat=3,
+                  warmup=warmup)
+    # the last warm-up call (or one more, without warm-up) sizes the block; then one per run
+    assert len(calls) == calls_before_timing + 3
+
+
+def test_threads_are_fixed_while_timing_and_restored():
+    seen = []
+    before = torch.get_num_threads()
+    compare_times({"f": lambda: seen.append(torch.get_num_threads())}, repeat=2, number=1,
+                  threads=1)
+    assert set(seen) == {1}
+    assert torch.get_num_threads() == before
+
+
+def test_torch_threads_restores_after_an_error():
+    before = torch.get_num_threads()
+    with pytest.raises(RuntimeError, match="inside"), torch_threads(1):
+        raise RuntimeError("an error inside the block")
+    assert torch.get_num_threads() == before
 
 
 @pytest.mark.parametrize("fns, kwargs, error, match", [
     ({}, {}, TypeError, "non-empty dict"),
     ({"a": 3}, {}, TypeError, "non-empty dict"),
+    ([print], {}, TypeError, "got list"),
     ({"a": print}, {"repeat": 0}, ValueError, "repeat must be an integer >= 1"),
     ({"a": print}, {"warmup": -1}, ValueError, "warmup must be an integer >= 0"),
+    ({"a": print}, {"number": 0}, ValueError, "number must be an integer >= 1"),
+    ({"a": print}, {"number": 2.5}, TypeError, "number must be an integer >= 1"),
+    ({"a": print}, {"threads": 0}, ValueError, "threads must be an integer >= 1"),
 ])
 def test_compare_times_bad_arguments(fns, kwargs, error, match):
     with pytest.raises(error, match=match):
