@@ -1,4 +1,6 @@
-"""Settings for the whole test run, lessons included."""
+"""Settings for the whole test run, lessons included: two fixes to nbval's kernel handling."""
+
+import os
 
 import nbval.kernel
 
@@ -10,4 +12,18 @@ def _execute_like_jupyter(self, cell_input, allow_stdin=None):
     return self.kc.execute(cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False)
 
 
+def _start_kernel_closing_devnull(self, kernel_name, cwd=None, startup_timeout=60):
+    # nbval opens os.devnull for each notebook's kernel stderr and never closes it. When the
+    # garbage collector finds the open file, Python warns (ResourceWarning), and with
+    # filterwarnings = error the session can end in PytestUnraisableExceptionWarning, at
+    # random. The kernel process holds its own copy of the descriptor once started, so ours
+    # can be closed right away.
+    with open(os.devnull, "w") as devnull:
+        self.km, self.kc = nbval.kernel.start_new_kernel(
+            startup_timeout=startup_timeout, kernel_name=kernel_name, stderr=devnull, cwd=cwd,
+        )
+    self._ensure_iopub_up()
+
+
 nbval.kernel.RunningKernel.execute_cell_input = _execute_like_jupyter
+nbval.kernel.RunningKernel.__init__ = _start_kernel_closing_devnull
