@@ -12,6 +12,7 @@ from coursecode.arithmetic import same_padding
 from coursecode.data import DownloadError
 from coursecode.data import load_image
 from coursecode.data import load_mnist
+from coursecode.book import glue
 from coursecode.im2col import conv2d_im2col
 from coursecode.im2col import im2col
 from coursecode.kernels import apply_kernel
@@ -31,8 +32,9 @@ from coursecode.plotting import show_images
 from coursecode.plotting import show_pixels
 from coursecode.plotting import show_unfold
 from coursecode.plotting import show_windows
+from coursecode.timing import best_time
 from coursecode.timing import compare_times
-from coursecode.timing import median_time
+from coursecode.timing import torch_threads
 from coursecode.training import Dataset
 from coursecode.training import accuracy
 from coursecode.training import collate_device
@@ -47,6 +49,7 @@ __version__ = "0.1.0"
 __all__ = [
     "accuracy",
     "apply_kernel",
+    "best_time",
     "collate_device",
     "compare_times",
     "conv",
@@ -61,12 +64,12 @@ __all__ = [
     "edge_kernels",
     "fit",
     "get_dls",
+    "glue",
     "im2col",
     "layer_shapes",
     "left_edge",
     "load_image",
     "load_mnist",
-    "median_time",
     "plot_history",
     "plot_timings",
     "receptive_field",
@@ -81,4 +84,5 @@ __all__ = [
     "simple_cnn",
     "to_device",
     "top_edge",
+    "torch_threads",
 ]
