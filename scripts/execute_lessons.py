@@ -25,6 +25,7 @@ def sync_and_execute(md: Path, timeout: int = 120) -> float:
     """Rebuild ``md``'s paired notebook from the .md, run it in ``lessons/``, write it; return seconds."""
     nb = jupytext.read(md)
     nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
+    _keep_cell_ids(nb, md.with_suffix(".ipynb"))
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -40,6 +41,17 @@ def sync_and_execute(md: Path, timeout: int = 120) -> float:
         nb.metadata.pop("widgets", None)  # an empty widget state is noise in the diff
     nbformat.write(nb, md.with_suffix(".ipynb"))
     return seconds
+
+
+def _keep_cell_ids(nb, ipynb: Path) -> None:
+    """Give cells the ids they had in the committed notebook (by position), so that a diff
+    shows the changed cells, not a new random id on every cell."""
+    if not ipynb.exists():
+        return
+    old = nbformat.read(ipynb, as_version=4).cells
+    for new_cell, old_cell in zip(nb.cells, old):
+        if new_cell.cell_type == old_cell.cell_type and "id" in old_cell:
+            new_cell["id"] = old_cell["id"]
 
 
 def _has_widgets(nb) -> bool:
