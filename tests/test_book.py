@@ -108,3 +108,65 @@ def test_code_fits_the_page(md):
     long_lines = [line for cell in jupytext.read(md).cells if cell.cell_type == "code"
                   for line in cell.source.splitlines() if len(line) > 76]
     assert not long_lines, f"{md.name}: code lines over 76 characters: {long_lines}"
+
+
+# {glue}`name`, {glue:text}`name:.1f`, {glue:any}`name` ... and ```{glue} name / ```{glue:figure} name
+_GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)(?::[^`]*)?`")
+_GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::\w+)?\}\s+(\S+)", re.M)
+
+
+def glued_in_prose(md) -> set:
+    text = md.read_text()
+    return {name.strip() for name in _GLUE_ROLE.findall(text) + _GLUE_DIRECTIVE.findall(text)}
+
+
+def glued_by_cells(md) -> set:
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    return {output.get("metadata", {}).get("scrapbook", {}).get("name")
+            for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs} - {None}
+
+
+def test_glue_patterns_find_roles_and_directives(tmp_path):
+    md = tmp_path / "x.md"
+    md.write_text("{glue:text}`a_ms:.1f` ms, {glue}`b`, {glue:any}`c`\n```{glue:figure} d\n```\n")
+    assert glued_in_prose(md) == {"a_ms", "b", "c", "d"}
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_every_number_the_prose_glues_comes_from_a_cell(md):
+    """myst-nb only warns about a missing glue name (the strict build then fails): say which."""
+    missing = glued_in_prose(md) - glued_by_cells(md)
+    assert not missing, (f"{md.name} quotes {sorted(missing)}, which no cell of "
+                         f"{md.with_suffix('.ipynb').name} glues (run scripts/execute_lessons.py?)")
+    unused = glued_by_cells(md) - glued_in_prose(md)
+    assert not unused, f"{md.name} glues {sorted(unused)} but its prose never quotes them"
+
+
+# A measured figure typed into the prose: a time, a percentage or a speed-up ("93×", "12 times
+# faster"). Products such as "3 × 3" and figures inside code spans or glue roles do not count.
+_TYPED_MEASUREMENT = re.compile(
+    r"\d+(?:[.,]\d+)*(?:\s?(?:µs|ms|ns|%)|\s(?:s|seconds?|minutes?)\b"
+    r"|\s?×(?=\s*(?:faster|slower|more|less|longer|as\b|[.,;)]|$))"
+    r"|\s(?:times|x) (?:faster|slower|as long|longer|higher|more|less))",
+    re.M,
+)
+
+
+def typed_measurements(text: str) -> list:
+    prose = re.sub(r"`[^`]*`", "", text)   # code spans, and with them every glue role
+    return [m.group(0) for m in _TYPED_MEASUREMENT.finditer(prose)]
+
+
+def test_typed_measurement_pattern():
+    assert typed_measurements("took 41 µs, 93× faster; 96% of digits; 12 times faster; 8 s.") == \
+        ["41 µs", "93×", "96%", "12 times faster", "8 s"]
+    assert typed_measurements("a 3 × 3 kernel, 26 × 26 = 676; 7 = 3 × (3 − 1) + 1; 0, s, 2s") == []
+    assert typed_measurements("it took {glue:text}`t_ms:.1f` ms, {glue:text}`r:.0f`× faster") == []
+
+
+@pytest.mark.parametrize("md", LESSONS + [ROOT / "book" / "intro.md"], ids=lambda p: p.name)
+def test_prose_types_no_measured_number(md):
+    """Times, percentages and speed-ups in the prose come from the run, through glue."""
+    prose = re.sub(r"^```.*?^```", "", md.read_text(), flags=re.M | re.S)   # code blocks
+    typed = typed_measurements(prose)
+    assert not typed, f"{md.name} types measured figures into its prose: {typed}; glue them"
