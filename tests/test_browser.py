@@ -1,6 +1,10 @@
 """The built book in a real browser (headless Chromium), served on 127.0.0.1 with the network cut."""
 
+import json
+
 import pytest
+import torch
+import torch.nn.functional as F
 
 from browser import open_page
 
@@ -37,10 +41,72 @@ def test_explorer_moves_on_the_static_page(site, browser):
     assert log.problems() == [], log
 
 
-def test_kernel_explorer_shows_its_first_state(site, browser):
+def feature_map_state(page) -> dict:
+    """The kernel explorer's image and kernel, as the page's embedded widget state holds them."""
+    states = page.evaluate(
+        "Array.from(document.querySelectorAll("
+        "'script[type=\"application/vnd.jupyter.widget-state+json\"]')).map(s => s.textContent)")
+    for text in states:
+        for model in json.loads(text)["state"].values():
+            if model["state"].get("_anywidget_id") == "coursecode.widgets.FeatureMap":
+                return model["state"]
+    raise AssertionError("no kernel explorer in the page's widget state")
+
+
+def shown_map(page) -> torch.Tensor:
+    """The grey level of every feature-map pixel on the page's canvas (centre of each cell)."""
+    levels = page.evaluate("""() => {
+        const canvas = document.querySelector('.kernel-explorer canvas.feature-map-output');
+        const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
+        const scale = canvas.width / w;
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        const levels = [];
+        for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
+            const x = Math.floor((j + 0.5) * scale), y = Math.floor((i + 0.5) * scale);
+            levels.push(pixels[4 * (y * canvas.width + x)]);
+        }
+        return {h, w, levels};
+    }""")
+    return torch.tensor(levels["levels"], dtype=torch.float64).view(levels["h"], levels["w"])
+
+
+def pytorch_greys(state, stride, padding, dilation) -> torch.Tensor:
+    """PyTorch's feature map for those settings, scaled to grey levels as the page scales it."""
+    image = torch.tensor(state["image"], dtype=torch.float64).view(state["height"], state["width"])
+    kernel = torch.tensor(state["kernel"], dtype=torch.float64).view(state["kh"], state["kw"])
+    fmap = F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding,
+                    dilation=dilation)[0, 0]
+    return ((fmap - fmap.min()) * 255 / (fmap.max() - fmap.min())).round()
+
+
+def test_kernel_explorer_computes_on_the_static_page(site, browser):
     page, log = open_page(browser, site, "lessons/03_padding_stride.html")
-    picture = page.locator(".widget-html img").last
-    picture.wait_for(timeout=15_000)
-    assert page.evaluate("(img) => img.naturalWidth", picture.element_handle()) > 0
-    assert "output 26×26" in page.locator(".widget-html", has_text="stride 1, padding 0").inner_text()
+    explorer = page.locator(".kernel-explorer")
+    caption = explorer.locator(".feature-map-caption")
+    caption.wait_for(timeout=15_000)
+    state = feature_map_state(page)
+    steps = [  # (slider, key, presses) then the settings the page must show
+        (None, None, 0, (1, 0, 1)),
+        ("stride", "ArrowRight", 1, (2, 0, 1)),
+        ("padding", "ArrowRight", 1, (2, 1, 1)),
+        ("dilation", "ArrowRight", 2, (2, 1, 3)),
+        ("stride", "ArrowLeft", 1, (1, 1, 3)),
+    ]
+    for slider, key, times, (stride, padding, dilation) in steps:
+        if slider:
+            handle = explorer.locator(".widget-slider", has_text=slider).locator(".noUi-handle")
+            handle.focus()
+            for _ in range(times):
+                handle.press(key)
+        expected = pytorch_greys(state, stride, padding, dilation)
+        h, w = expected.shape
+        text = f"stride {stride}, padding {padding}, dilation {dilation}: output {h}×{w}"
+        page.wait_for_function(
+            "text => document.querySelector('.kernel-explorer .feature-map-caption')"
+            ".textContent.startsWith(text)", arg=text, timeout=5_000)
+        shown = shown_map(page)
+        assert shown.shape == expected.shape
+        assert (shown - expected).abs().max() <= 1, (slider, (shown - expected).abs().max())
+        label = explorer.locator("canvas.feature-map-output").get_attribute("aria-label")
+        assert label.startswith(f"The {h}×{w} feature map for stride {stride}, padding {padding}")
     assert log.problems() == [], log

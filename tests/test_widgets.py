@@ -9,6 +9,7 @@ from ipywidgets.widgets.widget_link import Link
 import pytest
 import torch
 import torch.nn.functional as F
+import traitlets
 
 from coursecode import conv_out_size
 from coursecode import widgets as cw
@@ -17,6 +18,7 @@ from coursecode.widgets import ConvExplorer
 from coursecode.widgets import kernel_explorer
 
 JS = cw.JS_PATH
+MATH = cw.MATH_PATH
 ALL_COMBINATIONS = list(itertools.product(*(range(low, high + 1) for _, low, high in SLIDER_RANGES.values())))
 
 
@@ -50,8 +52,8 @@ def node():
 
 
 def test_javascript_formula_agrees_on_every_slider_combination(node, tmp_path):
-    module = tmp_path / "conv_explorer.mjs"  # .mjs: Node reads it as an ES module
-    shutil.copyfile(JS, module)
+    module = tmp_path / "conv_math.mjs"  # .mjs: Node reads it as an ES module
+    shutil.copyfile(MATH, module)
     script = (f"import {{ outputSize }} from {json.dumps(module.as_uri())};"
               f"const combos = {json.dumps(ALL_COMBINATIONS)};"
               "console.log(JSON.stringify(combos.map((c) => outputSize(...c))));")
@@ -106,32 +108,60 @@ def test_explorer_bad_arguments(kwargs, error, match):
         ConvExplorer(**kwargs)
 
 
-def kernel_parts(box):
-    (stride, padding), caption, picture = box.children[0].children, box.children[1], box.children[2]
-    return stride, padding, caption, picture
+def test_kernel_explorer_links_its_sliders_to_a_browser_side_map():
+    digit, kernel = torch.rand(28, 28), torch.ones(3, 3)
+    explorer = kernel_explorer(digit, kernel)
+    assert set(explorer.sliders) == {"stride", "padding", "dilation"}
+    linked = {(link.source[0], link.target[1]) for link in explorer.links}
+    assert linked == {(slider, name) for name, slider in explorer.sliders.items()}
+    assert all(isinstance(link, Link) for link in explorer.links)  # jslink: browser-side
+    state = explorer.map.get_state()
+    assert (state["height"], state["width"], state["kh"], state["kw"]) == (28, 28, 3, 3)
+    assert state["image"] == pytest.approx(digit.flatten().tolist(), abs=1e-4)   # four decimals
+    assert "export function conv2d" in state["_esm"] and "function render" in state["_esm"]
+    assert "kernel-explorer" in explorer._dom_classes
 
 
-def test_kernel_explorer_draws_and_follows_its_sliders():
-    stride, padding, caption, picture = kernel_parts(kernel_explorer(torch.rand(28, 28), torch.ones(3, 3)))
-    assert "output <b>26×26</b>" in caption.value
-    assert picture.value.startswith('<img src="data:image/png;base64,iVBOR')  # a PNG
-    assert 'alt="The input image and its 26×26 feature map' in picture.value
-    first = picture.value
-    stride.value = 2
-    assert "output <b>13×13</b>" in caption.value and picture.value != first
-    padding.value = 1
-    assert "output <b>14×14</b>" in caption.value
+def test_kernel_explorer_map_follows_its_sliders():
+    explorer = kernel_explorer(torch.rand(28, 28), torch.ones(3, 3))
+    assert explorer.feature_map().shape == (26, 26)
+    explorer.sliders["stride"].value = 2
+    assert explorer.feature_map().shape == (13, 13)
+    explorer.sliders["padding"].value = 1
+    explorer.sliders["dilation"].value = 3
+    assert explorer.feature_map().shape == (12, 12)     # ⌊(28 + 2 − 7) / 2⌋ + 1
+    small = kernel_explorer(torch.rand(2, 2), torch.ones(3, 3))
+    assert small.feature_map() is None          # the kernel does not fit
+    small.sliders["padding"].value = 1
+    assert small.feature_map().shape == (2, 2)
 
 
-def test_kernel_explorer_reports_a_kernel_that_does_not_fit():
-    _, padding, caption, _ = kernel_parts(kernel_explorer(torch.rand(2, 2), torch.ones(3, 3)))
-    assert caption.value.startswith("<b>no output:</b>") and "larger than the padded input" in caption.value
-    padding.value = 1
-    assert "output <b>2×2</b>" in caption.value
+def test_kernel_explorer_state_stays_small():
+    explorer = kernel_explorer(torch.rand(28, 28), torch.ones(3, 3))
+    state = json.dumps({k: v for k, v in explorer.map.get_state().items() if k != "_esm"})
+    assert len(state) < 15_000
 
 
-def test_kernel_explorer_bad_arguments():
-    with pytest.raises(ValueError, match=r"image must have shape \(H, W\)"):
-        kernel_explorer(torch.rand(1, 28, 28), torch.ones(3, 3))
-    with pytest.raises(TypeError, match="kernel must be a torch.Tensor"):
-        kernel_explorer(torch.rand(28, 28), [[1, 0], [0, 1]])
+def test_javascript_says_why_a_kernel_does_not_fit_the_map():
+    source = (cw.STATIC / "feature_map.js").read_text()
+    assert "no output: the kernel spans ${d * (k - 1) + 1} pixels" in source
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    ((torch.rand(1, 28, 28), torch.ones(3, 3)), {}, ValueError, r"image must have shape \(H, W\)"),
+    ((torch.rand(28, 28), [[1, 0], [0, 1]]), {}, TypeError, "kernel must be a torch.Tensor"),
+    ((torch.rand(100, 100), torch.ones(3, 3)), {}, ValueError, "at most 64×64 = 4096 pixels"),
+    ((torch.rand(0, 5), torch.ones(3, 3)), {}, ValueError, "must not be empty"),
+    ((torch.full((5, 5), float("nan")), torch.ones(3, 3)), {}, ValueError, "image must hold finite"),
+    ((torch.rand(5, 5), torch.ones(3, 3)), {"stride": 5}, ValueError, "stride must be between 1 and 4"),
+    ((torch.rand(5, 5), torch.ones(3, 3)), {"padding": -1}, ValueError, "padding must be an integer >= 0"),
+])
+def test_kernel_explorer_bad_arguments(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        cw.KernelExplorer(*args, **kwargs)
+
+
+@pytest.mark.parametrize("trait, value", [("s", 0), ("k", 0), ("p", -1), ("d", 0)])
+def test_conv_grid_refuses_values_its_drawing_cannot_use(trait, value):
+    with pytest.raises(traitlets.TraitError):
+        cw.ConvGrid(**{trait: value})

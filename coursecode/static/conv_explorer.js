@@ -1,17 +1,11 @@
 // The ConvExplorer's drawing: runs in the browser, in Jupyter and on the static book page.
 // Python sends five numbers (n, k, p, s, d); sliders are jslinked to them, so the picture
-// redraws with no kernel. The formula lives in outputSize(); Python's twin is conv_out_size.
+// redraws with no kernel. The formula is outputSize() in conv_math.js, which Python puts in
+// front of this file; its Python twin is conv_out_size.
 
 const CELL = 18;        // pixels per grid cell
 const GAP = 60;         // between the input and the output grids
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];
-
-/** ⌊(n + 2p − d(k−1) − 1) / s⌋ + 1, or null when the kernel does not fit the padded input. */
-export function outputSize(n, k, p, s, d) {
-  const span = d * (k - 1) + 1;
-  if (span > n + 2 * p) return null;
-  return Math.floor((n + 2 * p - span) / s) + 1;
-}
 
 function svgEl(tag, attrs, parent) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);

@@ -1,0 +1,61 @@
+// The arithmetic behind the course's explorers, as a plain ES module with no DOM: the
+// widgets run it in the browser (Python puts it in front of each widget's drawing code),
+// and the tests run it in Node and compare it with PyTorch (tests/test_conv_math.py).
+
+/** ⌊(n + 2p − d(k−1) − 1) / s⌋ + 1, or null when the kernel does not fit the padded input. */
+export function outputSize(n, k, p, s, d) {
+  // Anything but whole numbers in range (0, NaN, Infinity) has no output: never loop on it.
+  if (![n, k, p, s, d].every(Number.isInteger) || n < 1 || k < 1 || p < 0 || s < 1 || d < 1) {
+    return null;
+  }
+  const span = d * (k - 1) + 1;
+  if (span > n + 2 * p) return null;
+  return Math.floor((n + 2 * p - span) / s) + 1;
+}
+
+/**
+ * F.conv2d for one channel: slide `kernel` (kh×kw, row-major) over `image` (h×w, row-major)
+ * padded with zeros, with a stride, padding and dilation (the same for both axes).
+ * Returns {data, height, width} (data a Float64Array, row-major), or null when the
+ * kernel does not fit the padded image.
+ */
+export function conv2d(image, h, w, kernel, kh, kw, stride = 1, padding = 0, dilation = 1) {
+  const height = outputSize(h, kh, padding, stride, dilation);
+  const width = outputSize(w, kw, padding, stride, dilation);
+  if (height === null || width === null) return null;
+  const data = new Float64Array(height * width);
+  for (let i = 0; i < height; i++) {
+    for (let j = 0; j < width; j++) {
+      let sum = 0;
+      for (let a = 0; a < kh; a++) {
+        const y = i * stride + a * dilation - padding;
+        if (y < 0 || y >= h) continue;              // a row of padding: zeros
+        for (let b = 0; b < kw; b++) {
+          const x = j * stride + b * dilation - padding;
+          if (x < 0 || x >= w) continue;
+          sum += image[y * w + x] * kernel[a * kw + b];
+        }
+      }
+      data[i * width + j] = sum;
+    }
+  }
+  return { data, height, width };
+}
+
+/** The smallest and largest value of an array (or [0, 0] when it is empty). */
+export function range(values) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) {
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  return values.length ? [low, high] : [0, 0];
+}
+
+/** Grey levels 0–255 for `values` scaled from their own min (black) to max (white), as imshow does. */
+export function greys(values) {
+  const [low, high] = range(values);
+  const scale = high > low ? 255 / (high - low) : 0;
+  return Array.from(values, (v) => Math.round((v - low) * scale));
+}

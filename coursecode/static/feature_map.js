@@ -1,0 +1,87 @@
+// kernel_explorer's drawing: a kernel applied to an image at the chosen stride, padding and
+// dilation, computed in the browser (conv2d from conv_math.js, which Python puts in front of
+// this file), so the jslinked sliders redraw the map on the static book page too.
+
+const SCALE = 5;  // screen pixels per image pixel, the same for the input and the map
+
+function paint(canvas, levels, height, width, padding = 0) {
+  const side = (n) => (n + 2 * padding) * SCALE;
+  canvas.width = side(width);
+  canvas.height = side(height);
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#c9dcef";  // the padding: zeros that are not part of the image
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (let i = 0; i < height; i++) {
+    for (let j = 0; j < width; j++) {
+      const g = levels[i * width + j];
+      ctx.fillStyle = `rgb(${g},${g},${g})`;
+      ctx.fillRect((j + padding) * SCALE, (i + padding) * SCALE, SCALE, SCALE);
+    }
+  }
+}
+
+function figure(el, className) {
+  const box = document.createElement("figure");
+  box.className = "feature-map-figure";
+  const canvas = document.createElement("canvas");
+  canvas.className = className;
+  canvas.setAttribute("role", "img");
+  const caption = document.createElement("figcaption");
+  box.append(canvas, caption);
+  el.appendChild(box);
+  return { canvas, caption };
+}
+
+function draw(model, el) {
+  const [h, w, kh, kw] = ["height", "width", "kh", "kw"].map((name) => model.get(name));
+  const [s, p, d] = ["stride", "padding", "dilation"].map((name) => model.get(name));
+  const image = model.get("image");
+  const result = conv2d(image, h, w, model.get("kernel"), kh, kw, s, p, d);
+  el.replaceChildren();
+
+  const caption = document.createElement("div");
+  caption.className = "feature-map-caption";
+  caption.setAttribute("aria-live", "polite");
+  el.appendChild(caption);
+  const settings = `stride ${s}, padding ${p}, dilation ${d}`;
+  const formula = (n, k) => `⌊(${n} + 2·${p} − ${d}·(${k}−1) − 1) / ${s}⌋ + 1`;
+
+  const row = document.createElement("div");
+  row.className = "feature-map-row";
+  el.appendChild(row);
+  const input = figure(row, "feature-map-input");
+  paint(input.canvas, greys(image), h, w, p);
+  input.caption.textContent = p > 0 ? `input ${h}×${w}, padded by ${p}` : `input ${h}×${w}`;
+  input.canvas.setAttribute("aria-label", `The ${h}×${w} input image`
+    + (p > 0 ? `, with ${p} pixels of zero padding all round` : ""));
+
+  if (result === null) {
+    const tall = outputSize(h, kh, p, s, d) === null;
+    const [n, k, side] = tall ? [h, kh, "high"] : [w, kw, "wide"];
+    caption.textContent = `${settings}: no output: the kernel spans ${d * (k - 1) + 1} pixels, `
+      + `but the padded image is only ${n} + 2·${p} = ${n + 2 * p} ${side}`;
+    caption.classList.add("feature-map-invalid");
+    return;
+  }
+  const { data, height, width } = result;
+  caption.textContent = `${settings}: output ${height}×${width}`
+    + (h === w && kh === kw ? ` = ${formula(h, kh)}` : "");
+  const output = figure(row, "feature-map-output");
+  paint(output.canvas, greys(data), height, width);
+  output.canvas.dataset.height = height;
+  output.canvas.dataset.width = width;
+  output.caption.textContent = `feature map ${height}×${width}`;
+  output.canvas.setAttribute("aria-label",
+    `The ${height}×${width} feature map for ${settings}: bright where the kernel responds most`);
+}
+
+function render({ model, el }) {
+  el.classList.add("feature-map");
+  const redraw = () => draw(model, el);
+  for (const name of ["image", "kernel", "stride", "padding", "dilation"]) {
+    model.on(`change:${name}`, redraw);
+  }
+  redraw();
+}
+
+export default { render };

@@ -1,0 +1,112 @@
+"""The explorers' arithmetic (coursecode/static/conv_math.js), run in Node, against PyTorch."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from coursecode.widgets import MATH_PATH
+
+# At least 250 cases per property, whatever the profile (the thorough one tries more).
+CASES = settings(max_examples=max(250, settings().max_examples))
+
+# One Node process answers every case: a line of JSON {"fn", "args"} in, the result out.
+SERVER = """
+import * as math from %s;
+import readline from "node:readline";
+const lines = readline.createInterface({ input: process.stdin });
+lines.on("line", (line) => {
+  const { fn, args } = JSON.parse(line);
+  let result = math[fn](...args);
+  if (result && result.data) result = { ...result, data: Array.from(result.data) };
+  process.stdout.write(JSON.stringify(result) + "\\n");
+});
+"""
+
+
+class Node:
+    def __init__(self, module):
+        node = shutil.which("node")
+        if node is None:
+            pytest.fail("Node.js is needed to run the explorers' JavaScript (.ci/run installs it)")
+        self.process = subprocess.Popen(
+            [node, "--input-type=module", "-e", SERVER % json.dumps(module.as_uri())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def __call__(self, fn, *args):
+        self.process.stdin.write(json.dumps({"fn": fn, "args": args}) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.stdout.close()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def js(tmp_path_factory):
+    module = tmp_path_factory.mktemp("js") / "conv_math.mjs"  # .mjs: an ES module to Node
+    shutil.copyfile(MATH_PATH, module)
+    node = Node(module)
+    yield node
+    node.close()
+
+
+@st.composite
+def conv_cases(draw):
+    h, w = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    stride, padding, dilation = draw(st.integers(1, 3)), draw(st.integers(0, 3)), draw(st.integers(1, 3))
+    generator = torch.Generator().manual_seed(draw(st.integers(0, 2**31)))
+    image = torch.randn(h, w, generator=generator, dtype=torch.float64)
+    kernel = torch.randn(kh, kw, generator=generator, dtype=torch.float64)
+    return image, kernel, stride, padding, dilation
+
+
+def pytorch_conv(image, kernel, stride, padding, dilation):
+    try:
+        return F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding,
+                        dilation=dilation)[0, 0]
+    except RuntimeError:  # the kernel does not fit the padded image
+        return None
+
+
+@CASES
+@given(conv_cases())
+def test_conv2d_equals_pytorch(js, case):
+    image, kernel, stride, padding, dilation = case
+    expected = pytorch_conv(*case)
+    got = js("conv2d", image.flatten().tolist(), *image.shape, kernel.flatten().tolist(),
+             *kernel.shape, stride, padding, dilation)
+    if expected is None:
+        assert got is None
+        return
+    assert (got["height"], got["width"]) == tuple(expected.shape)
+    assert torch.allclose(torch.tensor(got["data"], dtype=torch.float64).view(expected.shape),
+                          expected, atol=1e-5, rtol=0)
+
+
+@CASES
+@given(st.integers(1, 40), st.integers(1, 9), st.integers(0, 4), st.integers(1, 4), st.integers(1, 4))
+def test_output_size_equals_pytorch(js, n, k, p, s, d):
+    out = pytorch_conv(torch.zeros(n, n), torch.zeros(k, k), s, p, d)
+    assert js("outputSize", n, k, p, s, d) == (None if out is None else out.shape[-1])
+
+
+@pytest.mark.parametrize("args", [(5, 3, 1, 0, 1), (5, 3, 1, 1, 0), (0, 3, 1, 1, 1),
+                                  (5, 3, -1, 1, 1), (5, 3, 1, 1.5, 1), (5, 3, 1, None, 1)])
+def test_output_size_has_no_answer_for_settings_out_of_range(js, args):
+    # stride 0 would give Infinity, and a drawing loop that never ends
+    assert js("outputSize", *args) is None
+
+
+def test_greys_scale_from_black_to_white(js):
+    assert js("greys", [2.0, 4.0, 3.0]) == [0, 255, 128]
+    assert js("greys", [1.0, 1.0]) == [0, 0]     # a flat map is black, not NaN
