@@ -64,9 +64,9 @@ def best_time(fn, repeat: int = 7, number: int | None = None, warmup: int = 1,
     """Seconds one call of ``fn()`` takes: the fastest of ``repeat`` timed runs.
 
     Each run times ``number`` calls in a row and divides by ``number`` (by default,
-    enough calls for the run to last about a millisecond, sized by timing the
-    last warm-up call). The ``warmup`` calls do not count: PyTorch allocates
-    memory and picks kernels on its first call. ``threads`` fixes PyTorch's CPU thread count while timing (see
+    enough calls for the run to last about a millisecond, sized by timing a few
+    calls first). The ``warmup`` calls do not count: PyTorch allocates memory
+    and picks kernels on its first call. ``threads`` fixes PyTorch's CPU thread count while timing (see
     :func:`torch_threads`).
 
     Examples
@@ -108,8 +108,7 @@ def compare_times(fns: dict, repeat: int = 7, number: int | None = None, warmup:
     with torch_threads(threads):
         numbers = {}
         for name, fn in fns.items():
-            # Without a given number, the last warm-up call is timed to size the blocks.
-            for _ in range(warmup if number else max(warmup - 1, 0)):
+            for _ in range(warmup):
                 fn()
             numbers[name] = number or _calls_per_block(fn)
         best = {name: math.inf for name in fns}
@@ -129,10 +128,12 @@ def _calls_per_block(fn) -> int:
     """How many calls of ``fn`` make a timed block of about ``_MIN_BLOCK_SECONDS``."""
     once = _time_one_call(fn)
     if once >= _MIN_BLOCK_SECONDS:
-        return 1
-    # Short calls: the first one may have been slowed by what ran before it; size the
-    # block on the fastest of a few more.
-    once = min(_time_one_call(fn) for _ in range(3))
+        # Slow, or a short call slowed down by what ran before it (a hundredfold is
+        # common): a second call tells them apart.
+        once = min(once, _time_one_call(fn))
+        if once >= _MIN_BLOCK_SECONDS:
+            return 1
+    once = min([once] + [_time_one_call(fn) for _ in range(3)])
     return min(_MAX_NUMBER, math.ceil(_MIN_BLOCK_SECONDS / max(once, 1e-9)))
 
 

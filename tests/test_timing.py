@@ -38,13 +38,33 @@ def test_short_functions_run_in_blocks_and_report_one_call():
     assert per_call < 1e-4
 
 
-@pytest.mark.parametrize("warmup, calls_before_timing", [(0, 1), (1, 1), (3, 3)])
-def test_long_functions_are_not_repeated_within_a_run(warmup, calls_before_timing):
+@pytest.mark.parametrize("warmup", [0, 1, 3])
+def test_long_functions_are_not_repeated_within_a_run(warmup):
     calls = []
     compare_times({"slow": lambda: (calls.append(1), time.sleep(0.002))}, repeat=3,
                   warmup=warmup)
-    # the last warm-up call (or one more, without warm-up) sizes the block; then one per run
-    assert len(calls) == calls_before_timing + 3
+    # warm-up, two calls that find it slow (not just slowed down once), then one per run
+    assert len(calls) == warmup + 2 + 3
+
+
+def test_a_given_number_skips_the_sizing_calls():
+    calls = []
+    compare_times({"slow": lambda: calls.append(1)}, repeat=1, number=1, warmup=0)
+    assert len(calls) == 1
+
+
+def test_a_short_function_slowed_down_once_is_still_timed_in_blocks():
+    # The first call after another function can be a hundred times slower than the rest;
+    # it must not make the block a single (slow) call.
+    calls = []
+
+    def short():
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.003)
+
+    per_call = compare_times({"short": short}, repeat=3, warmup=0)["short"]
+    assert per_call < 1e-4 and len(calls) > 100
 
 
 def test_threads_are_fixed_while_timing_and_restored():
