@@ -15,6 +15,7 @@ keeps each run's log under ``--logs``, and exits 1 if any run failed.
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,12 +24,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SPIN = "while True:\n    pass\n"
+# Spins until killed, or until the script that started it is gone (killed without cleanup).
+SPIN = "import os, sys\nparent = int(sys.argv[1])\nwhile os.getppid() == parent:\n    pass\n"
 
 
 def start_busy(n: int) -> list:
     """``n`` processes that each keep one core busy until they are killed."""
-    return [subprocess.Popen([sys.executable, "-c", SPIN], stdin=subprocess.DEVNULL,
+    return [subprocess.Popen([sys.executable, "-c", SPIN, str(os.getpid())], stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for _ in range(n)]
 
@@ -81,6 +83,8 @@ def main(argv=None) -> int:
         if getattr(args, name) < 0:
             parser.error(f"--{name} must be 0 or more, got {getattr(args, name)}")
     args.logs.mkdir(parents=True, exist_ok=True)
+    # `kill` (SIGTERM) ends the script through the `finally` below, which stops the spinners.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     print(f"{args.busy} busy processes on {os.cpu_count()} cores; logs in {args.logs}", flush=True)
     results = []

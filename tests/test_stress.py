@@ -1,7 +1,9 @@
 """scripts/stress.py: busy processes come and go, each run's verdict and summary are reported."""
 
 import importlib.util
+import subprocess
 import sys
+import time
 
 import pytest
 
@@ -38,3 +40,25 @@ def test_nothing_to_run_is_green(tmp_path, capsys):
 def test_negative_counts_are_refused(tmp_path):
     with pytest.raises(SystemExit):
         stress.main(["--busy", "-1", "--logs", str(tmp_path)])
+
+
+def test_spinners_stop_when_their_parent_dies():
+    # A spinner started by a process that then dies without cleaning up must not spin on.
+    scripts = str(ROOT / "scripts")
+    code = (f"import sys; sys.path.insert(0, {scripts!r}); import stress; "
+            "print(stress.start_busy(1)[0].pid, flush=True)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    pid = int(done.stdout)
+    for _ in range(100):
+        if not psutil_alive(pid):
+            break
+        time.sleep(0.05)
+    assert not psutil_alive(pid)
+
+
+def psutil_alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"   # a zombie has exited
+    except FileNotFoundError:
+        return False
