@@ -18,9 +18,14 @@ import traitlets
 from coursecode._validate import check_int
 from coursecode._validate import check_tensor
 from coursecode.arithmetic import conv_out_size
+from coursecode.kernels import diag1_edge
+from coursecode.kernels import diag2_edge
+from coursecode.kernels import left_edge
+from coursecode.kernels import top_edge
 
 __all__ = ["ConvExplorer", "ConvGrid", "FeatureMap", "JS_PATH", "KERNEL_SLIDER_RANGES",
-           "KernelExplorer", "MATH_PATH", "SLIDER_RANGES", "kernel_explorer"]
+           "KernelExplorer", "MATH_PATH", "SLIDER_RANGES", "SlidingWindow", "WINDOW_PRESETS",
+           "WindowExplorer", "kernel_explorer"]
 
 STATIC = Path(__file__).parent / "static"
 MATH_PATH = STATIC / "conv_math.js"
@@ -179,11 +184,8 @@ class KernelExplorer(widgets.VBox):
 
     def __init__(self, image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
                  padding: int = 0, dilation: int = 1):
-        check_tensor(image, "image", (2,), "(H, W)")
+        image = _check_image(image)
         check_tensor(kernel, "kernel", (2,), "(kH, kW)")
-        if image.numel() > _MAX_PIXELS:
-            raise ValueError(f"image must have at most 64×64 = {_MAX_PIXELS} pixels (it is "
-                             f"stored in the page), got {tuple(image.shape)}")
         if kernel.numel() == 0 or image.numel() == 0:
             raise ValueError(f"image and kernel must not be empty, got shapes "
                              f"{tuple(image.shape)} and {tuple(kernel.shape)}")
@@ -193,15 +195,12 @@ class KernelExplorer(widgets.VBox):
             value = check_int(value, name, low)
             if value > high:
                 raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-        for name, t in (("image", image), ("kernel", kernel)):
-            if not torch.isfinite(t).all():
-                raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
-        # Four decimals are plenty for the picture and keep the page's widget state small.
-        self.image = image.detach().float().cpu().round(decimals=4)
+        if not torch.isfinite(kernel).all():
+            raise ValueError("kernel must hold finite numbers (no NaN or inf)")
+        self.image = torch.tensor(_rounded(image)).view(image.shape)
         self.kernel = kernel.detach().float().cpu()
         self.map = FeatureMap(
-            image=[round(v, 4) for v in self.image.flatten().tolist()],
-            height=image.shape[0], width=image.shape[1],
+            image=_rounded(self.image), height=image.shape[0], width=image.shape[1],
             kernel=self.kernel.flatten().tolist(), kh=kernel.shape[0], kw=kernel.shape[1],
             **values)
         self.sliders = {
@@ -234,3 +233,167 @@ def kernel_explorer(image: torch.Tensor, kernel: torch.Tensor) -> KernelExplorer
     book page as well as in a live notebook. See :class:`KernelExplorer`.
     """
     return KernelExplorer(image, kernel)
+
+
+WINDOW_PRESETS = {
+    "top edge": top_edge,
+    "bottom edge": -top_edge,
+    "left edge": left_edge,
+    "right edge": -left_edge,
+    "diagonal ↗": diag1_edge,
+    "diagonal ↘": diag2_edge,
+    "identity": torch.tensor([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+    "blur": torch.full((3, 3), 1 / 9),
+}
+"""The kernels the window explorer's menu offers (3×3, by name)."""
+
+
+def _check_image(image, name: str = "image") -> torch.Tensor:
+    """A finite 2-D image small enough to travel in the page's widget state, as float32."""
+    check_tensor(image, name, (2,), "(H, W)")
+    if image.numel() > _MAX_PIXELS:
+        raise ValueError(f"{name} must have at most 64×64 = {_MAX_PIXELS} pixels (it is "
+                         f"stored in the page), got {tuple(image.shape)}")
+    if not torch.isfinite(image).all():
+        raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
+    return image.detach().float().cpu()
+
+
+def _rounded(t: torch.Tensor) -> list:
+    """The numbers of ``t`` to four decimals: plenty for a picture, and a small page."""
+    return [round(v, 4) for v in t.flatten().tolist()]
+
+
+class SlidingWindow(anywidget.AnyWidget):
+    """The drawing of :class:`WindowExplorer`: digit, window, nine products, their sum, the map.
+
+    Its JavaScript (``static/sliding_window.js`` after ``static/conv_math.js``) does
+    the arithmetic, so jslinked controls move it without Python.
+    """
+
+    _esm = _module("sliding_window.js")
+    _css = """
+    .window-explorer { font-family: sans-serif; font-size: 14px; margin-top: 6px; }
+    .window-caption { font-family: monospace; margin: 6px 0; }
+    .window-row { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
+    .window-figure { margin: 0; }
+    .window-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
+    .window-figure figcaption { font-size: 12px; }
+    .window-arithmetic { display: flex; gap: 6px; align-items: center; flex-wrap: wrap;
+                         max-width: 420px; }
+    .window-grid { border-collapse: collapse; font-family: monospace; font-size: 12px; }
+    .window-grid caption { font-family: sans-serif; font-size: 12px; }
+    .window-grid td { border: 1px solid #bbb; padding: 1px 4px; text-align: right; }
+    .window-sign { font-size: 18px; }
+    .window-sum { width: 100%; font-weight: bold; margin-top: 4px; }
+    .window-steps button { margin-right: 6px; }
+    """
+    image = traitlets.List(traitlets.Float()).tag(sync=True)
+    height = traitlets.Int(3, min=3).tag(sync=True)
+    width = traitlets.Int(3, min=3).tag(sync=True)
+    position = traitlets.Int(1, min=1).tag(sync=True)
+    presets = traitlets.List().tag(sync=True)
+    preset = traitlets.Int(0, min=0).tag(sync=True)
+    w0 = traitlets.Float(0.0).tag(sync=True)
+    w1 = traitlets.Float(0.0).tag(sync=True)
+    w2 = traitlets.Float(0.0).tag(sync=True)
+    w3 = traitlets.Float(0.0).tag(sync=True)
+    w4 = traitlets.Float(0.0).tag(sync=True)
+    w5 = traitlets.Float(0.0).tag(sync=True)
+    w6 = traitlets.Float(0.0).tag(sync=True)
+    w7 = traitlets.Float(0.0).tag(sync=True)
+    w8 = traitlets.Float(0.0).tag(sync=True)
+
+
+class WindowExplorer(widgets.VBox):
+    """Slide a 3×3 window over ``image`` and watch the products, their sum and the map fill in.
+
+    A slider, a play button and step buttons move the window (the arrow keys move it by
+    one; play respects the reader's reduced-motion setting); a menu picks a kernel from :data:`WINDOW_PRESETS`, and nine boxes edit its
+    weights. Everything is computed in the browser, so it all works on a static page.
+    ``kernel()``, ``feature_map()`` and ``window_sum()`` give PyTorch's view of the
+    current state in a live notebook.
+
+    Parameters
+    ----------
+    image
+        A 2-D image (H, W) of at least 3×3 and at most 64×64 pixels.
+    kernel
+        A 3×3 kernel to start with (one of the presets, or your own).
+    position
+        The first window shown: 1 is the top-left one, counting row by row.
+
+    Examples
+    --------
+    >>> explorer = WindowExplorer(torch.rand(28, 28), top_edge, position=30)
+    >>> explorer.slider.max, explorer.window_position()
+    (676, (1, 3))
+    """
+
+    def __init__(self, image: torch.Tensor, kernel: torch.Tensor = top_edge, position: int = 1):
+        image = _check_image(image)
+        check_tensor(kernel, "kernel", (2,), "(3, 3)")
+        if tuple(kernel.shape) != (3, 3):
+            raise ValueError(f"kernel must have shape (3, 3), got {tuple(kernel.shape)}")
+        if not torch.isfinite(kernel).all():
+            raise ValueError("kernel must hold finite numbers (no NaN or inf)")
+        if min(image.shape) < 3:
+            raise ValueError(f"image must be at least 3×3 for a 3×3 window, got {tuple(image.shape)}")
+        kernel = kernel.detach().float().cpu()
+        self.image = torch.tensor(_rounded(image)).view(image.shape)
+        self.windows = (image.shape[0] - 2) * (image.shape[1] - 2)
+        position = check_int(position, "position", 1)
+        if position > self.windows:
+            raise ValueError(f"position must be between 1 and {self.windows} (the number of "
+                             f"windows), got {position}")
+        presets = [[name, _rounded(k)] for name, k in WINDOW_PRESETS.items()]
+        index = next((i for i, (_, k) in enumerate(WINDOW_PRESETS.items()) if torch.equal(k, kernel)),
+                     None)
+        if index is None:
+            presets.insert(0, ["your kernel", _rounded(kernel)])
+            index = 0
+        self.window = SlidingWindow(
+            image=_rounded(self.image), height=image.shape[0], width=image.shape[1],
+            position=position, presets=presets, preset=index,
+            **{f"w{i}": v for i, v in enumerate(_rounded(kernel))})
+        self.slider = widgets.IntSlider(value=position, min=1, max=self.windows,
+                                        description="window", continuous_update=True)
+        self.menu = widgets.Dropdown(options=[name for name, _ in presets], index=index,
+                                     description="kernel")
+        self.weights = [
+            widgets.FloatText(value=v, step=0.1, description=f"w{i // 3 + 1}{i % 3 + 1}",
+                              tooltip=f"kernel weight row {i // 3 + 1} column {i % 3 + 1}",
+                              style={"description_width": "2.2em"},
+                              layout=widgets.Layout(width="6.5em"))
+            for i, v in enumerate(_rounded(kernel))
+        ]
+        # jslink, not observe: the browser keeps every control and the drawing in step.
+        self.links = [
+            widgets.jslink((self.slider, "value"), (self.window, "position")),
+            widgets.jslink((self.menu, "index"), (self.window, "preset")),
+            *(widgets.jslink((box, "value"), (self.window, f"w{i}"))
+              for i, box in enumerate(self.weights)),
+        ]
+        weights = widgets.GridBox(self.weights, layout=widgets.Layout(
+            grid_template_columns="repeat(3, 6.8em)"))
+        super().__init__([self.slider, widgets.HBox([self.menu, weights]), self.window])
+        self.add_class("window-explorer-box")
+
+    def kernel(self) -> torch.Tensor:
+        """The kernel as the nine weight boxes hold it now."""
+        return torch.tensor([box.value for box in self.weights]).view(3, 3)
+
+    def feature_map(self) -> torch.Tensor:
+        """PyTorch's map of the current kernel on the image (stride 1, no padding)."""
+        return F.conv2d(self.image[None, None], self.kernel()[None, None])[0, 0]
+
+    def window_position(self) -> tuple[int, int]:
+        """The map cell (row, column) of the current window: its top-left pixel.
+
+        Read from the slider, whose value reaches Python whenever it moves in the browser.
+        """
+        return divmod(self.slider.value - 1, self.image.shape[1] - 2)
+
+    def window_sum(self) -> float:
+        """The sum of the current window's nine products: the map's value there."""
+        return self.feature_map()[self.window_position()].item()

@@ -43,14 +43,7 @@ def test_explorer_moves_on_the_static_page(site, browser):
 
 def feature_map_state(page) -> dict:
     """The kernel explorer's image and kernel, as the page's embedded widget state holds them."""
-    states = page.evaluate(
-        "Array.from(document.querySelectorAll("
-        "'script[type=\"application/vnd.jupyter.widget-state+json\"]')).map(s => s.textContent)")
-    for text in states:
-        for model in json.loads(text)["state"].values():
-            if model["state"].get("_anywidget_id") == "coursecode.widgets.FeatureMap":
-                return model["state"]
-    raise AssertionError("no kernel explorer in the page's widget state")
+    return widget_state(page, "coursecode.widgets.FeatureMap")
 
 
 def shown_map(page) -> torch.Tensor:
@@ -109,4 +102,76 @@ def test_kernel_explorer_computes_on_the_static_page(site, browser):
         assert (shown - expected).abs().max() <= 1, (slider, (shown - expected).abs().max())
         label = explorer.locator("canvas.feature-map-output").get_attribute("aria-label")
         assert label.startswith(f"The {h}×{w} feature map for stride {stride}, padding {padding}")
+    assert log.problems() == [], log
+
+
+def widget_state(page, anywidget_id: str) -> dict:
+    """The state of the first anywidget of that class in the page's embedded widget state."""
+    states = page.evaluate(
+        "Array.from(document.querySelectorAll("
+        "'script[type=\"application/vnd.jupyter.widget-state+json\"]')).map(s => s.textContent)")
+    for text in states:
+        for model in json.loads(text)["state"].values():
+            if model["state"].get("_anywidget_id") == anywidget_id:
+                return model["state"]
+    raise AssertionError(f"no {anywidget_id} in the page's widget state")
+
+
+def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser):
+    page, log = open_page(browser, site, "lessons/01_kernels.html")
+    state = widget_state(page, "coursecode.widgets.SlidingWindow")
+    h, w = state["height"], state["width"]
+    image = torch.tensor(state["image"], dtype=torch.float64).view(h, w)
+    box = page.locator(".window-explorer-box")
+    caption = box.locator(".window-caption")
+    caption.wait_for(timeout=15_000)
+
+    def check(kernel: torch.Tensor, position: int):
+        fmap = F.conv2d(image[None, None], kernel.double()[None, None])[0, 0]
+        row, col = divmod(position - 1, w - 2)
+        value = fmap[row, col].item()
+        page.wait_for_function(
+            "text => document.querySelector('.window-caption').textContent.startsWith(text)",
+            arg=f"window {position} of {(h - 2) * (w - 2)}: centred on row {row + 1}, "
+                f"column {col + 1}", timeout=5_000)
+        shown = float(box.locator(".window-sum").inner_text().split("=")[1])
+        assert shown == pytest.approx(value, abs=0.006)
+        pixels = [float(t) for t in box.locator(".window-pixels td").all_inner_texts()]
+        assert pixels == pytest.approx(image[row:row + 3, col:col + 3].flatten().tolist(), abs=0.006)
+        products = [float(t) for t in box.locator(".window-products td").all_inner_texts()]
+        assert sum(products) == pytest.approx(value, abs=0.05)
+
+    top = torch.tensor(state["presets"][state["preset"]][1]).view(3, 3)
+    start = state["position"]
+    check(top, start)
+    handle = box.locator(".widget-slider .noUi-handle")       # the window slider
+    handle.focus()
+    handle.press("ArrowRight")
+    handle.press("ArrowRight")
+    check(top, start + 2)
+    box.get_by_role("button", name="next window").click()        # the step button
+    check(top, start + 3)
+
+    box.locator("select").select_option("left edge")             # a preset
+    left = torch.tensor(dict(state["presets"])["left edge"]).view(3, 3)
+    page.wait_for_function("() => document.querySelector('.window-weights td').textContent === '-1.00'")
+    check(left, start + 3)
+
+    centre = box.locator(".widget-text input").nth(4)             # weight row 2, column 2
+    centre.fill("2")
+    centre.press("Enter")
+    edited = left.clone()
+    edited[1, 1] = 2.0
+    page.wait_for_function(
+        "() => document.querySelectorAll('.window-weights td')[4].textContent === '2.00'")
+    check(edited, start + 3)
+
+    box.get_by_role("button", name="play: slide the window").click()
+    page.wait_for_function(
+        "text => !document.querySelector('.window-caption').textContent.startsWith(text)",
+        arg=f"window {start + 3} ", timeout=5_000)
+    box.get_by_role("button", name="pause the window").click()
+    now = int(box.locator(".window-caption").inner_text().split()[1])
+    assert now > start + 3
+    check(edited, now)
     assert log.problems() == [], log

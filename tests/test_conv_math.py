@@ -110,3 +110,26 @@ def test_output_size_has_no_answer_for_settings_out_of_range(js, args):
 def test_greys_scale_from_black_to_white(js):
     assert js("greys", [2.0, 4.0, 3.0]) == [0, 255, 128]
     assert js("greys", [1.0, 1.0]) == [0, 0]     # a flat map is black, not NaN
+
+
+@CASES
+@given(st.integers(3, 12), st.integers(3, 12), st.integers(1, 3), st.integers(0, 2**31), st.data())
+def test_window_at_equals_unfold_and_conv2d(js, h, w, k, seed, data):
+    generator = torch.Generator().manual_seed(seed)
+    image = torch.randn(h, w, generator=generator, dtype=torch.float64)
+    kernel = torch.randn(k, k, generator=generator, dtype=torch.float64)
+    positions = (h - k + 1) * (w - k + 1)
+    position = data.draw(st.integers(0, positions - 1))
+    got = js("windowAt", image.flatten().tolist(), h, w, kernel.flatten().tolist(), k, position)
+    columns = F.unfold(image[None, None], k)[0]                  # (k*k, positions)
+    fmap = F.conv2d(image[None, None], kernel[None, None])[0, 0]
+    assert (got["row"], got["col"]) == divmod(position, w - k + 1)
+    assert torch.allclose(torch.tensor(got["patch"], dtype=torch.float64), columns[:, position])
+    assert torch.allclose(torch.tensor(got["products"], dtype=torch.float64),
+                          columns[:, position] * kernel.flatten())
+    assert got["sum"] == pytest.approx(fmap[got["row"], got["col"]].item(), abs=1e-9)
+
+
+@pytest.mark.parametrize("position", [-1, 676, 1.5, None])
+def test_window_at_refuses_positions_off_the_map(js, position):
+    assert js("windowAt", [0.0] * 784, 28, 28, [0.0] * 9, 3, position) is None

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 import traitlets
 
 from coursecode import conv_out_size
+from coursecode import top_edge
 from coursecode import widgets as cw
 from coursecode.widgets import SLIDER_RANGES
 from coursecode.widgets import ConvExplorer
@@ -165,3 +166,58 @@ def test_kernel_explorer_bad_arguments(args, kwargs, error, match):
 def test_conv_grid_refuses_values_its_drawing_cannot_use(trait, value):
     with pytest.raises(traitlets.TraitError):
         cw.ConvGrid(**{trait: value})
+
+
+def test_window_explorer_links_every_control_to_the_drawing():
+    digit = torch.rand(28, 28)
+    explorer = cw.WindowExplorer(digit, top_edge)
+    links = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in explorer.links}
+    window = explorer.window
+    assert (explorer.slider, "value", window, "position") in links
+    assert (explorer.menu, "index", window, "preset") in links
+    assert {(box, "value", window, f"w{i}") for i, box in enumerate(explorer.weights)} <= links
+    assert all(isinstance(link, Link) for link in explorer.links)   # jslink: browser-side
+    assert (explorer.slider.min, explorer.slider.max) == (1, 676)
+    assert list(explorer.menu.options) == list(cw.WINDOW_PRESETS)
+    # The menu's kernels travel to the page with the drawing, which applies them itself.
+    assert [name for name, _ in window.presets] == list(cw.WINDOW_PRESETS)
+    assert "export function windowAt" in window.get_state()["_esm"]
+
+
+def test_window_explorer_reads_back_like_lesson_1():
+    digit = torch.rand(28, 28)
+    explorer = cw.WindowExplorer(digit, top_edge)
+    explorer.slider.value = 30                       # window 30: map row 1, column 3
+    assert explorer.window_position() == (1, 3)
+    window = digit[1:4, 3:6]
+    assert explorer.window_sum() == pytest.approx((window * top_edge).sum().item(), abs=1e-3)
+    explorer.weights[4].value = 2.0                  # the centre weight
+    assert explorer.kernel()[1, 1] == 2.0
+    assert explorer.window_sum() == pytest.approx(
+        (window * explorer.kernel()).sum().item(), abs=1e-3)
+
+
+def test_window_explorer_offers_your_own_kernel_first():
+    explorer = cw.WindowExplorer(torch.rand(5, 5), torch.ones(3, 3))
+    assert explorer.menu.options[0] == "your kernel" and explorer.menu.index == 0
+    assert explorer.window.presets[0][1] == [1.0] * 9
+
+
+def test_window_explorer_state_stays_small():
+    explorer = cw.WindowExplorer(torch.rand(28, 28))
+    state = json.dumps({k: v for k, v in explorer.window.get_state().items() if k != "_esm"})
+    assert len(state) < 15_000
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    ((torch.rand(2, 28),), {}, ValueError, r"at least 3×3"),
+    ((torch.rand(28, 28), torch.ones(5, 5)), {}, ValueError, r"kernel must have shape \(3, 3\)"),
+    ((torch.rand(28, 28), torch.full((3, 3), float("inf"))), {}, ValueError, "kernel must hold finite"),
+    ((torch.rand(28, 28),), {"position": 677}, ValueError, "position must be between 1 and 676"),
+    ((torch.rand(28, 28),), {"position": 0}, ValueError, "position must be an integer >= 1"),
+    ((torch.rand(65, 65),), {}, ValueError, "at most 64×64"),
+    (("a digit",), {}, TypeError, "image must be a torch.Tensor"),
+])
+def test_window_explorer_bad_arguments(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        cw.WindowExplorer(*args, **kwargs)

@@ -59,3 +59,30 @@ export function greys(values) {
   const scale = high > low ? 255 / (high - low) : 0;
   return Array.from(values, (v) => Math.round((v - low) * scale));
 }
+
+/**
+ * One window of a stride-1, unpadded convolution, as lesson 1 computes it by hand: the
+ * window at `position` (0-based, row by row over the (h−k+1)×(w−k+1) map) of a k×k kernel.
+ * Returns {row, col, patch, products, sum} (row and col: the map cell, i.e. the window's
+ * top-left pixel), or null when the position is not on the map.
+ */
+export function windowAt(image, h, w, kernel, k, position) {
+  const outW = outputSize(w, k, 0, 1, 1);
+  const outH = outputSize(h, k, 0, 1, 1);
+  if (outW === null || outH === null || !Number.isInteger(position)) return null;
+  if (position < 0 || position >= outH * outW) return null;
+  const row = Math.floor(position / outW);
+  const col = position % outW;
+  const patch = [];
+  const products = [];
+  let sum = 0;
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const pixel = image[(row + a) * w + col + b];
+      patch.push(pixel);
+      products.push(pixel * kernel[a * k + b]);
+      sum += pixel * kernel[a * k + b];
+    }
+  }
+  return { row, col, patch, products, sum };
+}
