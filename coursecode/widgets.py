@@ -24,8 +24,8 @@ from coursecode.kernels import left_edge
 from coursecode.kernels import top_edge
 
 __all__ = ["ConvExplorer", "ConvGrid", "FeatureMap", "JS_PATH", "KERNEL_SLIDER_RANGES",
-           "KernelExplorer", "MATH_PATH", "SLIDER_RANGES", "SlidingWindow", "WINDOW_PRESETS",
-           "WindowExplorer", "kernel_explorer"]
+           "KernelExplorer", "MATH_PATH", "SLIDER_RANGES", "SlidingWindow", "UNFOLD_SLIDER_RANGES",
+           "UnfoldExplorer", "UnfoldMatrix", "WINDOW_PRESETS", "WindowExplorer", "kernel_explorer"]
 
 STATIC = Path(__file__).parent / "static"
 MATH_PATH = STATIC / "conv_math.js"
@@ -35,8 +35,10 @@ JS_PATH = STATIC / "conv_explorer.js"
 
 
 def _module(drawing: str) -> str:
-    """A widget's JavaScript: the shared arithmetic, then its drawing code, as one ES module."""
-    return MATH_PATH.read_text(encoding="utf-8") + "\n" + (STATIC / drawing).read_text(encoding="utf-8")
+    """A widget's JavaScript as one ES module: the shared arithmetic, the shared drawing
+    helpers, then the widget's own drawing code."""
+    parts = (MATH_PATH, STATIC / "drawing.js", STATIC / drawing)
+    return "\n".join(path.read_text(encoding="utf-8") for path in parts)
 
 
 SLIDER_RANGES = {
@@ -397,3 +399,117 @@ class WindowExplorer(widgets.VBox):
     def window_sum(self) -> float:
         """The sum of the current window's nine products: the map's value there."""
         return self.feature_map()[self.window_position()].item()
+
+
+UNFOLD_SLIDER_RANGES = {"stride": (1, 3), "padding": (0, 2)}
+"""The unfold explorer's stride and padding sliders: minimum and maximum."""
+
+
+class UnfoldMatrix(anywidget.AnyWidget):
+    """The drawing of :class:`UnfoldExplorer`: input, unfolded matrix, weights × one column.
+
+    Its JavaScript (``static/unfold_explorer.js`` after ``static/conv_math.js``)
+    unfolds the input itself, so jslinked sliders reshape the matrix without Python.
+    """
+
+    _esm = _module("unfold_explorer.js")
+    _css = """
+    .unfold-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
+    .unfold-caption, .unfold-product { font-family: monospace; margin: 6px 0; }
+    .unfold-invalid { color: #b00020; }
+    .unfold-row { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
+    .unfold-table { border-collapse: collapse; font-family: monospace; font-size: 11px; }
+    .unfold-table caption { font-family: sans-serif; font-size: 12px; }
+    .unfold-input td { border: 1px solid #bbb; padding: 1px 3px; text-align: right; }
+    .unfold-input td.unfold-pad { background: #c9dcef; color: #555; }
+    .unfold-input td.unfold-corner { cursor: pointer; }
+    .unfold-input td.unfold-window { outline: 2px solid #ff7f0e; outline-offset: -2px; }
+    .unfold-matrix td { border: 1px solid #ddd; width: 7px; height: 15px; padding: 0;
+                        cursor: pointer; }
+    .unfold-matrix td.unfold-chosen { outline: 2px solid #ff7f0e; outline-offset: -2px;
+                                      width: auto; padding: 0 2px; background: #fff !important; }
+    """
+    image = traitlets.List(traitlets.Float()).tag(sync=True)
+    height = traitlets.Int(1, min=1).tag(sync=True)
+    width = traitlets.Int(1, min=1).tag(sync=True)
+    k = traitlets.Int(3, min=1).tag(sync=True)
+    weights = traitlets.List(traitlets.Float()).tag(sync=True)
+    stride = traitlets.Int(1, min=1).tag(sync=True)
+    padding = traitlets.Int(0, min=0).tag(sync=True)
+    column = traitlets.Int(1, min=1).tag(sync=True)
+    windows = traitlets.Int(1, min=1).tag(sync=True)
+
+
+class UnfoldExplorer(widgets.VBox):
+    """A small input and its unfolded matrix (im2col): a window is a column, and back.
+
+    Sliders choose the stride, the padding and the window (one column of the matrix);
+    clicking a matrix column, or a window's top-left cell in the input, chooses it too.
+    The weight row times the chosen column is shown as numbers: one output pixel.
+    Computed in the browser, so it works on a static page; ``matrix()`` gives
+    ``F.unfold`` for the sliders' values in a live notebook.
+
+    Parameters
+    ----------
+    image
+        A small 2-D input (H, W), at most 8×8 (its numbers are printed).
+    kernel
+        A square k×k kernel, whose flattened weights make the weight row.
+
+    Examples
+    --------
+    >>> explorer = UnfoldExplorer(torch.rand(5, 5), top_edge)
+    >>> explorer.matrix().shape
+    torch.Size([9, 9])
+    """
+
+    def __init__(self, image: torch.Tensor, kernel: torch.Tensor = top_edge):
+        image = _check_image(image)
+        if image.shape[0] > 8 or image.shape[1] > 8:
+            raise ValueError(f"image must be at most 8×8 (its numbers are printed), "
+                             f"got {tuple(image.shape)}")
+        check_tensor(kernel, "kernel", (2,), "(k, k)")
+        if kernel.shape[0] != kernel.shape[1] or kernel.shape[0] > min(image.shape):
+            raise ValueError(f"kernel must be square and fit the image {tuple(image.shape)}, "
+                             f"got {tuple(kernel.shape)}")
+        if not torch.isfinite(kernel).all():
+            raise ValueError("kernel must hold finite numbers (no NaN or inf)")
+        self.image = torch.tensor(_rounded(image)).view(image.shape)
+        self.kernel = torch.tensor(_rounded(kernel.detach().float())).view(kernel.shape)
+        windows = self._windows(1, 0)
+        self.map = UnfoldMatrix(image=_rounded(self.image), height=image.shape[0],
+                                width=image.shape[1], k=kernel.shape[0],
+                                weights=_rounded(self.kernel), windows=windows)
+        self.sliders = {
+            name: widgets.IntSlider(value=low, min=low, max=high, description=name)
+            for name, (low, high) in UNFOLD_SLIDER_RANGES.items()
+        }
+        self.sliders["window"] = widgets.IntSlider(value=1, min=1, max=windows,
+                                                   description="window (column)",
+                                                   style={"description_width": "initial"})
+        # jslink, not observe: the browser keeps sliders and drawing in step, kernel or not.
+        self.links = [widgets.jslink((self.sliders[name], "value"), (self.map, name))
+                      for name in UNFOLD_SLIDER_RANGES]
+        self.links += [
+            widgets.jslink((self.sliders["window"], "value"), (self.map, "column")),
+            widgets.jslink((self.map, "windows"), (self.sliders["window"], "max")),
+        ]
+        super().__init__([widgets.HBox(list(self.sliders.values())), self.map])
+        self.add_class("unfold-explorer-box")
+
+    def _windows(self, stride: int, padding: int) -> int:
+        k = self.kernel.shape[0]
+        return ((self.image.shape[0] + 2 * padding - k) // stride + 1) * (
+            (self.image.shape[1] + 2 * padding - k) // stride + 1)
+
+    def matrix(self) -> torch.Tensor:
+        """``F.unfold`` of the input for the sliders' stride and padding: (k·k, L)."""
+        return F.unfold(self.image[None, None], self.kernel.shape[0],
+                        stride=self.sliders["stride"].value,
+                        padding=self.sliders["padding"].value)[0]
+
+    def output_pixel(self) -> float:
+        """The weight row times the chosen column: the output pixel it makes."""
+        matrix = self.matrix()
+        column = matrix[:, min(self.sliders["window"].value, matrix.shape[1]) - 1]
+        return (self.kernel.flatten() @ column).item()

@@ -175,3 +175,51 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
     assert now > start + 3
     check(edited, now)
     assert log.problems() == [], log
+
+
+def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
+    page, log = open_page(browser, site, "lessons/02_unfold.html")
+    state = widget_state(page, "coursecode.widgets.UnfoldMatrix")
+    image = torch.tensor(state["image"], dtype=torch.float64).view(state["height"], state["width"])
+    weights = torch.tensor(state["weights"], dtype=torch.float64)
+    box = page.locator(".unfold-explorer-box")
+    box.locator(".unfold-caption").wait_for(timeout=15_000)
+
+    def check(stride, padding, column):
+        matrix = F.unfold(image[None, None], state["k"], stride=stride, padding=padding)[0]
+        rows, cols = matrix.shape
+        page.wait_for_function(
+            "text => document.querySelector('.unfold-caption').textContent.startsWith(text)",
+            arg=f"stride {stride}, padding {padding}: unfolded matrix (C·k·k, L) = "
+                f"(1·3·3, {cols}) = ({rows}, {cols})", timeout=5_000)
+        assert box.locator(".unfold-matrix tr").count() == rows
+        assert box.locator(".unfold-matrix tr").first.locator("td").count() == cols
+        shown = [float(t) for t in box.locator(".unfold-matrix td.unfold-chosen").all_inner_texts()]
+        assert shown == pytest.approx(matrix[:, column - 1].tolist(), abs=0.006)
+        assert box.locator(".unfold-input td.unfold-window").count() == 9
+        product = box.locator(".unfold-product").inner_text()
+        value = float(product.split(" = ")[-2])
+        assert value == pytest.approx((weights @ matrix[:, column - 1]).item(), abs=0.01)
+        # the slider's maximum follows the number of windows
+        assert box.locator(".widget-slider", has_text="window").locator(".widget-readout") \
+            .inner_text() == str(column)
+
+    check(1, 0, 1)
+    window = box.locator(".widget-slider", has_text="window").locator(".noUi-handle")
+    window.focus()
+    for _ in range(4):
+        window.press("ArrowRight")
+    check(1, 0, 5)
+    padding = box.locator(".widget-slider", has_text="padding").locator(".noUi-handle")
+    padding.focus()
+    padding.press("ArrowRight")
+    check(1, 1, 5)
+    box.locator(".unfold-matrix tr").first.locator("td").nth(20).click()   # a column, by mouse
+    check(1, 1, 21)
+    stride = box.locator(".widget-slider", has_text="stride").locator(".noUi-handle")
+    stride.focus()
+    stride.press("ArrowRight")
+    check(2, 1, 9)            # 9 windows left: the chosen column is clamped to the last
+    box.locator(".unfold-input td.unfold-corner").first.click()          # a window, by mouse
+    check(2, 1, 1)
+    assert log.problems() == [], log

@@ -133,3 +133,20 @@ def test_window_at_equals_unfold_and_conv2d(js, h, w, k, seed, data):
 @pytest.mark.parametrize("position", [-1, 676, 1.5, None])
 def test_window_at_refuses_positions_off_the_map(js, position):
     assert js("windowAt", [0.0] * 784, 28, 28, [0.0] * 9, 3, position) is None
+
+
+@CASES
+@given(st.integers(1, 3), st.integers(1, 9), st.integers(1, 9), st.integers(1, 4),
+       st.integers(1, 3), st.integers(0, 2), st.integers(0, 2**31))
+def test_unfold_equals_pytorch(js, c, h, w, k, stride, padding, seed):
+    image = torch.randn(c, h, w, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    got = js("unfold", image.flatten().tolist(), c, h, w, k, stride, padding)
+    try:
+        expected = F.unfold(image[None], k, stride=stride, padding=padding)[0]
+    except RuntimeError:                     # the kernel does not fit the padded image
+        expected = None
+    if expected is None or expected.shape[-1] == 0:
+        assert got is None
+        return
+    assert (got["rows"], got["cols"]) == tuple(expected.shape) == (c * k * k, got["outH"] * got["outW"])
+    assert torch.equal(torch.tensor(got["data"], dtype=torch.float64).view(expected.shape), expected)

@@ -221,3 +221,36 @@ def test_window_explorer_state_stays_small():
 def test_window_explorer_bad_arguments(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         cw.WindowExplorer(*args, **kwargs)
+
+
+def test_unfold_explorer_links_its_sliders_and_the_column_range():
+    explorer = cw.UnfoldExplorer(torch.rand(5, 5), top_edge)
+    links = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in explorer.links}
+    m, sliders = explorer.map, explorer.sliders
+    assert {(sliders["stride"], "value", m, "stride"), (sliders["padding"], "value", m, "padding"),
+            (sliders["window"], "value", m, "column"), (m, "windows", sliders["window"], "max")} == links
+    assert all(isinstance(link, Link) for link in explorer.links)   # jslink: browser-side
+    assert sliders["window"].max == m.windows == 9
+    assert "export function unfold" in m.get_state()["_esm"]
+
+
+def test_unfold_explorer_reads_back_f_unfold():
+    crop = torch.rand(5, 5)
+    explorer = cw.UnfoldExplorer(crop, top_edge)
+    explorer.sliders["padding"].value = 1
+    explorer.sliders["stride"].value = 2
+    expected = F.unfold(crop.round(decimals=4)[None, None], 3, stride=2, padding=1)[0]
+    assert torch.allclose(explorer.matrix(), expected, atol=1e-6)
+    explorer.sliders["window"].value = 5
+    assert explorer.output_pixel() == pytest.approx((top_edge.flatten() @ expected[:, 4]).item(), abs=1e-5)
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((torch.rand(9, 9),), ValueError, "at most 8×8"),
+    ((torch.rand(5, 5), torch.ones(2, 3)), ValueError, "kernel must be square"),
+    ((torch.rand(2, 2), torch.ones(3, 3)), ValueError, "fit the image"),
+    ((torch.rand(5, 5), torch.full((3, 3), float("nan"))), ValueError, "kernel must hold finite"),
+])
+def test_unfold_explorer_bad_arguments(args, error, match):
+    with pytest.raises(error, match=match):
+        cw.UnfoldExplorer(*args)

@@ -86,3 +86,33 @@ export function windowAt(image, h, w, kernel, k, position) {
   }
   return { row, col, patch, products, sum };
 }
+
+/**
+ * F.unfold (im2col) for one image of `c` channels (c×h×w, row-major): every k×k window
+ * (with stride and zero padding) becomes a column of c·k·k numbers. Returns {rows, cols,
+ * data, outH, outW} (data row-major rows×cols; column j is the window with top-left corner
+ * (⌊j / outW⌋·stride, (j mod outW)·stride) of the padded image), or null when the kernel
+ * does not fit.
+ */
+export function unfold(image, c, h, w, k, stride = 1, padding = 0) {
+  const outH = outputSize(h, k, padding, stride, 1);
+  const outW = outputSize(w, k, padding, stride, 1);
+  if (outH === null || outW === null || !Number.isInteger(c) || c < 1) return null;
+  const rows = c * k * k;
+  const cols = outH * outW;
+  const data = new Float64Array(rows * cols);
+  for (let ch = 0; ch < c; ch++) {
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b < k; b++) {
+        const r = (ch * k + a) * k + b;
+        for (let j = 0; j < cols; j++) {
+          const y = Math.floor(j / outW) * stride + a - padding;
+          const x = (j % outW) * stride + b - padding;
+          const inside = y >= 0 && y < h && x >= 0 && x < w;
+          data[r * cols + j] = inside ? image[(ch * h + y) * w + x] : 0;
+        }
+      }
+    }
+  }
+  return { rows, cols, data, outH, outW };
+}

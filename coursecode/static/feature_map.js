@@ -77,7 +77,7 @@ function draw(model, el) {
 
 function render({ model, el }) {
   el.classList.add("feature-map");
-  const redraw = () => draw(model, el);
+  const redraw = batched(() => draw(model, el));
   for (const name of ["image", "kernel", "stride", "padding", "dilation"]) {
     model.on(`change:${name}`, redraw);
   }

@@ -6,7 +6,6 @@
 
 const IMAGE_SCALE = 8;   // screen pixels per digit pixel
 const WEIGHTS = ["w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"];
-const fmt = (v) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
 
 function kernelOf(model) {
   return WEIGHTS.map((name) => model.get(name));
@@ -169,7 +168,7 @@ function render({ model, el }) {
   controls(model, el);   // built once, so that keyboard focus stays on a button
   const content = document.createElement("div");
   el.appendChild(content);
-  const redraw = () => draw(model, content);
+  const redraw = batched(() => draw(model, content));
   model.on("change:preset", () => {
     const presets = model.get("presets");
     const chosen = presets[model.get("preset")];

@@ -1,0 +1,119 @@
+// UnfoldExplorer's drawing (lesson 2): a small input, its unfolded matrix (one column per
+// window), and the weight row times one column, which is one output pixel. Choosing a
+// column (slider, click) highlights its window, and clicking a window's top-left cell in the
+// input or a pixel of the output chooses its column. Stride and padding change the matrix's
+// shape. The arithmetic is unfold() from conv_math.js, which Python puts in front of this.
+
+const shade = (v, low, high) => {
+  const g = Math.round(255 - ((v - low) / (high - low || 1)) * 200);  // dark = large
+  return `rgb(${g},${g},${g})`;
+};
+
+function table(className, caption) {
+  const t = document.createElement("table");
+  t.className = `unfold-table ${className}`;
+  t.createCaption().textContent = caption;
+  return t;
+}
+
+function draw(model, el) {
+  const [h, w, k] = ["height", "width", "k"].map((name) => model.get(name));
+  const [s, p] = [model.get("stride"), model.get("padding")];
+  const image = model.get("image");
+  const weights = model.get("weights");
+  const u = unfold(image, 1, h, w, k, s, p);
+  el.replaceChildren();
+  const caption = document.createElement("div");
+  caption.className = "unfold-caption";
+  caption.setAttribute("aria-live", "polite");
+  el.appendChild(caption);
+  if (u === null) {
+    caption.textContent = `stride ${s}, padding ${p}: no window fits: the kernel is ${k} wide, `
+      + `the padded input ${w} + 2·${p} = ${w + 2 * p}`;
+    caption.classList.add("unfold-invalid");
+    return;
+  }
+  if (model.get("windows") !== u.cols || model.get("column") > u.cols) {
+    // The column slider's maximum follows the number of windows (jslinked), and a chosen
+    // column past the last one moves to it. Setting them redraws (batched, after this).
+    model.set("windows", u.cols);
+    model.set("column", Math.min(model.get("column"), u.cols));
+    model.save_changes();   // only sends to Python when a kernel is connected
+  }
+  const j = Math.min(model.get("column"), u.cols) - 1;
+  const top = Math.floor(j / u.outW) * s;          // window's top-left in the padded input
+  const left = (j % u.outW) * s;
+  caption.textContent = `stride ${s}, padding ${p}: unfolded matrix (C·k·k, L) = `
+    + `(1·${k}·${k}, ${u.cols}) = (${u.rows}, ${u.cols}): ${u.cols} windows of ${u.rows} numbers`;
+
+  const choose = (column) => {
+    model.set("column", column + 1);
+    model.save_changes();   // only sends to Python when a kernel is connected
+  };
+  const row = document.createElement("div");
+  row.className = "unfold-row";
+  el.appendChild(row);
+
+  // The padded input, numbers in cells; the chosen window framed.
+  const m = [h + 2 * p, w + 2 * p];
+  const input = table("unfold-input", `input ${h}×${w}` + (p ? `, padded by ${p}` : ""));
+  for (let y = 0; y < m[0]; y++) {
+    const tr = input.insertRow();
+    for (let x = 0; x < m[1]; x++) {
+      const td = tr.insertCell();
+      const inside = y >= p && y < h + p && x >= p && x < w + p;
+      td.textContent = inside ? fmt(image[(y - p) * w + (x - p)]) : "0";
+      if (!inside) td.classList.add("unfold-pad");
+      if (y >= top && y < top + k && x >= left && x < left + k) td.classList.add("unfold-window");
+      // the cell as a window's top-left corner: that window's column
+      if ((y % s === 0) && (x % s === 0) && y / s < u.outH && x / s < u.outW) {
+        td.classList.add("unfold-corner");
+        td.title = `window ${(y / s) * u.outW + x / s + 1}`;
+        td.addEventListener("click", () => choose((y / s) * u.outW + x / s));
+      }
+    }
+  }
+  row.appendChild(input);
+
+  // The unfolded matrix: rows = positions in the window, columns = windows.
+  const [low, high] = range(u.data);
+  const matrix = table("unfold-matrix", `unfolded ${u.rows}×${u.cols}: column ${j + 1} is the framed window`);
+  for (let r = 0; r < u.rows; r++) {
+    const tr = matrix.insertRow();
+    for (let c = 0; c < u.cols; c++) {
+      const td = tr.insertCell();
+      const v = u.data[r * u.cols + c];
+      td.style.background = shade(v, low, high);
+      td.title = `row ${r + 1}, column ${c + 1}: ${fmt(v)}`;
+      if (c === j) {
+        td.classList.add("unfold-chosen");
+        td.textContent = fmt(v);
+      }
+      td.addEventListener("click", () => choose(c));
+    }
+  }
+  row.appendChild(matrix);
+
+  // The weight row times the chosen column: one output pixel.
+  const column = Array.from({ length: u.rows }, (_, r) => u.data[r * u.cols + j]);
+  const value = column.reduce((sum, v, r) => sum + v * weights[r], 0);
+  const i0 = Math.floor(j / u.outW);
+  const j0 = j % u.outW;
+  const product = document.createElement("div");
+  product.className = "unfold-product";
+  product.textContent = `weights · column ${j + 1} = `
+    + column.map((v, r) => `${fmt(weights[r])}×${fmt(v)}`).join(" + ")
+    + ` = ${fmt(value)} = output[${i0}, ${j0}] of ${u.outH}×${u.outW}`;
+  el.appendChild(product);
+}
+
+function render({ model, el }) {
+  el.classList.add("unfold-explorer");
+  const redraw = batched(() => draw(model, el));
+  for (const name of ["image", "stride", "padding", "column", "windows", "weights"]) {
+    model.on(`change:${name}`, redraw);
+  }
+  redraw();
+}
+
+export default { render };
