@@ -223,3 +223,64 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
     box.locator(".unfold-input td.unfold-corner").first.click()          # a window, by mouse
     check(2, 1, 1)
     assert log.problems() == [], log
+
+
+def canvas_levels(page, selector: str) -> torch.Tensor:
+    """The grey level at the centre of every cell of a canvas that carries data-height/width."""
+    levels = page.evaluate("""(selector) => {
+        const canvas = document.querySelector(selector);
+        const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
+        const scale = canvas.width / w;
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        const levels = [];
+        for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
+            const x = Math.floor((j + 0.5) * scale), y = Math.floor((i + 0.5) * scale);
+            levels.push(pixels[4 * (y * canvas.width + x)]);
+        }
+        return {h, w, levels};
+    }""", selector)
+    return torch.tensor(levels["levels"], dtype=torch.float64).view(levels["h"], levels["w"])
+
+
+def as_greys(fmap: torch.Tensor) -> torch.Tensor:
+    return ((fmap - fmap.min()) * 255 / (fmap.max() - fmap.min())).round()
+
+
+def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser):
+    page, log = open_page(browser, site, "lessons/05_color_channels.html")
+    state = widget_state(page, "coursecode.widgets.ChannelMaps")
+    image = torch.tensor(state["image"], dtype=torch.float64).view(3, state["height"], state["width"])
+    presets = {name: (mode, torch.tensor(w, dtype=torch.float64)) for name, mode, w in state["presets"]}
+    box = page.locator(".channels-explorer-box")
+    box.locator(".channels-caption").wait_for(timeout=15_000)
+
+    def check(weight: torch.Tensor, caption_start: str):
+        k = 1 if weight.numel() == 3 else 3
+        expected = F.conv2d(image[None], weight.view(1, 3, k, k))[0, 0]
+        page.wait_for_function(
+            "text => document.querySelector('.channels-caption').textContent.startsWith(text)",
+            arg=caption_start, timeout=5_000)
+        for _ in range(50):   # a weight edit changes the picture, not the caption: poll
+            shown = canvas_levels(page, ".channels-explorer canvas.channels-output")
+            if shown.shape == expected.shape and (shown - as_greys(expected)).abs().max() <= 1:
+                break
+            page.wait_for_timeout(100)
+        assert shown.shape == expected.shape
+        assert (shown - as_greys(expected)).abs().max() <= 1
+
+    three = "one 3×3×3 kernel: output (1, 48, 41)"
+    check(presets["top edge in every channel"][1], three)
+    box.locator("select").select_option("top edge in red only")
+    check(presets["top edge in red only"][1], three)
+    # edit a weight of the green slice with the keyboard
+    green = box.get_by_label("green slice weight row 3 column 2")
+    green.fill("2")
+    green.press("Enter")
+    edited = presets["top edge in red only"][1].clone()
+    edited[9 + 7] = 2.0
+    check(edited, three)
+    box.locator("select").select_option("1×1: grey")
+    check(presets["1×1: grey"][1], "1×1 convolution: output (1, 50, 43)")
+    assert box.get_by_label("1×1 weight of red").is_visible()
+    assert not green.is_visible()
+    assert log.problems() == [], log

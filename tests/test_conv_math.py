@@ -23,9 +23,9 @@ import readline from "node:readline";
 const lines = readline.createInterface({ input: process.stdin });
 lines.on("line", (line) => {
   const { fn, args } = JSON.parse(line);
-  let result = math[fn](...args);
-  if (result && result.data) result = { ...result, data: Array.from(result.data) };
-  process.stdout.write(JSON.stringify(result) + "\\n");
+  const result = math[fn](...args);
+  const plain = (key, value) => (ArrayBuffer.isView(value) ? Array.from(value) : value);
+  process.stdout.write(JSON.stringify(result, plain) + "\\n");
 });
 """
 
@@ -150,3 +150,40 @@ def test_unfold_equals_pytorch(js, c, h, w, k, stride, padding, seed):
         return
     assert (got["rows"], got["cols"]) == tuple(expected.shape) == (c * k * k, got["outH"] * got["outW"])
     assert torch.equal(torch.tensor(got["data"], dtype=torch.float64).view(expected.shape), expected)
+
+
+@CASES
+@given(st.integers(1, 4), conv_cases())
+def test_conv2d_channels_equals_pytorch(js, c, case):
+    image, kernel, stride, padding, dilation = case
+    generator = torch.Generator().manual_seed(int(image.abs().sum() * 1e6) % 2**31)
+    image = torch.randn(c, *image.shape, generator=generator, dtype=torch.float64)
+    kernel = torch.randn(c, *kernel.shape, generator=generator, dtype=torch.float64)
+    got = js("conv2dChannels", image.flatten().tolist(), c, *image.shape[1:],
+             kernel.flatten().tolist(), *kernel.shape[1:], stride, padding, dilation)
+    expected = pytorch_conv_channels(image, kernel, stride, padding, dilation)
+    if expected is None:
+        assert got is None
+        return
+    total = expected.sum(0)   # F.conv2d with one kernel of c slices is the sum of the maps
+    assert torch.allclose(total, F.conv2d(image[None], kernel[None], stride=stride,
+                                          padding=padding, dilation=dilation)[0, 0])
+    shape = (got["height"], got["width"])
+    assert shape == tuple(total.shape)
+    assert torch.allclose(torch.tensor(got["data"], dtype=torch.float64).view(shape), total, atol=1e-5)
+    for mine, theirs in zip(got["channels"], expected, strict=True):
+        assert torch.allclose(torch.tensor(mine, dtype=torch.float64).view(shape), theirs, atol=1e-5)
+
+
+def pytorch_conv_channels(image, kernel, stride, padding, dilation):
+    """Each channel convolved with its own slice (groups=c): (c, H', W'), or None."""
+    c = image.shape[0]
+    try:
+        return F.conv2d(image[None], kernel[:, None], stride=stride, padding=padding,
+                        dilation=dilation, groups=c)[0]
+    except RuntimeError:
+        return None
+
+
+def test_greys_in_a_fixed_range_clip(js):
+    assert js("greysIn", [-1.0, 0.0, 1.0, 3.0], 0.0, 2.0) == [0, 0, 128, 255]

@@ -254,3 +254,39 @@ def test_unfold_explorer_reads_back_f_unfold():
 def test_unfold_explorer_bad_arguments(args, error, match):
     with pytest.raises(error, match=match):
         cw.UnfoldExplorer(*args)
+
+
+def test_channels_explorer_links_menu_and_mode_to_the_drawing():
+    explorer = cw.ChannelsExplorer(torch.rand(3, 10, 8))
+    links = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in explorer.links}
+    assert links == {(explorer.menu, "index", explorer.map, "preset"),
+                     (explorer.mode, "index", explorer.map, "mode")}
+    assert all(isinstance(link, Link) for link in explorer.links)   # jslink: browser-side
+    presets = explorer.map.presets
+    assert [name for name, _, _ in presets] == list(cw.CHANNEL_PRESETS)
+    assert {len(weights) for _, mode, weights in presets if mode == 0} == {27}
+    assert {len(weights) for _, mode, weights in presets if mode == 1} == {3}
+    assert "export function conv2dChannels" in explorer.map.get_state()["_esm"]
+
+
+def test_channels_explorer_output_is_the_sum_of_the_channel_maps():
+    image = torch.rand(3, 10, 8)
+    explorer = cw.ChannelsExplorer(image)
+    x = image.round(decimals=3)
+    parts = [F.conv2d(x[None, c:c + 1], top_edge[None, None])[0, 0] for c in range(3)]
+    assert torch.allclose(explorer.output(), sum(parts), atol=1e-4)
+    explorer.map.mode = 1                                        # 1×1: a grey mix
+    grey = 0.299 * x[0] + 0.587 * x[1] + 0.114 * x[2]
+    assert torch.allclose(explorer.output(), grey, atol=1e-4)
+
+
+@pytest.mark.parametrize("image, error, match", [
+    (torch.rand(10, 8), ValueError, r"image must have shape \(3, H, W\)"),
+    (torch.rand(4, 10, 8), ValueError, "3 channels"),
+    (torch.rand(3, 100, 100), ValueError, "at most 64×64"),
+    (torch.rand(3, 2, 8), ValueError, "at least 3×3"),
+    (torch.full((3, 5, 5), float("nan")), ValueError, "finite"),
+])
+def test_channels_explorer_bad_arguments(image, error, match):
+    with pytest.raises(error, match=match):
+        cw.ChannelsExplorer(image)

@@ -116,3 +116,30 @@ export function unfold(image, c, h, w, k, stride = 1, padding = 0) {
   }
   return { rows, cols, data, outH, outW };
 }
+
+/**
+ * F.conv2d of a c-channel image (c×h×w, row-major) with one kernel of c slices (c×kh×kw):
+ * each channel is convolved with its own slice, and the output channel is their sum.
+ * Returns {channels, data, height, width} (channels: the c single-channel maps; data:
+ * their sum), or null when the kernel does not fit.
+ */
+export function conv2dChannels(image, c, h, w, kernel, kh, kw, stride = 1, padding = 0, dilation = 1) {
+  if (!Number.isInteger(c) || c < 1) return null;
+  const channels = [];
+  for (let ch = 0; ch < c; ch++) {
+    const map = conv2d(image.slice(ch * h * w, (ch + 1) * h * w), h, w,
+      kernel.slice(ch * kh * kw, (ch + 1) * kh * kw), kh, kw, stride, padding, dilation);
+    if (map === null) return null;
+    channels.push(map.data);
+  }
+  const data = channels[0].map((_, i) => channels.reduce((sum, map) => sum + map[i], 0));
+  const { height, width } = conv2d(image.slice(0, h * w), h, w, kernel.slice(0, kh * kw), kh, kw,
+    stride, padding, dilation);
+  return { channels, data, height, width };
+}
+
+/** Grey levels 0–255 for `values` on a fixed scale: `low` black, `high` white. */
+export function greysIn(values, low, high) {
+  const scale = high > low ? 255 / (high - low) : 0;
+  return Array.from(values, (v) => Math.min(255, Math.max(0, Math.round((v - low) * scale))));
+}

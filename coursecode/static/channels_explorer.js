@@ -1,0 +1,190 @@
+// ChannelsExplorer's drawing (lesson 5): a colour photo, one kernel with a slice per channel,
+// the three per-channel maps and their sum, which is the output channel; or, in the 1×1
+// mode, three weights that mix R, G and B into one channel. All computed here
+// (conv2dChannels from conv_math.js, which Python puts in front of this file), so the
+// jslinked menu and the weight boxes work on the static book page.
+
+const PHOTO_SCALE = 3;   // screen pixels per photo pixel
+const MAP_SCALE = 2;     // and per map pixel: four maps fit beside the photo
+const COLOURS = ["red", "green", "blue"];
+
+function paintGreys(canvas, levels, height, width, SCALE = MAP_SCALE) {
+  canvas.width = width * SCALE;
+  canvas.height = height * SCALE;
+  const ctx = canvas.getContext("2d");
+  for (let i = 0; i < height; i++) {
+    for (let j = 0; j < width; j++) {
+      const g = levels[i * width + j];
+      ctx.fillStyle = `rgb(${g},${g},${g})`;
+      ctx.fillRect(j * SCALE, i * SCALE, SCALE, SCALE);
+    }
+  }
+}
+
+function paintPhoto(canvas, image, height, width, SCALE = PHOTO_SCALE) {
+  canvas.width = width * SCALE;
+  canvas.height = height * SCALE;
+  const ctx = canvas.getContext("2d");
+  const plane = height * width;
+  const byte = (v) => Math.round(Math.min(1, Math.max(0, v)) * 255);
+  for (let i = 0; i < height; i++) {
+    for (let j = 0; j < width; j++) {
+      const p = i * width + j;
+      ctx.fillStyle = `rgb(${byte(image[p])},${byte(image[plane + p])},${byte(image[2 * plane + p])})`;
+      ctx.fillRect(j * SCALE, i * SCALE, SCALE, SCALE);
+    }
+  }
+}
+
+function figure(parent, className, caption, label) {
+  const box = document.createElement("figure");
+  box.className = "channels-figure";
+  const canvas = document.createElement("canvas");
+  canvas.className = className;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", label);
+  const text = document.createElement("figcaption");
+  text.textContent = caption;
+  box.append(canvas, text);
+  parent.appendChild(box);
+  return canvas;
+}
+
+function sign(parent, text) {
+  const span = document.createElement("span");
+  span.className = "channels-sign";
+  span.textContent = text;
+  parent.appendChild(span);
+}
+
+/** The weights as the model holds them for the current mode: 27 (3×3×3) or 3 (1×1). */
+function weightsOf(model) {
+  return model.get("mode") === 1 ? model.get("mix") : model.get("kernel");
+}
+
+function draw(model, el) {
+  const [h, w, mode] = [model.get("height"), model.get("width"), model.get("mode")];
+  const image = model.get("image");
+  const k = mode === 1 ? 1 : 3;
+  const result = conv2dChannels(image, 3, h, w, weightsOf(model), k, k);
+  el.replaceChildren();
+  const caption = document.createElement("div");
+  caption.className = "channels-caption";
+  caption.setAttribute("aria-live", "polite");
+  el.appendChild(caption);
+  if (result === null) {
+    caption.textContent = "no output: the kernel does not fit the image";
+    return;
+  }
+  const { channels, data, height, width } = result;
+  caption.textContent = mode === 1
+    ? `1×1 convolution: output (1, ${height}, ${width}) = `
+      + COLOURS.map((c, i) => `${fmt(model.get("mix")[i])}·${c}`).join(" + ")
+    : `one 3×3×3 kernel: output (1, ${height}, ${width}) = red ∗ slice 0 + green ∗ slice 1 `
+      + "+ blue ∗ slice 2";
+  const row = document.createElement("div");
+  row.className = "channels-row";
+  el.appendChild(row);
+  paintPhoto(figure(row, "channels-photo", `photo (3, ${h}, ${w})`,
+    `The colour photo, ${h}×${w} pixels`), image, h, w);
+  sign(row, "→");
+  // The three contributions share one grey scale, so that their sizes compare.
+  let [low, high] = [Infinity, -Infinity];
+  for (const map of channels) {
+    const [a, b] = range(map);
+    low = Math.min(low, a);
+    high = Math.max(high, b);
+  }
+  channels.forEach((map, c) => {
+    if (c > 0) sign(row, "+");
+    const what = mode === 1 ? `${fmt(model.get("mix")[c])} × ${COLOURS[c]}` : `${COLOURS[c]} ∗ slice ${c}`;
+    paintGreys(figure(row, `channels-map channels-map-${c}`, what,
+      `The ${COLOURS[c]} channel's part of the output (${what}), ${height}×${width}`),
+    greysIn(map, low, high), height, width);
+  });
+  sign(row, "=");
+  const out = figure(row, "channels-output", `output channel ${height}×${width}`,
+    `The output channel, the sum of the three parts, ${height}×${width}`);
+  paintGreys(out, greys(data), height, width);
+  out.dataset.height = height;
+  out.dataset.width = width;
+}
+
+function weightBoxes(model, el) {
+  // Built once (so that a box keeps the focus while its value is redrawn), shown by mode.
+  const box = document.createElement("div");
+  box.className = "channels-weights";
+  const slices = document.createElement("div");
+  slices.className = "channels-slices";
+  const mix = document.createElement("div");
+  mix.className = "channels-mix";
+  box.append(slices, mix);
+  const inputs = { kernel: [], mix: [] };
+  const input = (trait, index, label) => {
+    const field = document.createElement("input");
+    field.type = "number";
+    field.step = "0.1";
+    field.setAttribute("aria-label", label);
+    field.addEventListener("change", () => {
+      const value = Number.parseFloat(field.value);
+      if (!Number.isFinite(value)) return;
+      const values = model.get(trait).slice();
+      values[index] = value;
+      model.set(trait, values);
+      model.save_changes();   // only sends to Python when a kernel is connected
+    });
+    inputs[trait].push(field);
+    return field;
+  };
+  COLOURS.forEach((colour, c) => {
+    const grid = document.createElement("div");
+    grid.className = "channels-slice";
+    grid.setAttribute("role", "group");
+    grid.setAttribute("aria-label", `${colour} slice of the kernel`);
+    const title = document.createElement("div");
+    title.textContent = `slice ${c} (${colour})`;
+    grid.appendChild(title);
+    for (let i = 0; i < 9; i++) {
+      grid.appendChild(input("kernel", c * 9 + i,
+        `${colour} slice weight row ${Math.floor(i / 3) + 1} column ${(i % 3) + 1}`));
+    }
+    slices.appendChild(grid);
+    const label = document.createElement("label");
+    label.textContent = `${colour} `;
+    label.appendChild(input("mix", c, `1×1 weight of ${colour}`));
+    mix.appendChild(label);
+  });
+  el.appendChild(box);
+  return () => {
+    for (const trait of ["kernel", "mix"]) {
+      model.get(trait).forEach((v, i) => {
+        if (document.activeElement !== inputs[trait][i]) inputs[trait][i].value = String(v);
+      });
+    }
+    slices.hidden = model.get("mode") === 1;
+    mix.hidden = model.get("mode") !== 1;
+  };
+}
+
+function render({ model, el }) {
+  el.classList.add("channels-explorer");
+  const syncBoxes = weightBoxes(model, el);
+  const content = document.createElement("div");
+  el.appendChild(content);
+  const redraw = batched(() => {
+    syncBoxes();
+    draw(model, content);
+  });
+  model.on("change:preset", () => {
+    const chosen = model.get("presets")[model.get("preset")];
+    if (!chosen) return;
+    const [, mode, weights] = chosen;
+    model.set("mode", mode);
+    model.set(mode === 1 ? "mix" : "kernel", weights.slice());
+    model.save_changes();
+  });
+  for (const name of ["image", "mode", "kernel", "mix"]) model.on(`change:${name}`, redraw);
+  redraw();
+}
+
+export default { render };
