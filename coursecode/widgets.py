@@ -109,6 +109,7 @@ class ConvExplorer(widgets.VBox):
         self.links = [widgets.jslink((slider, "value"), (self.grid, name))
                       for name, slider in self.sliders.items()]
         super().__init__([widgets.VBox(list(self.sliders.values())), self.grid])
+        self.add_class("conv-explorer-box")
 
     @property
     def output_size(self) -> int | None:

@@ -284,3 +284,38 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
     assert box.get_by_label("1×1 weight of red").is_visible()
     assert not green.is_visible()
     assert log.problems() == [], log
+
+
+EXPLORERS = [  # (page, the explorer's outer box, what shows once it has drawn)
+    ("lessons/01_kernels.html", ".window-explorer-box", ".window-caption"),
+    ("lessons/02_unfold.html", ".unfold-explorer-box", ".unfold-caption"),
+    ("lessons/03_padding_stride.html", ".conv-explorer-box", ".conv-explorer-size"),
+    ("lessons/03_padding_stride.html", ".kernel-explorer", ".feature-map-caption"),
+    ("lessons/05_color_channels.html", ".channels-explorer-box", ".channels-caption"),
+]
+
+
+@pytest.mark.parametrize("path, box, drawn", EXPLORERS, ids=[box for _, box, _ in EXPLORERS])
+def test_every_explorer_control_is_reached_with_tab_and_every_canvas_described(site, browser,
+                                                                               path, box, drawn):
+    page, log = open_page(browser, site, path)
+    page.locator(f"{box} {drawn}").wait_for(timeout=15_000)
+    controls = page.evaluate("""(box) => {
+        const root = document.querySelector(box);
+        const all = root.querySelectorAll('input, select, button, [tabindex]');
+        const shown = Array.from(all).filter(e => e.offsetParent !== null && e.tabIndex >= 0
+                                              && !e.disabled);
+        shown.forEach((e, i) => e.dataset.controlIndex = i);
+        return shown.length;
+    }""", box)
+    assert controls > 0
+    page.locator(f"{box} [data-control-index='0']").focus()
+    reached = set()
+    for _ in range(controls * 2):
+        reached.add(page.evaluate("document.activeElement.dataset.controlIndex"))
+        page.keyboard.press("Tab")
+    assert {str(i) for i in range(controls)} <= reached, "controls that Tab never reaches"
+    labels = page.evaluate(f"""Array.from(document.querySelectorAll('{box} canvas'))
+        .map(c => c.getAttribute('role') === 'img' ? c.getAttribute('aria-label') : null)""")
+    assert all(label and len(label) > 10 for label in labels), labels
+    assert log.problems() == [], log
