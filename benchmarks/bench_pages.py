@@ -1,12 +1,16 @@
-"""Page weight of the built site: each page's HTML, its images, and the site's total.
+"""Page weight of the built site: each page's HTML and images, what a first visit transfers.
 
     python benchmarks/bench_pages.py [_build/html]
 
 Reads a built book (default: _build/html; build it first with the README's command).
 Goal: every page under 1.5 MB with its images. Widget JavaScript is listed on its own:
 it is loaded only by pages with widgets, and cached by the browser after the first.
+Then, when Debian's chromium is installed, it opens every page with an empty cache and
+adds up every response: the bytes a first visit transfers, as served here and
+gzip-compressed (GitHub Pages compresses HTML, scripts, styles and JSON).
 """
 
+import gzip
 import re
 import sys
 from pathlib import Path
@@ -42,6 +46,49 @@ def main() -> None:
               f"{js / 1024:>8.0f}KB  {verdict}")
     site = sum(f.stat().st_size for f in html.rglob("*") if f.is_file())
     print(f"\nwhole site: {site / 1024 / 1024:.1f} MB in {sum(1 for f in html.rglob('*') if f.is_file())} files")
+    first_visits(html)
+
+
+COMPRESSED = ("text/", "javascript", "json", "svg", "css")
+
+
+def first_visits(html: Path) -> None:
+    """Every page opened with an empty cache: requests, bytes, and bytes once gzipped."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import LocalSite
+    from browser import chromium_available
+    from browser import launch
+
+    if not chromium_available():
+        print("\n(first-visit bytes need Debian's chromium: apt-get install chromium)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    print(f"\n{'first visit (empty cache)':<36} {'requests':>8} {'bytes':>10} {'gzipped':>10}")
+    pages = [p for p in sorted(html.rglob("*.html"))
+             if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts]
+    with LocalSite(html) as url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for page_path in pages:
+            name = page_path.relative_to(html).as_posix()
+            sizes = []
+
+            def record(response, sizes=sizes):
+                try:
+                    body = response.body()
+                except Exception:  # a redirect or an aborted request has no body
+                    return
+                kind = response.headers.get("content-type", "")
+                packed = len(gzip.compress(body, 6)) if any(k in kind for k in COMPRESSED) else len(body)
+                sizes.append((len(body), packed))
+
+            page = browser.new_page()        # a new context: an empty cache
+            page.on("response", record)
+            page.goto(f"{url}/{name}", wait_until="networkidle")
+            page.close()
+            print(f"{name:<36} {len(sizes):>8} {sum(a for a, _ in sizes) / 1024:>8.0f}KB "
+                  f"{sum(b for _, b in sizes) / 1024:>8.0f}KB")
+        browser.close()
 
 
 if __name__ == "__main__":

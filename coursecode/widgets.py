@@ -1,9 +1,10 @@
-"""Explorers that make padding, stride and dilation tangible, on the static page too.
+"""Explorers that work on the static book page: the sliding window, unfold, padding and
+stride, a kernel on a digit, colour channels.
 
-Introduced in lessons/03_padding_stride. Each explorer is an anywidget whose
-JavaScript (``static/``) does all its arithmetic in the browser, with sliders
-``jslink``-ed to it, so it stays interactive on the static book page, with no
-kernel. The arithmetic is ``static/conv_math.js``, put in front of each
+Introduced in lessons 01, 02, 03 and 05. Each explorer is an anywidget whose
+JavaScript (``static/``) does all its arithmetic in the browser, with its
+controls ``jslink``-ed to it, so it stays interactive on the static book page,
+with no kernel. The arithmetic is ``static/conv_math.js``, put in front of each
 widget's drawing code; the tests run it in Node against PyTorch.
 """
 
@@ -23,9 +24,26 @@ from coursecode.kernels import diag2_edge
 from coursecode.kernels import left_edge
 from coursecode.kernels import top_edge
 
-__all__ = ["CHANNEL_PRESETS", "ChannelMaps", "ChannelsExplorer", "ConvExplorer", "ConvGrid", "FeatureMap", "JS_PATH", "KERNEL_SLIDER_RANGES",
-           "KernelExplorer", "MATH_PATH", "SLIDER_RANGES", "SlidingWindow", "UNFOLD_SLIDER_RANGES",
-           "UnfoldExplorer", "UnfoldMatrix", "WINDOW_PRESETS", "WindowExplorer", "kernel_explorer"]
+__all__ = [
+    "CHANNEL_PRESETS",
+    "ChannelMaps",
+    "ChannelsExplorer",
+    "ConvExplorer",
+    "ConvGrid",
+    "FeatureMap",
+    "JS_PATH",
+    "KERNEL_SLIDER_RANGES",
+    "KernelExplorer",
+    "MATH_PATH",
+    "SLIDER_RANGES",
+    "SlidingWindow",
+    "UNFOLD_SLIDER_RANGES",
+    "UnfoldExplorer",
+    "UnfoldMatrix",
+    "WINDOW_PRESETS",
+    "WindowExplorer",
+    "kernel_explorer",
+]
 
 STATIC = Path(__file__).parent / "static"
 MATH_PATH = STATIC / "conv_math.js"

@@ -283,6 +283,9 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
     check(presets["1×1: grey"][1], "1×1 convolution: output (1, 50, 43)")
     assert box.get_by_label("1×1 weight of red").is_visible()
     assert not green.is_visible()
+    box.get_by_role("button", name="3×3×3 kernel").click()      # back to the 27 weights
+    check(edited, three)
+    assert green.is_visible()
     assert log.problems() == [], log
 
 
