@@ -49,7 +49,7 @@ def test_spinners_stop_when_their_parent_dies():
             "print(stress.start_busy(1)[0].pid, flush=True)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     pid = int(done.stdout)
-    for _ in range(100):
+    for _ in range(600):       # up to 30 s: a busy machine starts Python slowly
         if not psutil_alive(pid):
             break
         time.sleep(0.05)

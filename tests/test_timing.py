@@ -5,6 +5,8 @@ import time
 import pytest
 import torch
 
+import coursecode.timing
+
 from coursecode import best_time
 from coursecode import compare_times
 from coursecode import torch_threads
@@ -14,12 +16,35 @@ def test_best_time_measures_sleep():
     assert 0.004 <= best_time(lambda: time.sleep(0.005), repeat=3) < 0.5
 
 
-def test_best_time_is_the_fastest_run_not_a_typical_one():
-    # Runs of 1, 2, ... 5 sleeps of 2 ms, one call per run: the best is the shortest,
-    # however slow the others were (the median would be 3 sleeps).
-    lengths = iter(range(1, 6))
-    assert best_time(lambda: time.sleep(0.002 * next(lengths)), repeat=5, number=1,
-                     warmup=0) < 0.0045
+class FakeClock:
+    """A clock that only moves when the timed function says so: no test depends on load."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+def test_best_time_is_the_fastest_run_not_a_typical_one(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(coursecode.timing, "time", clock)
+    runs = iter([0.005, 0.003, 0.001, 0.004, 0.002])    # the median would be 0.003
+
+    def fn():
+        clock.now += next(runs)
+
+    assert best_time(fn, repeat=5, number=1, warmup=0) == pytest.approx(0.001)
+
+
+def test_blocks_report_the_time_of_one_call(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(coursecode.timing, "time", clock)
+
+    def fn():
+        clock.now += 2e-6
+
+    assert best_time(fn, repeat=3, warmup=0) == pytest.approx(2e-6)
 
 
 def test_compare_times_orders_and_warms_up():
