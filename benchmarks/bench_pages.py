@@ -62,6 +62,7 @@ def first_visits(html: Path) -> None:
     if not chromium_available():
         print("\n(first-visit bytes need Debian's chromium: apt-get install chromium)")
         return
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     print(f"\n{'first visit (empty cache)':<36} {'requests':>8} {'bytes':>10} {'gzipped':>10}")
@@ -76,7 +77,7 @@ def first_visits(html: Path) -> None:
             def record(response, sizes=sizes):
                 try:
                     body = response.body()
-                except Exception:  # a redirect or an aborted request has no body
+                except PlaywrightError:  # a redirect or an aborted request has no body
                     return
                 kind = response.headers.get("content-type", "")
                 packed = len(gzip.compress(body, 6)) if any(k in kind for k in COMPRESSED) else len(body)

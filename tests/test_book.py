@@ -148,7 +148,7 @@ _TYPED_MEASUREMENT = re.compile(
     r"\d+(?:[.,]\d+)*(?:\s?(?:µs|ms|ns|%)|\s(?:s|seconds?|minutes?)\b"
     r"|\s?×(?=\s*(?:faster|slower|more|less|longer|as\b|[.,;)]|$))"
     r"|\s(?:times|x) (?:faster|slower|as long|longer|higher|more|less))",
-    re.M,
+    re.MULTILINE,
 )
 
 
@@ -167,6 +167,6 @@ def test_typed_measurement_pattern():
 @pytest.mark.parametrize("md", LESSONS + [ROOT / "book" / "intro.md"], ids=lambda p: p.name)
 def test_prose_types_no_measured_number(md):
     """Times, percentages and speed-ups in the prose come from the run, through glue."""
-    prose = re.sub(r"^```.*?^```", "", md.read_text(), flags=re.M | re.S)   # code blocks
+    prose = re.sub(r"^```.*?^```", "", md.read_text(), flags=re.MULTILINE | re.DOTALL)   # code blocks
     typed = typed_measurements(prose)
     assert not typed, f"{md.name} types measured figures into its prose: {typed}; glue them"
