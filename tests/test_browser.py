@@ -41,15 +41,27 @@ def test_explorer_moves_on_the_static_page(site, browser):
     assert log.problems() == [], log
 
 
+def widget_state(page, anywidget_id: str) -> dict:
+    """The state of the first anywidget of that class in the page's embedded widget state."""
+    states = page.evaluate(
+        "Array.from(document.querySelectorAll("
+        "'script[type=\"application/vnd.jupyter.widget-state+json\"]')).map(s => s.textContent)")
+    for text in states:
+        for model in json.loads(text)["state"].values():
+            if model["state"].get("_anywidget_id") == anywidget_id:
+                return model["state"]
+    raise AssertionError(f"no {anywidget_id} in the page's widget state")
+
+
 def feature_map_state(page) -> dict:
     """The kernel explorer's image and kernel, as the page's embedded widget state holds them."""
     return widget_state(page, "coursecode.widgets.FeatureMap")
 
 
-def shown_map(page) -> torch.Tensor:
-    """The grey level of every feature-map pixel on the page's canvas (centre of each cell)."""
-    levels = page.evaluate("""() => {
-        const canvas = document.querySelector('.kernel-explorer canvas.feature-map-output');
+def canvas_levels(page, selector: str) -> torch.Tensor:
+    """The grey level at the centre of every cell of a canvas that carries data-height/width."""
+    levels = page.evaluate("""(selector) => {
+        const canvas = document.querySelector(selector);
         const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
         const scale = canvas.width / w;
         const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -59,17 +71,20 @@ def shown_map(page) -> torch.Tensor:
             levels.push(pixels[4 * (y * canvas.width + x)]);
         }
         return {h, w, levels};
-    }""")
+    }""", selector)
     return torch.tensor(levels["levels"], dtype=torch.float64).view(levels["h"], levels["w"])
+
+
+def as_greys(fmap: torch.Tensor) -> torch.Tensor:
+    return ((fmap - fmap.min()) * 255 / (fmap.max() - fmap.min())).round()
 
 
 def pytorch_greys(state, stride, padding, dilation) -> torch.Tensor:
     """PyTorch's feature map for those settings, scaled to grey levels as the page scales it."""
     image = torch.tensor(state["image"], dtype=torch.float64).view(state["height"], state["width"])
     kernel = torch.tensor(state["kernel"], dtype=torch.float64).view(state["kh"], state["kw"])
-    fmap = F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding,
-                    dilation=dilation)[0, 0]
-    return ((fmap - fmap.min()) * 255 / (fmap.max() - fmap.min())).round()
+    return as_greys(F.conv2d(image[None, None], kernel[None, None], stride=stride,
+                             padding=padding, dilation=dilation)[0, 0])
 
 
 def test_kernel_explorer_computes_on_the_static_page(site, browser):
@@ -97,24 +112,12 @@ def test_kernel_explorer_computes_on_the_static_page(site, browser):
         page.wait_for_function(
             "text => document.querySelector('.kernel-explorer .feature-map-caption')"
             ".textContent.startsWith(text)", arg=text, timeout=5_000)
-        shown = shown_map(page)
+        shown = canvas_levels(page, ".kernel-explorer canvas.feature-map-output")
         assert shown.shape == expected.shape
         assert (shown - expected).abs().max() <= 1, (slider, (shown - expected).abs().max())
         label = explorer.locator("canvas.feature-map-output").get_attribute("aria-label")
         assert label.startswith(f"The {h}×{w} feature map for stride {stride}, padding {padding}")
     assert log.problems() == [], log
-
-
-def widget_state(page, anywidget_id: str) -> dict:
-    """The state of the first anywidget of that class in the page's embedded widget state."""
-    states = page.evaluate(
-        "Array.from(document.querySelectorAll("
-        "'script[type=\"application/vnd.jupyter.widget-state+json\"]')).map(s => s.textContent)")
-    for text in states:
-        for model in json.loads(text)["state"].values():
-            if model["state"].get("_anywidget_id") == anywidget_id:
-                return model["state"]
-    raise AssertionError(f"no {anywidget_id} in the page's widget state")
 
 
 def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser):
@@ -223,27 +226,6 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
     box.locator(".unfold-input td.unfold-corner").first.click()          # a window, by mouse
     check(2, 1, 1)
     assert log.problems() == [], log
-
-
-def canvas_levels(page, selector: str) -> torch.Tensor:
-    """The grey level at the centre of every cell of a canvas that carries data-height/width."""
-    levels = page.evaluate("""(selector) => {
-        const canvas = document.querySelector(selector);
-        const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
-        const scale = canvas.width / w;
-        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        const levels = [];
-        for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
-            const x = Math.floor((j + 0.5) * scale), y = Math.floor((i + 0.5) * scale);
-            levels.push(pixels[4 * (y * canvas.width + x)]);
-        }
-        return {h, w, levels};
-    }""", selector)
-    return torch.tensor(levels["levels"], dtype=torch.float64).view(levels["h"], levels["w"])
-
-
-def as_greys(fmap: torch.Tensor) -> torch.Tensor:
-    return ((fmap - fmap.min()) * 255 / (fmap.max() - fmap.min())).round()
 
 
 def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser):

@@ -8,17 +8,10 @@ const PHOTO_SCALE = 3;   // screen pixels per photo pixel
 const MAP_SCALE = 2;     // and per map pixel: four maps fit beside the photo
 const COLOURS = ["red", "green", "blue"];
 
-function paintGreys(canvas, levels, height, width, SCALE = MAP_SCALE) {
-  canvas.width = width * SCALE;
-  canvas.height = height * SCALE;
-  const ctx = canvas.getContext("2d");
-  for (let i = 0; i < height; i++) {
-    for (let j = 0; j < width; j++) {
-      const g = levels[i * width + j];
-      ctx.fillStyle = `rgb(${g},${g},${g})`;
-      ctx.fillRect(j * SCALE, i * SCALE, SCALE, SCALE);
-    }
-  }
+function paintMap(canvas, levels, height, width) {
+  canvas.width = width * MAP_SCALE;
+  canvas.height = height * MAP_SCALE;
+  paintGreys(canvas.getContext("2d"), levels, height, width, MAP_SCALE);
 }
 
 function paintPhoto(canvas, image, height, width, SCALE = PHOTO_SCALE) {
@@ -34,20 +27,6 @@ function paintPhoto(canvas, image, height, width, SCALE = PHOTO_SCALE) {
       ctx.fillRect(j * SCALE, i * SCALE, SCALE, SCALE);
     }
   }
-}
-
-function figure(parent, className, caption, label) {
-  const box = document.createElement("figure");
-  box.className = "channels-figure";
-  const canvas = document.createElement("canvas");
-  canvas.className = className;
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", label);
-  const text = document.createElement("figcaption");
-  text.textContent = caption;
-  box.append(canvas, text);
-  parent.appendChild(box);
-  return canvas;
 }
 
 function sign(parent, text) {
@@ -85,7 +64,7 @@ function draw(model, el) {
   const row = document.createElement("div");
   row.className = "channels-row";
   el.appendChild(row);
-  paintPhoto(figure(row, "channels-photo", `photo (3, ${h}, ${w})`,
+  paintPhoto(canvasFigure(row, "channels-figure", "channels-photo", `photo (3, ${h}, ${w})`,
     `The colour photo, ${h}×${w} pixels`), image, h, w);
   sign(row, "→");
   // The three contributions share one grey scale, so that their sizes compare.
@@ -98,14 +77,14 @@ function draw(model, el) {
   channels.forEach((map, c) => {
     if (c > 0) sign(row, "+");
     const what = mode === 1 ? `${fmt(model.get("mix")[c])} × ${COLOURS[c]}` : `${COLOURS[c]} ∗ slice ${c}`;
-    paintGreys(figure(row, `channels-map channels-map-${c}`, what,
+    paintMap(canvasFigure(row, "channels-figure", `channels-map channels-map-${c}`, what,
       `The ${COLOURS[c]} channel's part of the output (${what}), ${height}×${width}`),
     greysIn(map, low, high), height, width);
   });
   sign(row, "=");
-  const out = figure(row, "channels-output", `output channel ${height}×${width}`,
+  const out = canvasFigure(row, "channels-figure", "channels-output", `output channel ${height}×${width}`,
     `The output channel, the sum of the three parts, ${height}×${width}`);
-  paintGreys(out, greys(data), height, width);
+  paintMap(out, greys(data), height, width);
   out.dataset.height = height;
   out.dataset.width = width;
 }

@@ -18,3 +18,32 @@ function batched(fn) {
   };
 }
 
+
+/**
+ * A <figure> (class `figureClass`) holding a canvas (class `canvasClass`, role img, with
+ * `label` as its text alternative) and a caption, added to `parent`. Returns the canvas.
+ */
+function canvasFigure(parent, figureClass, canvasClass, caption, label) {
+  const box = document.createElement("figure");
+  box.className = figureClass;
+  const canvas = document.createElement("canvas");
+  canvas.className = canvasClass;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", label);
+  const text = document.createElement("figcaption");
+  text.textContent = caption;
+  box.append(canvas, text);
+  parent.appendChild(box);
+  return canvas;
+}
+
+/** Paint grey levels (height×width, row-major) on `ctx`, `scale` screen pixels each, from (x0, y0). */
+function paintGreys(ctx, levels, height, width, scale, x0 = 0, y0 = 0) {
+  for (let i = 0; i < height; i++) {
+    for (let j = 0; j < width; j++) {
+      const g = levels[i * width + j];
+      ctx.fillStyle = `rgb(${g},${g},${g})`;
+      ctx.fillRect(x0 + j * scale, y0 + i * scale, scale, scale);
+    }
+  }
+}

@@ -5,31 +5,12 @@
 const SCALE = 5;  // screen pixels per image pixel, the same for the input and the map
 
 function paint(canvas, levels, height, width, padding = 0) {
-  const side = (n) => (n + 2 * padding) * SCALE;
-  canvas.width = side(width);
-  canvas.height = side(height);
+  canvas.width = (width + 2 * padding) * SCALE;
+  canvas.height = (height + 2 * padding) * SCALE;
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#c9dcef";  // the padding: zeros that are not part of the image
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  for (let i = 0; i < height; i++) {
-    for (let j = 0; j < width; j++) {
-      const g = levels[i * width + j];
-      ctx.fillStyle = `rgb(${g},${g},${g})`;
-      ctx.fillRect((j + padding) * SCALE, (i + padding) * SCALE, SCALE, SCALE);
-    }
-  }
-}
-
-function figure(el, className) {
-  const box = document.createElement("figure");
-  box.className = "feature-map-figure";
-  const canvas = document.createElement("canvas");
-  canvas.className = className;
-  canvas.setAttribute("role", "img");
-  const caption = document.createElement("figcaption");
-  box.append(canvas, caption);
-  el.appendChild(box);
-  return { canvas, caption };
+  paintGreys(ctx, levels, height, width, SCALE, padding * SCALE, padding * SCALE);
 }
 
 function draw(model, el) {
@@ -49,11 +30,10 @@ function draw(model, el) {
   const row = document.createElement("div");
   row.className = "feature-map-row";
   el.appendChild(row);
-  const input = figure(row, "feature-map-input");
-  paint(input.canvas, greys(image), h, w, p);
-  input.caption.textContent = p > 0 ? `input ${h}×${w}, padded by ${p}` : `input ${h}×${w}`;
-  input.canvas.setAttribute("aria-label", `The ${h}×${w} input image`
-    + (p > 0 ? `, with ${p} pixels of zero padding all round` : ""));
+  const input = canvasFigure(row, "feature-map-figure", "feature-map-input",
+    p > 0 ? `input ${h}×${w}, padded by ${p}` : `input ${h}×${w}`,
+    `The ${h}×${w} input image` + (p > 0 ? `, with ${p} pixels of zero padding all round` : ""));
+  paint(input, greys(image), h, w, p);
 
   if (result === null) {
     const tall = outputSize(h, kh, p, s, d) === null;
@@ -66,13 +46,12 @@ function draw(model, el) {
   const { data, height, width } = result;
   caption.textContent = `${settings}: output ${height}×${width}`
     + (h === w && kh === kw ? ` = ${formula(h, kh)}` : "");
-  const output = figure(row, "feature-map-output");
-  paint(output.canvas, greys(data), height, width);
-  output.canvas.dataset.height = height;
-  output.canvas.dataset.width = width;
-  output.caption.textContent = `feature map ${height}×${width}`;
-  output.canvas.setAttribute("aria-label",
+  const output = canvasFigure(row, "feature-map-figure", "feature-map-output",
+    `feature map ${height}×${width}`,
     `The ${height}×${width} feature map for ${settings}: bright where the kernel responds most`);
+  paint(output, greys(data), height, width);
+  output.dataset.height = height;
+  output.dataset.width = width;
 }
 
 function render({ model, el }) {

@@ -11,19 +11,6 @@ function kernelOf(model) {
   return WEIGHTS.map((name) => model.get(name));
 }
 
-function canvasFigure(parent, className, caption) {
-  const box = document.createElement("figure");
-  box.className = "window-figure";
-  const canvas = document.createElement("canvas");
-  canvas.className = className;
-  canvas.setAttribute("role", "img");
-  const text = document.createElement("figcaption");
-  text.textContent = caption;
-  box.append(canvas, text);
-  parent.appendChild(box);
-  return canvas;
-}
-
 function grid(parent, title, values, className) {
   const table = document.createElement("table");
   table.className = `window-grid ${className}`;
@@ -69,22 +56,15 @@ function draw(model, el) {
   el.appendChild(rowEl);
 
   // The digit, with the window framed.
-  const digit = canvasFigure(rowEl, "window-image", `digit ${h}×${w}`);
+  const digit = canvasFigure(rowEl, "window-figure", "window-image", `digit ${h}×${w}`,
+    `The ${h}×${w} digit; the 3×3 window is centred on row ${row + 1}, column ${col + 1}`);
   digit.width = w * IMAGE_SCALE;
   digit.height = h * IMAGE_SCALE;
   let ctx = digit.getContext("2d");
-  const levels = greys(image);
-  for (let i = 0; i < h; i++) {
-    for (let j = 0; j < w; j++) {
-      ctx.fillStyle = `rgb(${levels[i * w + j]},${levels[i * w + j]},${levels[i * w + j]})`;
-      ctx.fillRect(j * IMAGE_SCALE, i * IMAGE_SCALE, IMAGE_SCALE, IMAGE_SCALE);
-    }
-  }
+  paintGreys(ctx, greys(image), h, w, IMAGE_SCALE);
   ctx.strokeStyle = "#ff7f0e";
   ctx.lineWidth = 2;
   ctx.strokeRect(col * IMAGE_SCALE + 1, row * IMAGE_SCALE + 1, 3 * IMAGE_SCALE - 2, 3 * IMAGE_SCALE - 2);
-  digit.setAttribute("aria-label", `The ${h}×${w} digit; the 3×3 window is centred on `
-    + `row ${row + 1}, column ${col + 1}`);
 
   // The arithmetic: pixels × weights = products, and their sum.
   const sums = document.createElement("div");
@@ -101,7 +81,9 @@ function draw(model, el) {
   sums.appendChild(total);
 
   // The map, filled in up to this window (row by row); the rest waits, pale blue.
-  const out = canvasFigure(rowEl, "window-map", `feature map ${map.height}×${map.width}`);
+  const out = canvasFigure(rowEl, "window-figure", "window-map",
+    `feature map ${map.height}×${map.width}`, `The ${map.height}×${map.width} feature map, `
+    + `filled in up to map[${row}, ${col}] = ${fmt(win.sum)}`);
   out.width = map.width * IMAGE_SCALE;
   out.height = map.height * IMAGE_SCALE;
   out.dataset.height = map.height;
@@ -116,8 +98,6 @@ function draw(model, el) {
   }
   ctx.strokeStyle = "#ff7f0e";
   ctx.strokeRect(col * IMAGE_SCALE + 1, row * IMAGE_SCALE + 1, IMAGE_SCALE - 2, IMAGE_SCALE - 2);
-  out.setAttribute("aria-label", `The ${map.height}×${map.width} feature map, filled in up `
-    + `to map[${row}, ${col}] = ${fmt(win.sum)}`);
 }
 
 function controls(model, el) {
