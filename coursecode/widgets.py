@@ -8,17 +8,23 @@ with no kernel. The arithmetic is ``static/conv_math.js``, put in front of each
 widget's drawing code; the tests run it in Node against PyTorch.
 """
 
+import base64
+import copy
 from pathlib import Path
 
 import anywidget
 import ipywidgets as widgets
+import numpy as np
 import torch
 import torch.nn.functional as F
 import traitlets
+from torch import nn
 
 from coursecode._validate import check_int
 from coursecode._validate import check_tensor
+from coursecode.arithmetic import _spatial_layers
 from coursecode.arithmetic import conv_out_size
+from coursecode.arithmetic import receptive_field
 from coursecode.kernels import diag1_edge
 from coursecode.kernels import diag2_edge
 from coursecode.kernels import left_edge
@@ -30,11 +36,18 @@ __all__ = [
     "ChannelsExplorer",
     "ConvExplorer",
     "ConvGrid",
+    "FIELD_MATH_PATH",
+    "FIELD_RANGES",
+    "FIELD_STACKS",
     "FeatureMap",
+    "FieldExplorer",
+    "FieldView",
     "JS_PATH",
     "KERNEL_SLIDER_RANGES",
     "KernelExplorer",
     "MATH_PATH",
+    "NETWORK_MATH_PATH",
+    "NetworkExplorer",
     "SLIDER_RANGES",
     "SlidingWindow",
     "UNFOLD_SLIDER_RANGES",
@@ -52,10 +65,10 @@ JS_PATH = STATIC / "conv_explorer.js"
 """The ConvExplorer's drawing code, shipped with the package."""
 
 
-def _module(drawing: str) -> str:
-    """A widget's JavaScript as one ES module: the shared arithmetic, the shared drawing
-    helpers, then the widget's own drawing code."""
-    parts = (MATH_PATH, STATIC / "drawing.js", STATIC / drawing)
+def _module(drawing: str, *maths: str) -> str:
+    """A widget's JavaScript as one ES module: the shared arithmetic, the widget's own
+    arithmetic modules (``maths``), the shared drawing helpers, then its drawing code."""
+    parts = (MATH_PATH, *(STATIC / name for name in maths), STATIC / "drawing.js", STATIC / drawing)
     return "\n".join(path.read_text(encoding="utf-8") for path in parts)
 
 
@@ -642,3 +655,367 @@ class ChannelsExplorer(widgets.VBox):
     def output(self) -> torch.Tensor:
         """``F.conv2d``'s single output channel for the current weights."""
         return F.conv2d(self.image[None], self.weight())[0, 0]
+
+
+NETWORK_MATH_PATH = STATIC / "network_math.js"
+"""The network explorer's arithmetic (forward pass, drawing pad), a DOM-free ES module."""
+
+_MAX_PARAMETERS = 100_000   # the weights travel in the page: 4 bytes each, in base64
+_LAYER_TYPES = "Conv2d, ReLU, Flatten and Linear"
+
+
+def _leaves(module: nn.Module) -> list[nn.Module]:
+    """The layers of ``module`` in the order an ``nn.Sequential`` runs them, nesting undone."""
+    if isinstance(module, nn.Sequential):
+        return [leaf for child in module for leaf in _leaves(child)]
+    return [module]
+
+
+def _network_layers(model: nn.Module) -> tuple[list[dict], torch.Tensor]:
+    """The layers as the page's JavaScript reads them, and every parameter in one float32 vector."""
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"model must be an nn.Sequential of {_LAYER_TYPES} layers, "
+                        f"got {type(model).__name__}")
+    layers, params, offset = [], [], 0
+
+    def add(tensor):
+        nonlocal offset
+        if tensor is None:
+            return None
+        params.append(tensor.detach().float().cpu().flatten())
+        start, offset = offset, offset + tensor.numel()
+        return start
+
+    for leaf in _leaves(model):
+        if isinstance(leaf, nn.Conv2d):
+            if isinstance(leaf.padding, str) or leaf.groups != 1 or leaf.padding_mode != "zeros":
+                raise ValueError(f"model's Conv2d layers must have numeric zero padding and "
+                                 f"groups=1, got {leaf}")
+            layers.append({"type": "conv", "cin": leaf.in_channels, "cout": leaf.out_channels,
+                           "kh": leaf.kernel_size[0], "kw": leaf.kernel_size[1],
+                           "stride": list(leaf.stride), "padding": list(leaf.padding),
+                           "dilation": list(leaf.dilation),
+                           "weight": add(leaf.weight), "bias": add(leaf.bias)})
+        elif isinstance(leaf, nn.Linear):
+            layers.append({"type": "linear", "in": leaf.in_features, "out": leaf.out_features,
+                           "weight": add(leaf.weight), "bias": add(leaf.bias)})
+        elif isinstance(leaf, nn.ReLU):
+            layers.append({"type": "relu"})
+        elif isinstance(leaf, nn.Flatten):
+            if (leaf.start_dim, leaf.end_dim) != (1, -1):
+                raise ValueError(f"model's Flatten must flatten everything but the batch, got {leaf}")
+            layers.append({"type": "flatten"})
+        else:
+            raise ValueError(f"model may hold only {_LAYER_TYPES} layers (the ones the page's "
+                             f"JavaScript runs), got {type(leaf).__name__}")
+        if offset > _MAX_PARAMETERS:
+            raise ValueError(f"model must have at most {_MAX_PARAMETERS:,} parameters (its "
+                             f"weights are stored in the page), got more")
+    if not params:
+        raise ValueError("model has no weights to run")
+    return layers, torch.cat(params)
+
+
+def _base64(array: np.ndarray) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+class NetworkExplorer(anywidget.AnyWidget):
+    """A trained digit classifier running in the page: draw a digit, or pick one, and watch it read.
+
+    The model's weights travel in the page, and its forward pass runs in the
+    browser (``static/network_math.js``, checked against PyTorch by the tests), so
+    the explorer works on the static book page. A drawing pad turns the learner's
+    stroke into a 28×28 input as MNIST's digits were made (the ink's bounding box
+    fitted into 20×20, its centre of mass put at the centre); buttons pick a random
+    validation digit or one the model gets wrong. Shown: the input, every layer's
+    feature maps, and the ten class probabilities.
+
+    Parameters
+    ----------
+    model
+        An ``nn.Sequential`` of Conv2d, ReLU, Flatten and Linear layers (nested
+        Sequentials are fine, e.g. ``simple_cnn()``) that maps ``(N, 1, 28, 28)``
+        digits to ``(N, classes)`` scores; at most 100,000 parameters.
+    images
+        Digits in [0, 1]: ``(N, 784)``, ``(N, 28, 28)`` or ``(N, 1, 28, 28)``.
+        The page stores them as bytes (levels 0–255), as MNIST does.
+    labels
+        Their classes, ``(N,)``.
+    n_random
+        How many digits (chosen with a fixed seed) the "random digit" button picks from.
+    n_wrong
+        How many of the digits the model misclassifies to offer (the first ones).
+
+    Examples
+    --------
+    >>> from coursecode.models import simple_cnn
+    >>> explorer = NetworkExplorer(simple_cnn(), torch.rand(50, 784), torch.randint(0, 10, (50,)))
+    >>> explorer.input().shape, explorer.probabilities().shape
+    (torch.Size([28, 28]), torch.Size([10]))
+    """
+
+    _esm = _module("network_explorer.js", "network_math.js")
+    _css = """
+    .network-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
+    .network-caption { font-family: monospace; margin: 6px 0; min-height: 1.3em; }
+    .network-row { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; }
+    .network-figure { margin: 0; }
+    .network-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
+    .network-figure figcaption { font-size: 12px; }
+    canvas.network-pad { touch-action: none; cursor: crosshair; background: #000;
+                         image-rendering: auto; width: 168px; height: 168px; }
+    .network-controls { display: flex; flex-direction: column; gap: 6px; width: 150px; }
+    .network-controls select { width: 150px; }
+    .network-stages { display: flex; gap: 14px; flex-wrap: wrap; align-items: flex-end;
+                      margin-top: 8px; }
+    .network-probs { list-style: none; padding: 0; margin: 0; font-family: monospace; }
+    .network-probs li { display: flex; align-items: center; gap: 6px; height: 18px; }
+    .network-bar { display: inline-block; height: 12px; background: #9db4cc; }
+    .network-probs li.network-predicted { font-weight: bold; }
+    .network-probs li.network-predicted .network-bar { background: #d95f02; }
+    """
+    layers = traitlets.List(traitlets.Dict()).tag(sync=True)
+    weights = traitlets.Unicode().tag(sync=True)
+    digits = traitlets.Unicode().tag(sync=True)
+    picks = traitlets.List().tag(sync=True)
+    n_random = traitlets.Int(0, min=0).tag(sync=True)
+    digit = traitlets.Int(0, min=-1).tag(sync=True)
+    drawn = traitlets.List(traitlets.Float()).tag(sync=True)
+
+    def __init__(self, model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                 n_random: int = 40, n_wrong: int = 8):
+        layers, params = _network_layers(model)
+        check_tensor(images, "images", (2, 3, 4), "(N, 784), (N, 28, 28) or (N, 1, 28, 28)")
+        if images.shape[1:] not in {(784,), (28, 28), (1, 28, 28)}:
+            raise ValueError(f"images must have shape (N, 784), (N, 28, 28) or (N, 1, 28, 28), "
+                             f"got {tuple(images.shape)}")
+        check_tensor(labels, "labels", (1,), "(N,)")
+        if len(images) != len(labels) or len(images) == 0:
+            raise ValueError(f"images and labels must hold the same number (at least 1) of "
+                             f"digits, got {len(images)} and {len(labels)}")
+        if labels.dtype.is_floating_point or labels.dtype == torch.bool:
+            raise TypeError(f"labels must be integer classes, got {labels.dtype}")
+        images = images.detach().float().cpu().reshape(-1, 1, 28, 28)
+        if not torch.isfinite(images).all() or images.min() < 0 or images.max() > 1:
+            raise ValueError("images must hold numbers from 0 to 1 (as load_mnist gives them)")
+        n_random = check_int(n_random, "n_random", 1)
+        n_wrong = check_int(n_wrong, "n_wrong", 0)
+        if n_random + n_wrong > 200:
+            raise ValueError(f"n_random + n_wrong must be at most 200 (every digit is stored in "
+                             f"the page), got {n_random + n_wrong}")
+        # A copy of the network as the page runs it: on the CPU, in eval mode, and not
+        # changed by later training of ``model``.
+        self.model = copy.deepcopy(model).cpu().eval()
+        levels = (images * 255).round().to(torch.uint8)
+        self.all_images = levels.float() / 255
+        try:
+            with torch.no_grad():
+                logits = self.model(self.all_images)
+        except RuntimeError as err:
+            raise ValueError(f"model cannot read (N, 1, 28, 28) digits: {err}") from None
+        if logits.ndim != 2 or not 2 <= logits.shape[1] <= 100:
+            raise ValueError(f"model must give (N, classes) scores with 2 to 100 classes, "
+                             f"got shape {tuple(logits.shape)}")
+        predictions = logits.argmax(1)
+        labels = labels.cpu()
+        if labels.min() < 0 or labels.max() >= logits.shape[1]:
+            raise ValueError(f"labels must be classes from 0 to {logits.shape[1] - 1}")
+        generator = torch.Generator().manual_seed(0)
+        chosen = torch.randperm(len(images), generator=generator)[:n_random].tolist()
+        wrong = [i for i in (predictions != labels).nonzero().flatten().tolist()
+                 if i not in chosen][:n_wrong]
+        self.indices = chosen + wrong
+        """Each embedded digit's index in ``images``: the random ones, then the misclassified."""
+        self.images = self.all_images[self.indices, 0]
+        self.labels = labels[self.indices]
+        super().__init__(
+            layers=layers,
+            weights=_base64(params.numpy().astype("<f4")),
+            digits=_base64(levels[self.indices].flatten().numpy()),
+            picks=[[i, int(labels[i]), int(predictions[i])] for i in self.indices],
+            n_random=len(chosen), digit=0)
+
+    def __repr__(self) -> str:
+        # Short and the same on every machine: the notebook stores it as the cell's text.
+        n = len(base64.b64decode(self.weights)) // 4
+        return f"NetworkExplorer({n:,} parameters, {len(self.picks)} digits)"
+
+    def input(self) -> torch.Tensor:
+        """The 28×28 input the page shows now: the picked digit, or the drawing made into one."""
+        if self.digit == -1:
+            if len(self.drawn) != 784:
+                raise ValueError("nothing is drawn yet: draw a digit on the pad first")
+            return torch.tensor(self.drawn, dtype=torch.float32).view(28, 28)
+        return self.images[self.digit]
+
+    def probabilities(self) -> torch.Tensor:
+        """PyTorch's class probabilities for :meth:`input`: what the page's bars show."""
+        with torch.no_grad():
+            return F.softmax(self.model(self.input()[None, None]), dim=1)[0]
+
+
+FIELD_MATH_PATH = STATIC / "field_math.js"
+"""The field explorer's arithmetic (sizes, the recurrence, which units feed a unit)."""
+
+FIELD_STACKS = {
+    "lesson 4's first three layers (3×3, stride 2)": [(3, 2, 1, 1)] * 3,
+    "lesson 4's five layers (3×3, stride 2)": [(3, 2, 1, 1)] * 5,
+    "three 3×3 layers, stride 1": [(3, 1, 1, 1)] * 3,
+    "one 7×7 layer": [(7, 1, 3, 1)],
+    "dilated 3×3 layers (dilation 1, 2, 4)": [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)],
+    "VGG-16's first two blocks (3×3 convs, 2×2 pools)": [(3, 1, 1, 1)] * 2 + [(2, 2, 0, 1)]
+                                                        + [(3, 1, 1, 1)] * 2 + [(2, 2, 0, 1)],
+    "AlexNet's conv1, pool1, conv2": [(11, 4, 2, 1), (3, 2, 0, 1), (5, 1, 2, 1)],
+}
+"""The field explorer's menu: stacks of (kernel, stride, padding, dilation), as lesson 6 lists them."""
+
+FIELD_RANGES = {"kernel": (1, 11), "stride": (1, 4), "padding": (0, 5), "dilation": (1, 4)}
+"""What the field explorer's boxes accept for each layer: minimum and maximum."""
+
+_MAX_FIELD_LAYERS = 8
+
+
+def _field_stack(layers) -> list[list[int]]:
+    """Layers as [[k, s, p, d], ...] of square, in-range values, from a module or a list."""
+    found = _spatial_layers(layers)
+    if not 1 <= len(found) <= _MAX_FIELD_LAYERS:
+        raise ValueError(f"layers must hold 1 to {_MAX_FIELD_LAYERS} spatial layers, got {len(found)}")
+    stack = []
+    for name, values in found:
+        row = []
+        for (what, (low, high)), pair in zip(FIELD_RANGES.items(), values):
+            if pair[0] != pair[1]:
+                raise ValueError(f"{name}: the explorer draws square layers; its {what} is {pair}")
+            if not low <= pair[0] <= high:
+                raise ValueError(f"{name}: {what} must be between {low} and {high}, got {pair[0]}")
+            row.append(int(pair[0]))
+        stack.append(row)
+    return stack
+
+
+class FieldView(anywidget.AnyWidget):
+    """The drawing of :class:`FieldExplorer`: the input, every layer's grid, the field table.
+
+    Its JavaScript (``static/field_explorer.js`` after ``static/field_math.js``) walks
+    the layers itself, so clicks, the arrow keys, the layer boxes and the jslinked
+    menu work without Python.
+    """
+
+    _esm = _module("field_explorer.js", "field_math.js")
+    _css = """
+    .field-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
+    .field-caption { font-family: monospace; margin: 6px 0; min-height: 2.6em; }
+    .field-invalid { color: #b00020; }
+    .field-row { display: flex; gap: 14px; align-items: flex-end; flex-wrap: wrap; }
+    .field-figure { margin: 0; }
+    .field-figure canvas { image-rendering: pixelated; cursor: pointer; }
+    .field-figure canvas:focus { outline: 3px solid #1f77b4; outline-offset: 2px; }
+    .field-figure figcaption { font-size: 12px; }
+    .field-table { border-collapse: collapse; font-family: monospace; font-size: 12px;
+                   margin-top: 8px; }
+    .field-table caption { font-family: sans-serif; text-align: left; font-size: 12px; }
+    .field-table th, .field-table td { border: 1px solid #bbb; padding: 1px 5px; text-align: right; }
+    .field-table input { width: 3.2em; }
+    .field-table tr.field-chosen { background: #fde9d9; }
+    .field-buttons button { margin: 4px 6px 0 0; }
+    """
+    image = traitlets.List(traitlets.Float()).tag(sync=True)
+    height = traitlets.Int(1, min=1).tag(sync=True)
+    width = traitlets.Int(1, min=1).tag(sync=True)
+    layers = traitlets.List(traitlets.List(traitlets.Int())).tag(sync=True)
+    ranges = traitlets.Dict().tag(sync=True)
+    stacks = traitlets.List().tag(sync=True)
+    stack = traitlets.Int(0, min=0).tag(sync=True)
+    level = traitlets.Int(1, min=1).tag(sync=True)
+    row = traitlets.Int(0, min=0).tag(sync=True)
+    col = traitlets.Int(0, min=0).tag(sync=True)
+
+
+class FieldExplorer(widgets.VBox):
+    """Click a unit in any layer and see the input pixels it sees: its receptive field.
+
+    A menu picks a stack of layers from :data:`FIELD_STACKS` (or starts from
+    yours); boxes edit each layer's kernel, stride, padding and dilation, and add or
+    remove layers. Clicking a unit (or moving it with the arrow keys) highlights the
+    input pixels it depends on, clipped at the border, and the units of every layer in
+    between that feed it; a table gives each layer's field size, jump and start by
+    lesson 6's recurrence. All computed in the browser, so it works on a static page;
+    ``table()`` and ``region()`` give ``receptive_field`` and PyTorch's gradient
+    region for the current state in a live notebook.
+
+    Parameters
+    ----------
+    image
+        A 2-D image (H, W) of at most 64×64 pixels, e.g. a 28×28 digit.
+    layers
+        The stack to start with: an ``nn.Module`` (its Conv2d and pooling layers) or a
+        list of ``(kernel, stride, padding[, dilation])``, 1 to 8 layers, square, within
+        :data:`FIELD_RANGES`. Default: the first stack of :data:`FIELD_STACKS`.
+
+    Examples
+    --------
+    >>> explorer = FieldExplorer(torch.rand(28, 28))
+    >>> explorer.unit()
+    (3, 1, 1)
+    >>> explorer.region()
+    ((1, 15), (1, 15))
+    """
+
+    def __init__(self, image: torch.Tensor, layers=None):
+        image = _check_image(image)
+        stacks = [[name, [list(layer) for layer in stack]] for name, stack in FIELD_STACKS.items()]
+        index = 0
+        if layers is not None:
+            mine = _field_stack(layers)
+            index = next((i for i, (_, s) in enumerate(stacks) if s == mine), None)
+            if index is None:
+                stacks.insert(0, ["your layers", mine])
+                index = 0
+        self.image = torch.tensor(_rounded(image)).view(image.shape)
+        stack = stacks[index][1]
+        sizes = [tuple(image.shape)]
+        for k, s, p, d in stack:
+            try:
+                sizes.append(tuple(conv_out_size(n, k, s, p, d) for n in sizes[-1]))
+            except ValueError:
+                raise ValueError(f"layers do not fit a {tuple(image.shape)} image: layer "
+                                 f"{len(sizes)} (kernel {k}, stride {s}, padding {p}, dilation "
+                                 f"{d}) gets a {sizes[-1]} input") from None
+        self.view = FieldView(
+            image=_rounded(self.image), height=image.shape[0], width=image.shape[1],
+            layers=[list(layer) for layer in stack], ranges={k: list(v) for k, v in FIELD_RANGES.items()},
+            stacks=stacks, stack=index, level=len(stack),
+            row=(sizes[-1][0] - 1) // 2, col=(sizes[-1][1] - 1) // 2)
+        self.menu = widgets.Dropdown(options=[name for name, _ in stacks], index=index,
+                                     description="layers", layout=widgets.Layout(width="30em"))
+        # jslink, not observe: the browser keeps the menu and the drawing in step.
+        self.links = [widgets.jslink((self.menu, "index"), (self.view, "stack"))]
+        super().__init__([self.menu, self.view])
+        self.add_class("field-explorer-box")
+
+    def layers(self) -> list[tuple[int, int, int, int]]:
+        """The stack as the page holds it now: (kernel, stride, padding, dilation) per layer."""
+        return [tuple(layer) for layer in self.view.layers]
+
+    def unit(self) -> tuple[int, int, int]:
+        """The chosen unit: (layer, row, column), the layer counted from 1."""
+        return self.view.level, self.view.row, self.view.col
+
+    def table(self):
+        """``receptive_field`` of the current stack (the page's table), with each layer's output size."""
+        return receptive_field(self.layers(), input_size=tuple(self.image.shape))
+
+    def region(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The input rows and columns (first, last) where the chosen unit's gradient is not
+        zero, through real ``nn.Conv2d`` layers with positive weights (lesson 6's check)."""
+        level, row, col = self.unit()
+        x = torch.ones(1, 1, *self.image.shape, dtype=torch.float64, requires_grad=True)
+        y = x
+        for k, s, p, d in self.layers()[:level]:
+            y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p,
+                         dilation=d)
+        y[0, 0, row, col].backward()
+        rows = torch.nonzero(x.grad[0, 0].sum(1)).flatten()
+        cols = torch.nonzero(x.grad[0, 0].sum(0)).flatten()
+        return (rows.min().item(), rows.max().item()), (cols.min().item(), cols.max().item())

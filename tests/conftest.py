@@ -1,6 +1,7 @@
 """Shared test settings: a headless matplotlib, hypothesis profiles, figures closed after each test."""
 
 import os
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -28,7 +29,11 @@ def _close_figures():
 
 @pytest.fixture(scope="session")
 def built_html(tmp_path_factory):
-    """The book, built strictly once per test session into a temporary folder."""
+    """The book, built strictly once per test session into a temporary folder.
+
+    ``COURSE_BUILT_HTML=_build/html`` reuses a book you built yourself instead (quicker
+    while working on a browser test; CI always builds afresh).
+    """
     from browser import build_book
     from browser import chromium_available
     from browser import must_run_in_ci
@@ -38,6 +43,8 @@ def built_html(tmp_path_factory):
         if must_run_in_ci():
             pytest.fail(message)
         pytest.skip(message)
+    if os.environ.get("COURSE_BUILT_HTML") and not must_run_in_ci():
+        return Path(os.environ["COURSE_BUILT_HTML"]).resolve()
     html, _ = build_book(tmp_path_factory.mktemp("book"))
     return html
 

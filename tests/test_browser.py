@@ -271,12 +271,187 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
     assert log.problems() == [], log
 
 
+def shown_probabilities(box) -> list[float]:
+    return [float(v) for v in box.locator(".network-probs li").evaluate_all(
+        "items => items.map(li => li.dataset.probability)")]
+
+
+def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(site, browser):
+    from coursecode import load_mnist
+    from test_network_math import model_from_state
+
+    page, log = open_page(browser, site, "lessons/04_cnn.html")
+    state = widget_state(page, "coursecode.widgets.NetworkExplorer")
+    model = model_from_state(state)
+    _, _, x_valid, y_valid = load_mnist()
+    box = page.locator(".network-explorer")
+    caption = box.locator(".network-caption")
+    caption.wait_for(timeout=15_000)
+
+    def check_digit():
+        """The digit the caption names: PyTorch's probabilities and prediction are shown."""
+        words = caption.inner_text().replace(",", "").split()
+        index, label, read = int(words[2]), int(words[4].rstrip(":")), int(words[8])
+        assert label == y_valid[index]
+        with torch.no_grad():
+            expected = F.softmax(model(x_valid[index].view(1, 1, 28, 28)).double(), 1)[0]
+        assert read == expected.argmax().item() == int(box.get_attribute("data-prediction"))
+        assert shown_probabilities(box) == pytest.approx(expected.tolist(), abs=1e-5)
+        shown = canvas_levels(page, ".network-explorer canvas.network-input")
+        assert (shown - (x_valid[index].view(28, 28) * 255).round()).abs().max() <= 1
+        return index
+
+    assert caption.inner_text().startswith("Validation digit")
+    first = check_digit()
+    stages = box.locator(".network-stages figcaption").all_inner_texts()
+    assert stages[:4] == ["layer 1: 4×14×14", "layer 2: 8×7×7", "layer 3: 16×4×4", "layer 4: 16×2×2"]
+
+    # Draw: a stroke with the mouse becomes the input, and the bars follow it.
+    before = shown_probabilities(box)
+    box.locator("canvas.network-pad").evaluate("c => c.scrollIntoView({block: 'center'})")
+    pad = box.locator("canvas.network-pad").bounding_box()
+    x0, y0 = pad["x"], pad["y"]
+    page.mouse.move(x0 + 50, y0 + 35)
+    page.mouse.down()
+    for t in range(1, 21):
+        page.mouse.move(x0 + 50 + 60 * t / 20, y0 + 35)
+    for t in range(1, 21):
+        page.mouse.move(x0 + 110 - 35 * t / 20, y0 + 35 + 100 * t / 20)
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
+                           ".startsWith('Your drawing')", timeout=5_000)
+    drawn = shown_probabilities(box)
+    assert sum(drawn) == pytest.approx(1, abs=1e-9) and drawn != before
+    assert max(drawn) == drawn[int(box.get_attribute("data-prediction"))]
+    seen = canvas_levels(page, ".network-explorer canvas.network-input")
+    rows, cols = torch.nonzero(seen).unbind(1)
+    assert seen.max() > 200 and max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 == 20
+
+    # A digit it gets wrong, from the menu, then a random one, then a clear pad.
+    box.locator("select.network-wrong").select_option(index=1)
+    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
+                           ".startsWith('Validation digit')", timeout=5_000)
+    wrong = check_digit()
+    assert state["picks"][state["n_random"]][0] == wrong
+    box.get_by_role("button", name="show a random validation digit").click()
+    page.wait_for_function("text => !document.querySelector('.network-caption').textContent"
+                           ".startsWith(text)", arg=f"Validation digit {wrong},", timeout=5_000)
+    assert check_digit() in {i for i, _, _ in state["picks"][:state["n_random"]]}
+    box.get_by_role("button", name="clear the drawing pad").click()
+    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
+                           ".startsWith('Draw a digit')", timeout=5_000)
+    assert box.locator(".network-probs li").count() == 0
+    assert first in {i for i, _, _ in state["picks"]}
+    assert log.problems() == [], log
+
+
+def field_colours(page, level: int) -> torch.Tensor:
+    """Which cells of a field-explorer grid are lit (orange): the input's pixels (level 0,
+    orange blended over the grey image) or a layer's units (plain orange)."""
+    lit = page.evaluate("""(level) => {
+        const canvas = document.querySelector(`.field-explorer canvas.field-level-${level}`);
+        const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
+        const step = Number(level === 0 ? canvas.dataset.scale : canvas.dataset.cell);
+        const margin = level === 0 ? Number(canvas.dataset.margin) : 0;
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        const lit = [];
+        for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
+            const x = Math.floor((j + margin + 0.5) * step), y = Math.floor((i + margin + 0.5) * step);
+            const at = 4 * (y * canvas.width + x);
+            lit.push(pixels[at] - pixels[at + 2] > 60 ? 1 : 0);
+        }
+        return {h, w, lit};
+    }""", level)
+    return torch.tensor(lit["lit"], dtype=torch.bool).view(lit["h"], lit["w"])
+
+
+def gradient_regions(layers, h, w, level, row, col) -> list[torch.Tensor]:
+    """Where the gradient of one unit is not zero, through real nn.Conv2d layers with
+    positive weights: in the input and in every layer's output up to the unit's."""
+    x = torch.ones(1, 1, h, w, dtype=torch.float64, requires_grad=True)
+    outputs, y = [x], x
+    for k, s, p, d in layers[:level]:
+        conv = torch.nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d).double()
+        torch.nn.init.constant_(conv.weight, 1.0)
+        torch.nn.init.constant_(conv.bias, 0.0)
+        y = conv(y)
+        y.retain_grad()
+        outputs.append(y)
+    y[0, 0, row, col].backward()
+    return [out.grad[0, 0] != 0 for out in outputs]
+
+
+def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, browser):
+    from coursecode import receptive_field
+
+    page, log = open_page(browser, site, "lessons/06_receptive_fields.html")
+    state = widget_state(page, "coursecode.widgets.FieldView")
+    h, w = state["height"], state["width"]
+    box = page.locator(".field-explorer-box")
+    caption = box.locator(".field-caption")
+    caption.wait_for(timeout=15_000)
+
+    def check(layers, level, row, col):
+        page.wait_for_function(
+            "text => document.querySelector('.field-caption').textContent.startsWith(text)",
+            arg=f"Unit ({row}, {col}) of layer {level} ", timeout=5_000)
+        regions = gradient_regions(layers, h, w, level, row, col)
+        assert torch.equal(field_colours(page, 0), regions[0]), (layers, level, row, col)
+        for l in range(1, level):
+            assert torch.equal(field_colours(page, l), regions[l]), l
+        table = receptive_field(layers)
+        cells = box.locator(".field-table tr").evaluate_all(
+            "rows => rows.slice(2).map(r => Array.from(r.querySelectorAll('td')).slice(-3)"
+            ".map(td => Number(td.textContent)))")
+        assert cells == table[["size", "jump", "start"]].values.tolist()
+
+    def click(level, row, col):
+        grid = box.locator(f"canvas.field-level-{level}")
+        cell = float(grid.get_attribute("data-cell")) * grid.bounding_box()["width"] / float(
+            grid.evaluate("c => c.width"))
+        grid.click(position={"x": (col + 0.5) * cell, "y": (row + 0.5) * cell})
+        check(layers, level, row, col)
+
+    layers = [tuple(layer) for layer in state["layers"]]
+    check(layers, state["level"], state["row"], state["col"])
+    click(3, 2, 2)            # the middle: the whole 15×15 field
+    click(3, 0, 0)            # a corner: cut at the border
+    click(2, 6, 3)
+    click(1, 13, 0)
+    grid = box.locator("canvas.field-level-2")
+    grid.focus()              # the keyboard: arrows move the unit of the focused grid
+    grid.press("ArrowLeft")   # focusing another layer's grid starts at its middle unit
+    check(layers, 2, 3, 3)
+    grid.press("ArrowLeft")
+    grid.press("ArrowDown")
+    check(layers, 2, 4, 2)
+
+    box.locator("select").select_option("dilated 3×3 layers (dilation 1, 2, 4)")
+    layers = [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)]
+    check(layers, 3, 13, 13)
+    assert "Dilation leaves gaps" not in caption.inner_text()   # 1, 2, 4: no gaps
+    dilation = box.get_by_label("layer 3 dilation")            # edit a layer: dilation 4 -> 3
+    dilation.fill("3")
+    dilation.press("Tab")
+    layers[2] = (3, 1, 4, 3)
+    page.wait_for_function("() => document.querySelectorAll('.field-table tr')[4]"
+                           ".querySelectorAll('td')[4].textContent === '30×30'", timeout=5_000)
+    check(layers, 3, 13, 13)
+    box.get_by_role("button", name="add a layer").click()
+    layers.append((3, 1, 1, 1))
+    check(layers, 3, 13, 13)  # the chosen unit stays where it was
+    click(4, 0, 27)
+    assert log.problems() == [], log
+
+
 EXPLORERS = [  # (page, the explorer's outer box, what shows once it has drawn)
     ("lessons/01_kernels.html", ".window-explorer-box", ".window-caption"),
     ("lessons/02_unfold.html", ".unfold-explorer-box", ".unfold-caption"),
     ("lessons/03_padding_stride.html", ".conv-explorer-box", ".conv-explorer-size"),
     ("lessons/03_padding_stride.html", ".kernel-explorer", ".feature-map-caption"),
     ("lessons/05_color_channels.html", ".channels-explorer-box", ".channels-caption"),
+    ("lessons/04_cnn.html", ".network-explorer", ".network-caption"),
+    ("lessons/06_receptive_fields.html", ".field-explorer-box", ".field-caption"),
 ]
 
 

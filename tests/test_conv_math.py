@@ -1,9 +1,5 @@
 """The explorers' arithmetic (coursecode/static/conv_math.js), run in Node, against PyTorch."""
 
-import json
-import shutil
-import subprocess
-
 import pytest
 import torch
 import torch.nn.functional as F
@@ -12,49 +8,15 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from coursecode.widgets import MATH_PATH
+from node import Node
 
 # At least 250 cases per property, whatever the profile (the thorough one tries more).
 CASES = settings(max_examples=max(250, settings().max_examples))
 
-# One Node process answers every case: a line of JSON {"fn", "args"} in, the result out.
-SERVER = """
-import * as math from %s;
-import readline from "node:readline";
-const lines = readline.createInterface({ input: process.stdin });
-lines.on("line", (line) => {
-  const { fn, args } = JSON.parse(line);
-  const result = math[fn](...args);
-  const plain = (key, value) => (ArrayBuffer.isView(value) ? Array.from(value) : value);
-  process.stdout.write(JSON.stringify(result, plain) + "\\n");
-});
-"""
-
-
-class Node:
-    def __init__(self, module):
-        node = shutil.which("node")
-        if node is None:
-            pytest.fail("Node.js is needed to run the explorers' JavaScript (.ci/run installs it)")
-        self.process = subprocess.Popen(
-            [node, "--input-type=module", "-e", SERVER % json.dumps(module.as_uri())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-
-    def __call__(self, fn, *args):
-        self.process.stdin.write(json.dumps({"fn": fn, "args": args}) + "\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.stdout.close()
-        self.process.wait(timeout=10)
-
 
 @pytest.fixture(scope="module")
 def js(tmp_path_factory):
-    module = tmp_path_factory.mktemp("js") / "conv_math.mjs"  # .mjs: an ES module to Node
-    shutil.copyfile(MATH_PATH, module)
-    node = Node(module)
+    node = Node(MATH_PATH, tmp_path_factory.mktemp("js"))
     yield node
     node.close()
 

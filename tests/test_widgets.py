@@ -290,3 +290,139 @@ def test_channels_explorer_output_is_the_sum_of_the_channel_maps():
 def test_channels_explorer_bad_arguments(image, error, match):
     with pytest.raises(error, match=match):
         cw.ChannelsExplorer(image)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from coursecode import load_mnist
+
+    _, _, x_valid, y_valid = load_mnist()
+    return x_valid, y_valid
+
+
+def test_network_explorer_embeds_its_model_and_digits(digits):
+    from coursecode import set_seed
+    from coursecode import simple_cnn
+
+    set_seed(0)
+    model = simple_cnn()
+    explorer = cw.NetworkExplorer(model, *digits, n_random=10, n_wrong=5)
+    x_valid, y_valid = digits
+    assert len(explorer.picks) == len(explorer.indices) == 15 and explorer.n_random == 10
+    for (index, label, predicted), image in zip(explorer.picks, explorer.images):
+        assert torch.equal(image, x_valid[index].view(28, 28)) and label == y_valid[index]
+        assert predicted == model(image[None, None]).argmax().item()
+    assert all(label != predicted for _, label, predicted in explorer.picks[10:])
+    assert [spec["type"] for spec in explorer.layers] == ["conv", "relu"] * 4 + ["conv", "flatten"]
+    assert repr(explorer) == "NetworkExplorer(5,274 parameters, 15 digits)"
+    # What the page shows, read back by Python: a picked digit, or the drawing.
+    explorer.digit = 3
+    assert torch.equal(explorer.input(), explorer.images[3])
+    assert torch.allclose(explorer.probabilities(),
+                          F.softmax(model(explorer.images[3][None, None]), 1)[0])
+    explorer.digit = -1
+    with pytest.raises(ValueError, match="nothing is drawn yet"):
+        explorer.input()
+    explorer.drawn = [0.5] * 784
+    assert explorer.input().shape == (28, 28)
+    assert explorer.probabilities().sum().item() == pytest.approx(1)
+
+
+def test_network_explorer_keeps_its_own_copy_of_the_weights(digits):
+    from coursecode import simple_cnn
+
+    model = simple_cnn()
+    explorer = cw.NetworkExplorer(model, *digits)
+    before = explorer.probabilities()
+    with torch.no_grad():
+        model[0][0].weight.add_(1.0)          # training on afterwards changes the model, ...
+    assert torch.equal(explorer.probabilities(), before)   # ... not what the page runs
+
+
+def test_network_explorer_state_stays_small(digits):
+    from coursecode import simple_cnn
+
+    state = cw.NetworkExplorer(simple_cnn(), *digits).get_state()
+    heavy = {name: len(json.dumps(state[name])) for name in ("weights", "digits", "picks", "layers")}
+    assert sum(heavy.values()) < 150_000, heavy
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda m, x, y: (torch.nn.Conv2d(1, 10, 28), x, y), TypeError, "nn.Sequential"),
+    (lambda m, x, y: (torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.MaxPool2d(2)), x, y),
+     ValueError, "MaxPool2d"),
+    (lambda m, x, y: (torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding="same")), x, y),
+     ValueError, "numeric zero padding"),
+    (lambda m, x, y: (torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 200),
+                                          torch.nn.Linear(200, 10)), x, y),
+     ValueError, "at most 100,000 parameters"),
+    (lambda m, x, y: (torch.nn.Sequential(torch.nn.ReLU()), x, y), ValueError, "no weights"),
+    (lambda m, x, y: (torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3)), x, y), ValueError,
+     r"\(N, classes\) scores"),
+    (lambda m, x, y: (torch.nn.Sequential(torch.nn.Conv2d(1, 2, 30)), x, y), ValueError,
+     "cannot read"),
+    (lambda m, x, y: (m, x.view(-1, 1, 784), y), ValueError, "must have shape"),
+    (lambda m, x, y: (m, x[:10], y), ValueError, "same number"),
+    (lambda m, x, y: (m, x * 255, y), ValueError, "from 0 to 1"),
+    (lambda m, x, y: (m, x, y.float()), TypeError, "integer classes"),
+    (lambda m, x, y: (m, x, y + 10), ValueError, "classes from 0 to 9"),
+    (lambda m, x, y: (m, x, "labels"), TypeError, "labels"),
+])
+def test_network_explorer_bad_arguments(digits, make, error, match):
+    from coursecode import simple_cnn
+
+    with pytest.raises(error, match=match):
+        cw.NetworkExplorer(*make(simple_cnn(), *digits))
+    with pytest.raises(ValueError, match="n_random"):
+        cw.NetworkExplorer(simple_cnn(), *digits, n_random=0)
+    with pytest.raises(ValueError, match="at most 200"):
+        cw.NetworkExplorer(simple_cnn(), *digits, n_random=150, n_wrong=60)
+
+
+def test_field_explorer_starts_on_the_lesson_stack_and_links_its_menu():
+    explorer = cw.FieldExplorer(torch.rand(28, 28))
+    assert explorer.layers() == [(3, 2, 1, 1)] * 3
+    assert explorer.unit() == (3, 1, 1)
+    assert [(link.source[0], link.source[1], link.target[0], link.target[1])
+            for link in explorer.links] == [(explorer.menu, "index", explorer.view, "stack")]
+    assert isinstance(explorer.links[0], Link)
+    assert [name for name, _ in explorer.view.stacks] == list(cw.FIELD_STACKS)
+    assert "export function feeders" in explorer.view.get_state()["_esm"]
+    table = explorer.table()
+    assert table["size"].tolist() == [3, 7, 15] and table["output"].tolist() == [14, 7, 4]
+
+
+def test_field_explorer_takes_a_model_or_your_own_layers():
+    from coursecode import simple_cnn
+
+    explorer = cw.FieldExplorer(torch.rand(28, 28), simple_cnn())
+    assert explorer.menu.value == "lesson 4's five layers (3×3, stride 2)"
+    assert explorer.unit() == (5, 0, 0)
+    mine = cw.FieldExplorer(torch.rand(20, 20), [(5, 1, 0), (3, 2, 1, 2)])
+    assert mine.menu.value == "your layers" and mine.menu.index == 0
+    assert mine.layers() == [(5, 1, 0, 1), (3, 2, 1, 2)]
+
+
+def test_field_explorer_region_is_the_gradient_region_of_the_chosen_unit():
+    explorer = cw.FieldExplorer(torch.rand(28, 28))
+    for (row, col), expected in [((2, 2), ((9, 23), (9, 23))), ((0, 0), ((0, 7), (0, 7))),
+                                 ((3, 1), ((17, 27), (1, 15)))]:
+        explorer.view.row, explorer.view.col = row, col
+        assert explorer.region() == expected
+
+
+@pytest.mark.parametrize("layers, error, match", [
+    ([], ValueError, "1 to 8 spatial layers"),
+    ([(3, 1, 1)] * 9, ValueError, "1 to 8 spatial layers"),
+    ([((3, 5), 1, 1)], ValueError, "square"),
+    ([(13, 1, 6)], ValueError, "kernel must be between 1 and 11"),
+    ([(3, 5, 1)], ValueError, "stride must be between 1 and 4"),
+    ([(3, 1, 1, 5)], ValueError, "dilation must be between 1 and 4"),
+    ([(11, 4, 0)] * 3, ValueError, "do not fit"),
+    ("3x3", TypeError, "layers must be"),
+    (torch.nn.Sequential(torch.nn.Upsample(scale_factor=2)), ValueError, "does not know how"),
+    (torch.nn.Sequential(torch.nn.Linear(2, 2)), ValueError, "got 0"),
+])
+def test_field_explorer_bad_arguments(layers, error, match):
+    with pytest.raises(error, match=match):
+        cw.FieldExplorer(torch.rand(28, 28), layers)

@@ -1,0 +1,281 @@
+// NetworkExplorer's drawing (lesson 4): the trained network runs in the page. A drawing pad
+// (or a validation digit) gives the input; the forward pass (network_math.js, which Python
+// puts in front of this file) gives every layer's feature maps and the class probabilities.
+// Nothing here needs Python, so it all works on the static book page.
+
+const PAD = 196;            // the pad's own pixels (7 per input pixel); CSS may scale it
+const STROKE = 15;          // pen width in pad pixels: about 2 input pixels once resized
+const INPUT_SCALE = 4;      // screen pixels per input pixel
+const MAP_SIDE = 42;        // a feature map's side on screen, about
+const GAP = 3;              // between two maps of a layer
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(label, text) {
+  const b = element("button", "network-button", text);
+  b.type = "button";
+  b.setAttribute("aria-label", label);
+  return b;
+}
+
+/** Paint a stage's c maps (each h×w) side by side, up to 8 a row, on one grey scale. */
+function paintStage(canvas, stage) {
+  const { c, h, w, data } = stage;
+  // Single numbers (1×1 maps, such as the scores) are small squares in one row.
+  const single = h * w === 1;
+  const scale = single ? 20 : Math.max(1, Math.floor(MAP_SIDE / Math.max(h, w)));
+  const columns = single ? c : Math.min(c, 8);
+  const rows = Math.ceil(c / columns);
+  canvas.width = columns * (w * scale + GAP) - GAP;
+  canvas.height = rows * (h * scale + GAP) - GAP;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const [low, high] = range(data);
+  const levels = greysIn(data, Math.min(0, low), high);
+  for (let m = 0; m < c; m++) {
+    const x0 = (m % columns) * (w * scale + GAP);
+    const y0 = Math.floor(m / columns) * (h * scale + GAP);
+    paintGreys(ctx, levels.slice(m * h * w, (m + 1) * h * w), h, w, scale, x0, y0);
+  }
+}
+
+/** The map of a stage whose numbers add up to the most: the most active one. */
+function busiest(stage) {
+  const { c, h, w, data } = stage;
+  let [best, most] = [0, -Infinity];
+  for (let m = 0; m < c; m++) {
+    let total = 0;
+    for (let i = m * h * w; i < (m + 1) * h * w; i++) total += data[i];
+    if (total > most) [best, most] = [m, total];
+  }
+  return best;
+}
+
+function render({ model, el }) {
+  el.classList.add("network-explorer");
+  const row = element("div", "network-row");
+  el.appendChild(row);
+
+  const pad = canvasFigure(row, "network-figure", "network-pad", "draw a digit here",
+    "Drawing pad: draw a digit with the mouse or a finger; the network reads it as you draw");
+  pad.width = PAD;
+  pad.height = PAD;
+  const ink = pad.getContext("2d", { willReadFrequently: true });
+
+  const controls = element("div", "network-controls");
+  row.appendChild(controls);
+  const clear = button("clear the drawing pad", "clear the pad");
+  const random = button("show a random validation digit", "random digit");
+  const wrongLabel = element("label", "network-wrong-label", "a digit it gets wrong: ");
+  const wrong = element("select", "network-wrong");
+  wrongLabel.appendChild(wrong);
+  controls.append(clear, random, wrongLabel);
+
+  const seen = canvasFigure(row, "network-figure", "network-input", "what the network sees",
+    "The 28×28 input the network reads");
+  seen.width = seen.height = 28 * INPUT_SCALE;
+  seen.dataset.height = 28;
+  seen.dataset.width = 28;
+
+  const probsBox = element("figure", "network-figure");
+  const probs = element("ol", "network-probs");
+  probs.setAttribute("aria-label", "the probability of every class");
+  probsBox.append(probs, element("figcaption", "", "probability of each class"));
+  row.appendChild(probsBox);
+
+  const caption = element("div", "network-caption");
+  caption.setAttribute("aria-live", "polite");
+  el.appendChild(caption);
+  const stagesBox = element("div", "network-stages");
+  el.appendChild(stagesBox);
+
+  let params = null;
+  let digits = null;
+  const decode = () => {
+    params = decodeFloats(model.get("weights"));
+    digits = decodeBytes(model.get("digits"));
+  };
+
+  const fillMenu = () => {
+    const picks = model.get("picks");
+    const first = model.get("n_random");
+    wrong.replaceChildren(element("option", "", picks.length > first ? "choose one…" : "(none here)"));
+    wrong.options[0].value = "";
+    picks.slice(first).forEach(([index, label, predicted], k) => {
+      const option = element("option", "", `digit ${index}: a ${label} read as ${predicted}`);
+      option.value = String(first + k);
+      wrong.appendChild(option);
+    });
+    wrong.disabled = picks.length <= first;
+  };
+
+  /** The input now: the picked digit's bytes / 255, or the drawing's 784 numbers (or null). */
+  const currentInput = () => {
+    const d = model.get("digit");
+    if (d >= 0) {
+      if (digits === null || (d + 1) * 784 > digits.length) return null;
+      return Array.from(digits.subarray(d * 784, (d + 1) * 784), (v) => v / 255);
+    }
+    const drawn = model.get("drawn");
+    return drawn.length === 784 ? drawn : null;
+  };
+
+  const draw = () => {
+    const input = currentInput();
+    const d = model.get("digit");
+    if (d >= 0 && String(wrong.value) !== String(d)) wrong.value = d >= model.get("n_random") ? String(d) : "";
+    const result = input === null ? null : forward(model.get("layers"), params, input, 1, 28, 28);
+    const ctx = seen.getContext("2d");
+    paintGreys(ctx, greysIn(input ?? new Array(784).fill(0), 0, 1), 28, 28, INPUT_SCALE);
+    if (result === null) {
+      caption.textContent = "Draw a digit on the black pad, or pick one with the buttons.";
+      seen.setAttribute("aria-label", "The 28×28 input the network reads: empty");
+      probs.replaceChildren();
+      stagesBox.replaceChildren();
+      el.dataset.prediction = "";
+      return;
+    }
+    const { stages, probabilities } = result;
+    let predicted = 0;
+    probabilities.forEach((p, k) => { if (p > probabilities[predicted]) predicted = k; });
+    const sure = `${(100 * probabilities[predicted]).toFixed(1)}% sure`;
+    if (d >= 0) {
+      const [index, label] = model.get("picks")[d];
+      caption.textContent = `Validation digit ${index}, labelled ${label}: the network reads `
+        + `${predicted}, ${sure}.`;
+      seen.setAttribute("aria-label", `The 28×28 input the network reads: validation digit `
+        + `${index}, a ${label}`);
+    } else {
+      caption.textContent = `Your drawing: the network reads ${predicted}, ${sure}.`;
+      seen.setAttribute("aria-label", "The 28×28 input the network reads: your drawing, "
+        + "resized to fit 20×20 and centred by its centre of mass");
+    }
+    el.dataset.prediction = String(predicted);
+
+    probs.replaceChildren(...probabilities.map((p, k) => {
+      const item = element("li", k === predicted ? "network-predicted" : "");
+      item.dataset.class = String(k);
+      item.dataset.probability = String(p);
+      const bar = element("span", "network-bar");
+      bar.style.width = `${Math.round(p * 120)}px`;
+      item.append(element("span", "", String(k)), bar,
+        element("span", "", `${(100 * p).toFixed(1)}%${k === predicted ? " (its answer)" : ""}`));
+      return item;
+    }));
+
+    // One figure per stage, made once and repainted: the stages keep their place as you draw.
+    const figures = stagesBox.querySelectorAll("canvas.network-stage");
+    if (figures.length !== stages.length) {
+      stagesBox.replaceChildren();
+      stages.forEach((stage, i) => {
+        canvasFigure(stagesBox, "network-figure", "network-stage", "", "").dataset.stage = i;
+      });
+    }
+    stagesBox.querySelectorAll("canvas.network-stage").forEach((canvas, i) => {
+      const stage = stages[i];
+      const shape = `${stage.c}×${stage.h}×${stage.w}`;
+      const last = i === stages.length - 1;
+      canvas.nextSibling.textContent = `layer ${i + 1}: ${shape}${last ? " (the scores)" : ""}`;
+      paintStage(canvas, stage);
+      canvas.setAttribute("aria-label", `Layer ${i + 1}'s output: ${stage.c} maps of `
+        + `${stage.h}×${stage.w}; the most active is map ${busiest(stage)}`);
+    });
+  };
+  const redraw = batched(draw);
+
+  // The pad: strokes in white on a clear canvas; the ink is the canvas's opacity.
+  let last = null;
+  let pending = false;
+  const at = (event) => {
+    const box = pad.getBoundingClientRect();
+    return [(event.clientX - box.left) * (PAD / box.width), (event.clientY - box.top) * (PAD / box.height)];
+  };
+  const readPad = () => {
+    pending = false;
+    const alpha = ink.getImageData(0, 0, PAD, PAD).data;
+    const values = new Float64Array(PAD * PAD);
+    for (let i = 0; i < values.length; i++) values[i] = alpha[4 * i + 3] / 255;
+    const made = mnistInput(values, PAD, PAD);
+    model.set("drawn", made === null ? [] : Array.from(made.input, (v) => Math.round(v * 1e4) / 1e4));
+  };
+  const stroke = (to) => {
+    ink.strokeStyle = "#fff";
+    ink.fillStyle = "#fff";
+    ink.lineWidth = STROKE;
+    ink.lineCap = "round";
+    ink.lineJoin = "round";
+    ink.beginPath();
+    ink.moveTo(...(last ?? to));
+    ink.lineTo(to[0] + (last ? 0 : 0.01), to[1]);
+    ink.stroke();
+    last = to;
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(readPad);
+    }
+  };
+  const clearPad = () => {
+    ink.clearRect(0, 0, PAD, PAD);
+    last = null;
+  };
+  pad.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    pad.setPointerCapture(event.pointerId);
+    if (model.get("digit") !== -1) {
+      clearPad();
+      model.set("digit", -1);
+    }
+    last = null;
+    stroke(at(event));
+  });
+  pad.addEventListener("pointermove", (event) => {
+    if (last !== null && pad.hasPointerCapture(event.pointerId)) stroke(at(event));
+  });
+  const finish = (event) => {
+    if (last === null) return;
+    last = null;
+    if (pad.hasPointerCapture(event.pointerId)) pad.releasePointerCapture(event.pointerId);
+    readPad();
+    model.save_changes();   // only sends to Python when a kernel is connected
+  };
+  pad.addEventListener("pointerup", finish);
+  pad.addEventListener("pointercancel", finish);
+
+  clear.addEventListener("click", () => {
+    clearPad();
+    model.set("digit", -1);
+    model.set("drawn", []);
+    model.save_changes();
+  });
+  random.addEventListener("click", () => {
+    const n = model.get("n_random");
+    const now = model.get("digit");
+    let next = Math.floor(Math.random() * n);
+    if (n > 1 && next === now) next = (next + 1) % n;
+    clearPad();
+    model.set("digit", next);
+    model.save_changes();
+  });
+  wrong.addEventListener("change", () => {
+    if (wrong.value === "") return;
+    clearPad();
+    model.set("digit", Number(wrong.value));
+    model.save_changes();
+  });
+
+  decode();
+  fillMenu();
+  model.on("change:weights", () => { decode(); redraw(); });
+  model.on("change:digits", () => { decode(); redraw(); });
+  model.on("change:picks", () => { fillMenu(); redraw(); });
+  for (const name of ["layers", "digit", "drawn", "n_random"]) model.on(`change:${name}`, redraw);
+  draw();
+}
+
+export default { render };
