@@ -5,7 +5,8 @@
 Builds the book into a temporary folder, serves it on 127.0.0.1 (outside
 requests blocked) and opens each explorer's lesson in headless Chromium
 (Debian's ``chromium``). For each explorer it presses one control's arrow keys
-and times, inside the page, from each key press to the redrawn drawing. Goals:
+and times, inside the page, from each key press to the redrawn drawing; for the
+network explorer's drawing pad, from each move of the pen. Goals:
 median at most 16 ms (one frame), 95th percentile at most 33 ms. Then it prints,
 for every page with widgets, the size of the widget state embedded in the HTML
 (goal: at most 150 KB) and of the widget JavaScript it loads. Figures vary by
@@ -42,7 +43,17 @@ EXPLORERS = [
      ".kernel-explorer .widget-slider:has-text('stride') .noUi-handle", ("ArrowRight", "ArrowLeft")),
     ("ChannelsExplorer (kernel menu)", "lessons/05_color_channels.html", ".channels-explorer",
      ".channels-explorer-box select", ("ArrowDown", "ArrowUp")),
+    # A new digit: the whole forward pass, every feature map and the bars redrawn.
+    ("NetworkExplorer (misclassified menu)", "lessons/04_cnn.html", ".network-explorer",
+     ".network-explorer select.network-wrong", ("ArrowDown", "ArrowUp")),
+    ("FieldExplorer (arrows on layer 3)", "lessons/06_receptive_fields.html", ".field-explorer",
+     ".field-explorer canvas.field-level-3", ("ArrowRight", "ArrowLeft")),
 ]
+
+# Before timing: put the control where both keys change something.
+SETUP = {
+    "NetworkExplorer (misclassified menu)": lambda control: control.select_option(index=1),
+}
 
 # In the page: note the time of each key press, and of the first change to the drawing after it.
 TIMER = """(drawing) => {
@@ -67,6 +78,9 @@ def redraw_times(html: Path, presses: int) -> dict:
             page.wait_for_timeout(200)
             page.evaluate(TIMER, drawing)
             handle = page.locator(control).first
+            if name in SETUP:
+                SETUP[name](handle)
+                page.wait_for_timeout(100)
             handle.focus()
             for i in range(presses):
                 handle.press(keys[i % 2])
@@ -75,8 +89,44 @@ def redraw_times(html: Path, presses: int) -> dict:
             if log.problems():
                 print(f"{name}: page problems: {log.problems()}")
             page.close()
+        results["NetworkExplorer (drawing: pen move)"] = pen_times(browser, url, presses)
         browser.close()
     return results
+
+
+# In the page: the time from each move of the pen to the drawing it redraws (the pad reads
+# its ink once per animation frame, so this includes the wait for the next frame).
+PEN_TIMER = """() => {
+  window.__redraws = [];
+  let start = null;
+  document.querySelector("canvas.network-pad").addEventListener("pointermove", () => {
+    if (start === null) start = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (start !== null) { window.__redraws.push(performance.now() - start); start = null; }
+  }).observe(document.querySelector(".network-explorer"), { childList: true, subtree: true });
+}"""
+
+
+def pen_times(browser, url: str, moves: int) -> list:
+    page, log = open_page(browser, url, "lessons/04_cnn.html")
+    pad = page.locator("canvas.network-pad")
+    pad.wait_for(timeout=15_000)
+    pad.evaluate("c => c.scrollIntoView({block: 'center'})")
+    page.evaluate(PEN_TIMER)
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    for i in range(moves):
+        # a zigzag down the pad: every move adds ink
+        page.mouse.move(box["x"] + 40 + 80 * (i % 2), box["y"] + 40 + 90 * i / moves)
+        page.wait_for_function(f"window.__redraws.length > {i}", timeout=5_000)
+    page.mouse.up()
+    if log.problems():
+        print(f"drawing pad: page problems: {log.problems()}")
+    times = page.evaluate("window.__redraws")
+    page.close()
+    return times
 
 
 def percentile(values: list, q: float) -> float:
@@ -108,7 +158,7 @@ def main() -> None:
     print(f"key press -> redrawn explorer, {args.presses} presses each "
           "(goals: median <= 16 ms, 95th percentile <= 33 ms):")
     for name, values in times.items():
-        print(f"  {name:<34} median {statistics.median(values):5.1f} ms   "
+        print(f"  {name:<38} median {statistics.median(values):5.1f} ms   "
               f"p95 {percentile(values, 0.95):5.1f} ms   max {max(values):5.1f} ms")
     print()
     print(f"{'page with widgets':<36} {'widget state':>13} {'widget JS':>11}   (goal: state <= 150 KB)")

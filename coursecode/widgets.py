@@ -1,11 +1,13 @@
 """Explorers that work on the static book page: the sliding window, unfold, padding and
-stride, a kernel on a digit, colour channels.
+stride, a kernel on a digit, a trained network you draw for, colour channels,
+receptive fields.
 
-Introduced in lessons 01, 02, 03 and 05. Each explorer is an anywidget whose
-JavaScript (``static/``) does all its arithmetic in the browser, with its
-controls ``jslink``-ed to it, so it stays interactive on the static book page,
-with no kernel. The arithmetic is ``static/conv_math.js``, put in front of each
-widget's drawing code; the tests run it in Node against PyTorch.
+Introduced in lessons 01 to 06. Each explorer is an anywidget whose JavaScript
+(``static/``) does all its arithmetic in the browser, with its controls
+``jslink``-ed to it, so it stays interactive on the static book page, with no
+kernel. The arithmetic is ``static/conv_math.js`` (and ``network_math.js``,
+``field_math.js``), put in front of each widget's drawing code; the tests run it
+in Node against PyTorch.
 """
 
 import base64
@@ -836,6 +838,14 @@ class NetworkExplorer(anywidget.AnyWidget):
             picks=[[i, int(labels[i]), int(predictions[i])] for i in self.indices],
             n_random=len(chosen), digit=0)
 
+    @traitlets.validate("digit")
+    def _valid_digit(self, proposal):
+        digit = proposal["value"]
+        if not -1 <= digit < len(self.picks):
+            raise traitlets.TraitError(f"digit must be -1 (the drawing) or from 0 to "
+                                       f"{len(self.picks) - 1} (a picked digit), got {digit}")
+        return digit
+
     def __repr__(self) -> str:
         # Short and the same on every machine: the notebook stores it as the cell's text.
         n = len(base64.b64decode(self.weights)) // 4
@@ -1010,6 +1020,12 @@ class FieldExplorer(widgets.VBox):
         """The input rows and columns (first, last) where the chosen unit's gradient is not
         zero, through real ``nn.Conv2d`` layers with positive weights (lesson 6's check)."""
         level, row, col = self.unit()
+        sizes = receptive_field(self.layers()[:level], input_size=tuple(self.image.shape))
+        side = sizes["output"].iloc[-1] if level <= len(self.layers()) else None
+        side = side if isinstance(side, tuple) else (side, side)
+        if level > len(self.layers()) or not (0 <= row < side[0] and 0 <= col < side[1]):
+            raise ValueError(f"no unit ({row}, {col}) in layer {level} of {len(self.layers())} "
+                             f"(choose one on the page, or set view.level, view.row, view.col)")
         x = torch.ones(1, 1, *self.image.shape, dtype=torch.float64, requires_grad=True)
         y = x
         for k, s, p, d in self.layers()[:level]:

@@ -320,6 +320,8 @@ def test_network_explorer_embeds_its_model_and_digits(digits):
     assert torch.equal(explorer.input(), explorer.images[3])
     assert torch.allclose(explorer.probabilities(),
                           F.softmax(model(explorer.images[3][None, None]), 1)[0])
+    with pytest.raises(traitlets.TraitError, match="from 0 to 14"):
+        explorer.digit = 15
     explorer.digit = -1
     with pytest.raises(ValueError, match="nothing is drawn yet"):
         explorer.input()
@@ -409,6 +411,9 @@ def test_field_explorer_region_is_the_gradient_region_of_the_chosen_unit():
                                  ((3, 1), ((17, 27), (1, 15)))]:
         explorer.view.row, explorer.view.col = row, col
         assert explorer.region() == expected
+    explorer.view.row = 4                          # layer 3 is 4×4: rows 0 to 3
+    with pytest.raises(ValueError, match=r"no unit \(4, 1\) in layer 3 of 3"):
+        explorer.region()
 
 
 @pytest.mark.parametrize("layers, error, match", [
