@@ -941,6 +941,20 @@ class FieldView(anywidget.AnyWidget):
     row = traitlets.Int(0, min=0).tag(sync=True)
     col = traitlets.Int(0, min=0).tag(sync=True)
 
+    @traitlets.validate("layers")
+    def _valid_layers(self, proposal):
+        layers = proposal["value"]
+        if not 1 <= len(layers) <= _MAX_FIELD_LAYERS:
+            raise traitlets.TraitError(f"layers must hold 1 to {_MAX_FIELD_LAYERS} layers, "
+                                       f"got {len(layers)}")
+        for i, layer in enumerate(layers):
+            if len(layer) != 4 or not all(low <= v <= high for v, (low, high)
+                                          in zip(layer, FIELD_RANGES.values())):
+                ranges = ", ".join(f"{name} {low}–{high}" for name, (low, high) in FIELD_RANGES.items())
+                raise traitlets.TraitError(f"layers[{i}] must be [kernel, stride, padding, "
+                                           f"dilation] within {ranges}, got {layer}")
+        return layers
+
 
 class FieldExplorer(widgets.VBox):
     """Click a unit in any layer and see the input pixels it sees: its receptive field.
@@ -1032,6 +1046,9 @@ class FieldExplorer(widgets.VBox):
             y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p,
                          dilation=d)
         y[0, 0, row, col].backward()
+        if not x.grad.any():
+            raise ValueError(f"unit ({row}, {col}) of layer {level} sees only padding: no "
+                             f"input pixel at all")
         rows = torch.nonzero(x.grad[0, 0].sum(1)).flatten()
         cols = torch.nonzero(x.grad[0, 0].sum(0)).flatten()
         return (rows.min().item(), rows.max().item()), (cols.min().item(), cols.max().item())

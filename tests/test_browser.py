@@ -291,7 +291,7 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
     def check_digit():
         """The digit the caption names: PyTorch's probabilities and prediction are shown."""
         words = caption.inner_text().replace(",", "").split()
-        index, label, read = int(words[2]), int(words[4].rstrip(":")), int(words[8])
+        index, label, read = int(words[1]), int(words[3].rstrip(":")), int(words[7])
         assert label == y_valid[index]
         with torch.no_grad():
             expected = F.softmax(model(x_valid[index].view(1, 1, 28, 28)).double(), 1)[0]
@@ -301,8 +301,8 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
         assert (shown - (x_valid[index].view(28, 28) * 255).round()).abs().max() <= 1
         return index
 
-    assert caption.inner_text().startswith("Validation digit")
-    first = check_digit()
+    assert caption.inner_text().startswith("Digit ")
+    assert check_digit() == state["picks"][0][0]          # the first digit it embeds
     stages = box.locator(".network-stages figcaption").all_inner_texts()
     assert stages[:4] == ["layer 1: 4×14×14", "layer 2: 8×7×7", "layer 3: 16×4×4", "layer 4: 16×2×2"]
 
@@ -327,21 +327,41 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
     rows, cols = torch.nonzero(seen).unbind(1)
     assert seen.max() > 200 and max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 == 20
 
-    # A digit it gets wrong, from the menu, then a random one, then a clear pad.
-    box.locator("select.network-wrong").select_option(index=1)
+    # A digit it gets wrong, from the menu; then a finger's stroke; then the same digit again.
+    menu = box.locator("select.network-wrong")
+    menu.select_option(index=1)
     page.wait_for_function("() => document.querySelector('.network-caption').textContent"
-                           ".startsWith('Validation digit')", timeout=5_000)
+                           ".startsWith('Digit ')", timeout=5_000)
     wrong = check_digit()
     assert state["picks"][state["n_random"]][0] == wrong
-    box.get_by_role("button", name="show a random validation digit").click()
+    touch = {"pointerType": "touch", "pointerId": 7, "isPrimary": True, "button": 0,
+             "bubbles": True}
+    pad = box.locator("canvas.network-pad")
+    x0, y0 = pad.bounding_box()["x"], pad.bounding_box()["y"]
+    pad.dispatch_event("pointerdown", {**touch, "clientX": x0 + 80, "clientY": y0 + 30})
+    for t in range(1, 11):
+        pad.dispatch_event("pointermove", {**touch, "clientX": x0 + 80, "clientY": y0 + 30 + 10 * t})
+    pad.dispatch_event("pointerup", {**touch, "clientX": x0 + 80, "clientY": y0 + 130})
+    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
+                           ".startsWith('Your drawing')", timeout=5_000)
+    seen = canvas_levels(page, ".network-explorer canvas.network-input")
+    rows, cols = torch.nonzero(seen).unbind(1)
+    assert rows.max() - rows.min() + 1 == 20 and cols.max() - cols.min() + 1 < 8   # a "1"
+    assert menu.input_value() == ""            # the menu no longer names the digit ...
+    menu.select_option(index=1)                # ... so choosing it again shows it again
+    page.wait_for_function("text => document.querySelector('.network-caption').textContent"
+                           ".startsWith(text)", arg=f"Digit {wrong},", timeout=5_000)
+    check_digit()
+
+    # A random digit, then a clear pad.
+    box.get_by_role("button", name="random digit").click()
     page.wait_for_function("text => !document.querySelector('.network-caption').textContent"
-                           ".startsWith(text)", arg=f"Validation digit {wrong},", timeout=5_000)
+                           ".startsWith(text)", arg=f"Digit {wrong},", timeout=5_000)
     assert check_digit() in {i for i, _, _ in state["picks"][:state["n_random"]]}
-    box.get_by_role("button", name="clear the drawing pad").click()
+    box.get_by_role("button", name="clear the pad").click()
     page.wait_for_function("() => document.querySelector('.network-caption').textContent"
                            ".startsWith('Draw a digit')", timeout=5_000)
     assert box.locator(".network-probs li").count() == 0
-    assert first in {i for i, _, _ in state["picks"]}
     assert log.problems() == [], log
 
 
@@ -440,7 +460,24 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     box.get_by_role("button", name="add a layer").click()
     layers.append((3, 1, 1, 1))
     check(layers, 3, 13, 13)  # the chosen unit stays where it was
-    click(4, 0, 27)
+    click(4, 0, 29)
+    box.get_by_role("button", name="reset the layers").click()   # back to the menu's stack
+    layers = [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)]
+    check(layers, 3, 13, 13)
+
+    # A unit whose window lies wholly in the padding sees no pixel at all.
+    padding = box.get_by_label("layer 1 padding")
+    box.get_by_role("button", name="remove the last layer").click()
+    box.get_by_role("button", name="remove the last layer").click()
+    padding.fill("5")
+    padding.press("Tab")
+    layers = [(3, 1, 5, 1)]
+    click(1, 0, 0)
+    assert "all of it padding" in caption.inner_text()
+    assert not field_colours(page, 0).any()
+    padding.fill("")                          # an empty box is not a 0: the 5 comes back
+    padding.press("Tab")
+    assert padding.input_value() == "5"
     assert log.problems() == [], log
 
 

@@ -42,6 +42,16 @@ const HELPERS = {
     }
     return logits;
   },
+  stagesOf(layers, weights, digits) {
+    const params = math.decodeFloats(weights);
+    const bytes = math.decodeBytes(digits);
+    const stages = [];
+    for (let d = 0; d < bytes.length / 784; d++) {
+      const input = Array.from(bytes.subarray(d * 784, (d + 1) * 784), (v) => v / 255);
+      stages.push(math.forward(layers, params, input, 1, 28, 28).stages);
+    }
+    return stages;
+  },
 };
 """
 
@@ -100,6 +110,33 @@ def check_forward(js, state, model, images, labels):
     return (got.argmax(1) == labels).double().mean().item()
 
 
+def leaves(module):
+    if isinstance(module, nn.Sequential):
+        return [leaf for child in module for leaf in leaves(child)]
+    return [module]
+
+
+def check_stages(js, state, model, images):
+    """Every feature map the page draws equals PyTorch's: the output of each layer that no
+    ReLU follows (a convolution and its ReLU make one stage), the flatten aside."""
+    got = js("stagesOf", state["layers"], state["weights"], as_bytes(images))
+    layers = leaves(model)
+    for image, stages in zip(images, got):
+        expected, x = [], image[None]
+        with torch.no_grad():
+            for i, layer in enumerate(layers):
+                x = layer(x)
+                following = layers[i + 1] if i + 1 < len(layers) else None
+                if not isinstance(layer, nn.Flatten) and not isinstance(following, nn.ReLU):
+                    expected.append(x[0].double())
+        assert len(stages) == len(expected)
+        for stage, want in zip(stages, expected):
+            shape = (stage["c"], stage["h"], stage["w"])
+            assert shape == (want.shape if want.ndim == 3 else (want.numel(), 1, 1))
+            assert (torch.tensor(stage["data"], dtype=torch.float64).view(shape)
+                    - want.view(shape)).abs().max() < 1e-4
+
+
 def explorer_state(explorer) -> dict:
     return {"layers": explorer.layers, "weights": explorer.weights}
 
@@ -107,8 +144,9 @@ def explorer_state(explorer) -> dict:
 def test_forward_pass_equals_pytorch_on_every_validation_digit(js, valid):
     set_seed(1)
     model = simple_cnn()
-    accuracy = check_forward(js, explorer_state(NetworkExplorer(model, *valid)), model, *valid)
-    assert 0 <= accuracy <= 1
+    state = explorer_state(NetworkExplorer(model, *valid))
+    check_forward(js, state, model, *valid)
+    check_stages(js, state, model, valid[0][:50])
 
 
 def test_forward_pass_runs_linear_layers_dilation_and_uneven_strides(js, valid):
@@ -118,7 +156,9 @@ def test_forward_pass_runs_linear_layers_dilation_and_uneven_strides(js, valid):
         nn.Sequential(nn.Conv2d(3, 2, 3, stride=3, bias=False), nn.ReLU()),
         nn.Flatten(), nn.Linear(2 * 4 * 8, 16), nn.ReLU(), nn.Linear(16, 10))
     images, labels = valid[0][:300], valid[1][:300]
-    check_forward(js, explorer_state(NetworkExplorer(model, images, labels)), model, images, labels)
+    state = explorer_state(NetworkExplorer(model, images, labels))
+    check_forward(js, state, model, images, labels)
+    check_stages(js, state, model, images[:50])
 
 
 def glued(notebook: dict, name: str) -> float:
@@ -138,6 +178,7 @@ def test_the_lesson_4_page_runs_the_network_it_trained(js, valid):
                if m["state"].get("_anywidget_id") == "coursecode.widgets.NetworkExplorer"]
     model = model_from_state(state)
     accuracy = check_forward(js, state, model, *valid)
+    check_stages(js, state, model, valid[0][:100])
     assert 100 * accuracy == pytest.approx(glued(notebook, "valid_pct"), abs=1e-4)
     # The digits it offers as misclassified are misclassified, and labelled as they are.
     _, y_valid = valid

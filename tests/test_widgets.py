@@ -375,6 +375,11 @@ def test_network_explorer_bad_arguments(digits, make, error, match):
 
     with pytest.raises(error, match=match):
         cw.NetworkExplorer(*make(simple_cnn(), *digits))
+
+
+def test_network_explorer_bad_digit_counts(digits):
+    from coursecode import simple_cnn
+
     with pytest.raises(ValueError, match="n_random"):
         cw.NetworkExplorer(simple_cnn(), *digits, n_random=0)
     with pytest.raises(ValueError, match="at most 200"):
@@ -411,6 +416,10 @@ def test_field_explorer_region_is_the_gradient_region_of_the_chosen_unit():
                                  ((3, 1), ((17, 27), (1, 15)))]:
         explorer.view.row, explorer.view.col = row, col
         assert explorer.region() == expected
+    padding = cw.FieldExplorer(torch.rand(28, 28), [(3, 1, 5)])
+    padding.view.row = padding.view.col = 0        # a 3×3 window wholly in the padding
+    with pytest.raises(ValueError, match="sees only padding"):
+        padding.region()
     explorer.view.row = 4                          # layer 3 is 4×4: rows 0 to 3
     with pytest.raises(ValueError, match=r"no unit \(4, 1\) in layer 3 of 3"):
         explorer.region()
@@ -431,3 +440,15 @@ def test_field_explorer_region_is_the_gradient_region_of_the_chosen_unit():
 def test_field_explorer_bad_arguments(layers, error, match):
     with pytest.raises(error, match=match):
         cw.FieldExplorer(torch.rand(28, 28), layers)
+
+
+@pytest.mark.parametrize("layers, match", [
+    ([], "1 to 8 layers"),
+    ([[0, 1, 1, 1]], r"layers\[0\] must be \[kernel, stride, padding, dilation\]"),
+    ([[3, 1, 1]], r"layers\[0\]"),
+    ([[3, 1, 1, 1], [3, 1, 6, 1]], r"layers\[1\].*padding 0–5"),
+])
+def test_field_view_refuses_layers_its_drawing_cannot_use(layers, match):
+    view = cw.FieldExplorer(torch.rand(28, 28)).view
+    with pytest.raises(traitlets.TraitError, match=match):
+        view.layers = layers

@@ -16,8 +16,9 @@ function element(tag, className, text) {
   return node;
 }
 
-/** "a–b" for a sorted list of indices, or "a–b (n of them)" when it has gaps. */
+/** "a–b" for a sorted list of indices, "a–b (n of them)" when it has gaps, "none" when empty. */
 function span(indices) {
+  if (indices.length === 0) return "none";
   const [low, high] = [indices[0], indices[indices.length - 1]];
   const text = low === high ? `${low}` : `${low}–${high}`;
   return indices.length === high - low + 1 ? text : `${text} (${indices.length} of them)`;
@@ -46,8 +47,10 @@ function render({ model, el }) {
   const buttons = element("div", "field-buttons");
   const add = element("button", "", "add a layer");
   const remove = element("button", "", "remove the last layer");
-  add.type = remove.type = "button";
-  buttons.append(add, remove);
+  const reset = element("button", "", "reset the layers");
+  add.type = remove.type = reset.type = "button";
+  reset.title = "back to the layers the menu names";
+  buttons.append(add, remove, reset);
   el.append(caption, grids, table, buttons);
 
   let boxes = [];   // per layer: the four number boxes, rebuilt when the layer count changes
@@ -86,7 +89,7 @@ function render({ model, el }) {
         [input.min, input.max] = ranges[name].map(String);
         input.setAttribute("aria-label", `layer ${i + 1} ${name}`);
         input.addEventListener("change", () => {
-          const value = Number(input.value);
+          const value = input.value.trim() === "" ? NaN : Number(input.value);
           const [low, high] = ranges[name];
           const now = model.get("layers");
           if (!Number.isInteger(value) || value < low || value > high) {
@@ -226,6 +229,7 @@ function render({ model, el }) {
         canvas.dataset.level = l;
         if (l === 0) continue;
         canvas.tabIndex = 0;
+        canvas.setAttribute("aria-keyshortcuts", "ArrowUp ArrowDown ArrowLeft ArrowRight");
         canvas.addEventListener("click", (event) => {
           const box = canvas.getBoundingClientRect();
           const cell = Number(canvas.dataset.cell) * (box.width / canvas.width);
@@ -275,6 +279,13 @@ function render({ model, el }) {
       canvas.setAttribute("aria-label", `Layer ${l}'s ${rowsAt[l]}×${colsAt[l]} units: ${what}. `
         + "Click a unit, or use the arrow keys, to choose it.");
     }
+    if (byRow.levels[0].length === 0 || byCol.levels[0].length === 0) {
+      caption.textContent = `Unit (${row}, ${col}) of layer ${level} (${rowsAt[level]}×`
+        + `${colsAt[level]}) has a ${r}×${c} field, rows ${byRow.extent[0]} to `
+        + `${byRow.extent[1]}, columns ${byCol.extent[0]} to ${byCol.extent[1]}: all of it `
+        + "padding. It sees no input pixel at all, only zeros.";
+      return;
+    }
     const cut = byRow.extent[0] < 0 || byRow.extent[1] > h - 1 || byCol.extent[0] < 0
       || byCol.extent[1] > w - 1;
     const gaps = [byRow.levels[0], byCol.levels[0]].some((v) => v.length < v.at(-1) - v[0] + 1);
@@ -289,7 +300,7 @@ function render({ model, el }) {
 
   add.addEventListener("click", () => setLayers([...model.get("layers").map((l) => l.slice()), [3, 1, 1, 1]]));
   remove.addEventListener("click", () => setLayers(model.get("layers").slice(0, -1).map((l) => l.slice())));
-  model.on("change:stack", () => {
+  const applyStack = () => {
     const chosen = model.get("stacks")[model.get("stack")];
     if (!chosen) return;
     const layers = chosen[1].map((l) => l.slice());
@@ -301,7 +312,9 @@ function render({ model, el }) {
     model.set("row", rows && rows.at(-1) !== null ? Math.floor((rows.at(-1) - 1) / 2) : 0);
     model.set("col", cols && cols.at(-1) !== null ? Math.floor((cols.at(-1) - 1) / 2) : 0);
     model.save_changes();
-  });
+  };
+  model.on("change:stack", applyStack);
+  reset.addEventListener("click", applyStack);
   for (const name of ["image", "layers", "level", "row", "col"]) model.on(`change:${name}`, redraw);
   draw();
 }

@@ -16,10 +16,10 @@ function element(tag, className, text) {
   return node;
 }
 
-function button(label, text) {
+function button(text, title) {
   const b = element("button", "network-button", text);
   b.type = "button";
-  b.setAttribute("aria-label", label);
+  b.title = title;
   return b;
 }
 
@@ -70,8 +70,8 @@ function render({ model, el }) {
 
   const controls = element("div", "network-controls");
   row.appendChild(controls);
-  const clear = button("clear the drawing pad", "clear the pad");
-  const random = button("show a random validation digit", "random digit");
+  const clear = button("clear the pad", "clear the drawing pad");
+  const random = button("random digit", "show one of the digits, at random");
   const wrongLabel = element("label", "network-wrong-label", "a digit it gets wrong: ");
   const wrong = element("select", "network-wrong");
   wrongLabel.appendChild(wrong);
@@ -129,7 +129,7 @@ function render({ model, el }) {
   const draw = () => {
     const input = currentInput();
     const d = model.get("digit");
-    if (d >= 0 && String(wrong.value) !== String(d)) wrong.value = d >= model.get("n_random") ? String(d) : "";
+    wrong.value = d >= model.get("n_random") ? String(d) : "";   // "choose one…" otherwise
     const result = input === null ? null : forward(model.get("layers"), params, input, 1, 28, 28);
     const ctx = seen.getContext("2d");
     paintGreys(ctx, greysIn(input ?? new Array(784).fill(0), 0, 1), 28, 28, INPUT_SCALE);
@@ -147,10 +147,10 @@ function render({ model, el }) {
     const sure = `${(100 * probabilities[predicted]).toFixed(1)}% sure`;
     if (d >= 0) {
       const [index, label] = model.get("picks")[d];
-      caption.textContent = `Validation digit ${index}, labelled ${label}: the network reads `
+      caption.textContent = `Digit ${index}, labelled ${label}: the network reads `
         + `${predicted}, ${sure}.`;
-      seen.setAttribute("aria-label", `The 28×28 input the network reads: validation digit `
-        + `${index}, a ${label}`);
+      seen.setAttribute("aria-label", `The 28×28 input the network reads: digit ${index}, `
+        + `a ${label}`);
     } else {
       caption.textContent = `Your drawing: the network reads ${predicted}, ${sure}.`;
       seen.setAttribute("aria-label", "The 28×28 input the network reads: your drawing, "
@@ -224,9 +224,16 @@ function render({ model, el }) {
     ink.clearRect(0, 0, PAD, PAD);
     last = null;
   };
+  let pen = null;   // the pointer drawing now (a mouse button, a finger or a stylus)
   pad.addEventListener("pointerdown", (event) => {
+    if (event.pointerType === "mouse" && event.button !== 0) return;   // not a right click
     event.preventDefault();
-    pad.setPointerCapture(event.pointerId);
+    pen = event.pointerId;
+    try {
+      pad.setPointerCapture(pen);   // keep the stroke when the pen leaves the pad
+    } catch {
+      // not an active pointer (a synthetic event): the stroke still works inside the pad
+    }
     if (model.get("digit") !== -1) {
       clearPad();
       model.set("digit", -1);
@@ -235,12 +242,12 @@ function render({ model, el }) {
     stroke(at(event));
   });
   pad.addEventListener("pointermove", (event) => {
-    if (last !== null && pad.hasPointerCapture(event.pointerId)) stroke(at(event));
+    if (event.pointerId === pen) stroke(at(event));
   });
   const finish = (event) => {
-    if (last === null) return;
+    if (event.pointerId !== pen) return;
+    pen = null;
     last = null;
-    if (pad.hasPointerCapture(event.pointerId)) pad.releasePointerCapture(event.pointerId);
     readPad();
     model.save_changes();   // only sends to Python when a kernel is connected
   };
@@ -269,6 +276,16 @@ function render({ model, el }) {
     model.save_changes();
   });
 
+  // A view made again (a second display, a re-render) shows the drawing the model holds:
+  // its 28×28 input, 7 pad pixels per input pixel, which the pad reads back unchanged.
+  const drawn = model.get("drawn");
+  if (model.get("digit") === -1 && drawn.length === 784) {
+    const side = PAD / 28;
+    drawn.forEach((v, i) => {
+      ink.fillStyle = `rgba(255,255,255,${v})`;
+      ink.fillRect((i % 28) * side, Math.floor(i / 28) * side, side, side);
+    });
+  }
   decode();
   fillMenu();
   model.on("change:weights", () => { decode(); redraw(); });
