@@ -922,6 +922,7 @@ class FieldView(anywidget.AnyWidget):
     .field-figure canvas { image-rendering: pixelated; cursor: pointer; }
     .field-figure canvas:focus { outline: 3px solid #1f77b4; outline-offset: 2px; }
     .field-figure figcaption { font-size: 12px; }
+    .field-table-box { overflow-x: auto; max-width: 100%; }
     .field-table { border-collapse: collapse; font-family: monospace; font-size: 12px;
                    margin-top: 8px; }
     .field-table caption { font-family: sans-serif; text-align: left; font-size: 12px; }

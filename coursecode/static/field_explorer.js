@@ -51,7 +51,9 @@ function render({ model, el }) {
   add.type = remove.type = reset.type = "button";
   reset.title = "back to the layers the menu names";
   buttons.append(add, remove, reset);
-  el.append(caption, grids, table, buttons);
+  const tableBox = element("div", "field-table-box");   // scrolls sideways on a narrow screen
+  tableBox.appendChild(table);
+  el.append(caption, grids, tableBox, buttons);
 
   let boxes = [];   // per layer: the four number boxes, rebuilt when the layer count changes
 
