@@ -3,16 +3,27 @@
 Each returns a :class:`Feedback`, which shows as one line ("✓ ..." or "✗ ...")
 and is truthy only when the answer is right. The checkers explain a wrong
 answer instead of only rejecting it.
+
+Every checker but :func:`check_matmul_conv` (which runs your code) is one entry of
+:data:`CHECKS`, a table of data: the kind of answer, the right one, a hint for
+each common wrong one. The same table drives the answer boxes on the book's
+pages, whose JavaScript (``static/checks.js``) reads it exactly as
+:func:`verdict` does here, so a box and its checker always say the same thing.
+An answer may be a Python value (a number, a tuple, a ``torch.Size``, a tensor)
+or the text a learner would type in a box (``"24"``, ``"(8, 16, 112, 112)"``).
 """
 
 import numbers
+import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
 __all__ = [
+    "CHECKS",
     "Feedback",
     "check_bottom_edge",
     "check_channels_last_stride",
@@ -22,9 +33,11 @@ __all__ = [
     "check_layer_shape",
     "check_map_size",
     "check_matmul_conv",
+    "check_mixer_params",
     "check_output_size",
     "check_pool_field",
     "check_rgb_params",
+    "check_rgb_unfold_rows",
     "check_rgb_weight_shape",
     "check_same_padding",
     "check_stack_params",
@@ -32,6 +45,8 @@ __all__ = [
     "check_stride2_size",
     "check_unfold_bytes",
     "check_unfold_shape",
+    "check_unread_column",
+    "verdict",
 ]
 
 
@@ -50,140 +65,538 @@ class Feedback:
         return textwrap.fill(mark + self.message, width=78, subsequent_indent="  ")
 
 
-def _as_int(answer) -> int | None:
-    """An answer that is a whole number (Python, NumPy or a 0-d integer tensor) as an int, else None."""
-    if isinstance(answer, torch.Tensor) and answer.dim() == 0 and not answer.is_floating_point():
-        answer = answer.item()
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+# --- the table ------------------------------------------------------------------------------
+#
+# Each entry: the lesson, what the exercise asks (`question`), and
+#   kind      "number" (a whole number), "side" (a number n, read as n×n, or a pair),
+#             "shape" (`length` numbers; `leading_ones` lets a batch of one in front),
+#             or "kernel" (3×3 numbers, checked on `probes`);
+#   ask       what to type, said when an answer cannot be read;
+#   answer    the right answer, and `right`, what to say then;
+#   wrong     [answer, hint] for each common wrong answer;
+#   parts     for shapes: [positions, hint, [[values, hint], ...]] — the hint for those
+#             positions when they are wrong (a specific one for the listed values);
+#   otherwise what to say to any other wrong answer ("{answer}" is replaced by it).
+
+_BRIGHT_TOP = [[1.0] * 7] * 3 + [[0.0] * 7] * 4      # a bottom edge: bright rows above dark
+_PROBE_IMAGES = {
+    "flat": [[1.0] * 7 for _ in range(7)],
+    "bright above dark": _BRIGHT_TOP,
+    "dark above bright": [[1.0 - v for v in row] for row in _BRIGHT_TOP],
+    "bright left of dark": [list(column) for column in zip(*_BRIGHT_TOP)],
+}
+
+CHECKS = {
+    # lesson 01: kernels and feature maps
+    "check_map_size": {
+        "lesson": "01", "kind": "side",
+        "question": "the feature map of a 5×5 kernel slid over a 28×28 image (no padding)",
+        "ask": "answer with a number or a pair of numbers such as (26, 26)",
+        "answer": [24, 24],
+        "right": "24×24: a 5-wide window has 28 − 5 + 1 = 24 places to start in each row.",
+        "wrong": [
+            [[26, 26], "26 is the answer for a 3×3 kernel. A 5×5 window is wider: count where "
+                       "its left column can start."],
+            [[23, 23], "28 − 5 = 23 forgets the first position: the window can start at column "
+                       "0 and at column 23, which is 24 places."],
+            [[28, 28], "the map is smaller than the image: the window cannot hang over the "
+                       "edge, so it has fewer places to go than there are pixels."],
+        ],
+        "otherwise": "{answer} is not it. The window's left column can go from 0 up to the last "
+                     "column where the whole window still fits.",
+    },
+    "check_bottom_edge": {
+        "lesson": "01", "kind": "kernel",
+        "question": "a 3×3 kernel that responds to bottom edges (bright above, dark below)",
+        "ask": "the kernel should be 3×3: nine numbers, row by row, such as "
+               "[[0, 0, 0], [1, 1, 1], [0, 0, 0]]",
+        "images": _PROBE_IMAGES,
+        "probes": [   # [image, what its map must do, the hint when it does not]
+            ["flat", "zero", "on a flat, evenly lit patch it should answer 0: make the weights "
+                             "sum to 0."],
+            ["bright above dark", "positive", "it should give a positive answer where bright "
+                                              "pixels sit above dark ones. Try flipping the "
+                                              "signs of top_edge."],
+            ["dark above bright", "not positive", "it also fires on top edges (dark above "
+                                                  "bright): a bottom-edge kernel should answer "
+                                                  "those with a negative number."],
+            ["bright left of dark", "zero", "it responds to a vertical edge too: keep each "
+                                            "row's weights equal."],
+        ],
+        "right": "it fires where bright pixels sit above dark ones, and nowhere else.",
+    },
+    "check_conv_shape": {
+        "lesson": "01", "kind": "shape", "length": 4,
+        "question": "F.conv2d's output shape for 64 digits (64, 1, 28, 28) and 8 kernels of 5×5",
+        "ask": "answer with four numbers (N, C, H, W), e.g. (16, 4, 26, 26)",
+        "answer": [64, 8, 24, 24],
+        "right": "(64, 8, 24, 24): one 24×24 map per kernel, for each of the 64 digits.",
+        "parts": [
+            [[0], "the batch size N does not change: one output per input image", []],
+            [[1], "each of the 8 kernels makes one output channel, so C = 8", []],
+            [[2, 3], "a 5×5 kernel fits 28 − 5 + 1 = 24 times along each side", []],
+        ],
+    },
+    # lesson 02: unfold and im2col
+    "check_unfold_shape": {
+        "lesson": "02", "kind": "shape", "length": 2, "leading_ones": True,
+        "question": "the shape of F.unfold(digit[None], 5, stride=2, padding=2) for one "
+                    "28×28 digit",
+        "ask": "answer with the shape as a pair (rows, columns), e.g. (9, 676)",
+        "answer": [25, 196],
+        "right": "(25, 196): 5×5 = 25 pixels per window, and 14×14 = 196 windows because "
+                 "(28 + 2·2 − 5) // 2 + 1 = 14.",
+        "parts": [
+            [[0], "each column holds one window's pixels: 5×5 = 25 of them", []],
+            [[1], "count the windows along one side with (n + 2p − k) // s + 1, then square it",
+             [[[784], "784 = 28×28 is the count with stride 1; stride 2 skips every other "
+                      "position"],
+              [[144], "144 = 12×12 forgets the padding: 2 pixels on each side make the input "
+                      "32 wide"]]],
+        ],
+    },
+    "check_unfold_bytes": {
+        "lesson": "02", "kind": "number",
+        "question": "the bytes of F.unfold for 64 digits (64, 1, 28, 28), 3×3, float32",
+        "ask": "answer with a whole number of bytes",
+        "answer": 64 * 9 * 676 * 4,
+        "right": f"{64 * 9 * 676 * 4:,} bytes: 64 × 9 × 676 numbers of 4 bytes each, about 7.8 "
+                 "times the 200,704 bytes of the digits themselves.",
+        "wrong": [
+            [64 * 9 * 676, "that counts numbers, not bytes: a float32 takes 4 bytes."],
+            [64 * 784 * 4, "that is the size of the input. The unfolded matrix repeats each "
+                           "pixel in up to 9 windows."],
+        ],
+        "otherwise": "multiply the shape of the unfolded tensor (64, 9, 676) together, then by "
+                     "the bytes per number (x.element_size()).",
+    },
+    "check_rgb_unfold_rows": {
+        "lesson": "02", "kind": "number",
+        "question": "the rows of the unfolded matrix of a 3-channel image for a 5×5 kernel",
+        "ask": "answer with a whole number of rows",
+        "answer": 75,
+        "right": "75 = 3 × 5 × 5: each column holds a 5×5 window from each of the 3 channels, "
+                 "and the kernel needs one weight for each of those numbers.",
+        "wrong": [
+            [25, "that is one channel's window; a column holds the window from each of the 3 "
+                 "channels."],
+            [15, "3 × 5 counts one row of the window per channel; the window has 5 rows."],
+            [9, "that is a 3×3 window; this kernel is 5×5, in 3 channels."],
+        ],
+        "otherwise": "a column holds C·k·k numbers: every pixel of the window, in every channel.",
+    },
+    # lesson 03: padding and stride
+    "check_output_size": {
+        "lesson": "03", "kind": "side",
+        "question": "the output side for n = 32, k = 5, p = 2, s = 2 (no dilation)",
+        "ask": "answer with a number (the side of the output) or a pair",
+        "answer": [16, 16],
+        "right": "16: ⌊(32 + 2·2 − 5) / 2⌋ + 1 = ⌊31 / 2⌋ + 1 = 15 + 1.",
+        "wrong": [
+            [[32, 32], "32 is what padding 2 keeps with stride 1; stride 2 takes every other "
+                       "position."],
+            [[14, 14], "that forgets the padding: n + 2p = 36, not 32."],
+            [[15, 15], "⌊31 / 2⌋ = 15 counts the steps; add 1 for the first position."],
+        ],
+        "otherwise": "use ⌊(n + 2p − k) / s⌋ + 1 with n = 32, k = 5, p = 2, s = 2.",
+    },
+    "check_same_padding": {
+        "lesson": "03", "kind": "number",
+        "question": "the padding that keeps the size for a 7×7 kernel, stride 1",
+        "ask": "answer with a whole number",
+        "answer": 3,
+        "right": "3 = 7 // 2: the kernel's centre can then sit on every pixel, border ones "
+                 "included.",
+        "wrong": [
+            [6, "6 is the total over both sides; padding is per side."],
+            [7, "too much: the output would grow by 2·7 − 6 = 8 pixels."],
+        ],
+        "otherwise": "the kernel hangs k // 2 pixels past its centre on each side.",
+    },
+    "check_dilated_span": {
+        "lesson": "03", "kind": "number",
+        "question": "the pixels spanned by a 3×3 kernel with dilation 3",
+        "ask": "answer with a whole number",
+        "answer": 7,
+        "right": "7 = 3·(3 − 1) + 1: taps at 0, 3 and 6, with two skipped pixels between "
+                 "neighbours.",
+        "wrong": [
+            [9, "3 × 3 counts the taps; the span is from the first tap to the last."],
+            [8, "taps at 0, 3, 6: the last one is pixel 6, so the span is 7 pixels."],
+        ],
+        "otherwise": "the span is d·(k − 1) + 1.",
+    },
+    "check_unread_column": {
+        "lesson": "03", "kind": "number",
+        "question": "the input column (counting from 0) that no window reads for n = 6, k = 3, "
+                    "p = 0, s = 2",
+        "ask": "answer with a column number, counting from 0",
+        "answer": 5,
+        "right": "column 5: the windows start at columns 0 and 2 and cover 0–2 and 2–4. A third "
+                 "window would start at 4 and need columns 4–6, but there is no column 6.",
+        "wrong": [
+            [6, "count from 0: the six columns are 0 to 5."],
+            [4, "column 4 is the last one the second window (columns 2–4) reads."],
+            [0, "the first window starts at column 0 and reads it."],
+            [2, "column 2 is read twice: by the first window (0–2) and the second (2–4)."],
+        ],
+        "otherwise": "the windows start at columns 0 and 2: list the columns each one covers.",
+    },
+    # lesson 04: a CNN for MNIST
+    "check_stride2_size": {
+        "lesson": "04", "kind": "side",
+        "question": "the map size after conv(1, 4), conv(4, 8), conv(8, 16) on a 28×28 digit",
+        "ask": "answer with a number (the side of the map) or a pair",
+        "answer": [4, 4],
+        "right": "4×4: 28 → 14 → 7 → 4. The last step rounds up, because padding 1 gives "
+                 "(7 + 2 − 3) // 2 + 1 = 4.",
+        "wrong": [
+            [[3, 3], "7 / 2 = 3.5, but the formula (n + 2p − k) // s + 1 gives 4: with padding "
+                     "the window still fits a 4th time."],
+        ],
+        "otherwise": "apply (n + 2·1 − 3) // 2 + 1 three times, starting from n = 28.",
+    },
+    "check_conv_params": {
+        "lesson": "04", "kind": "number",
+        "question": "the number of parameters (weights and biases) of conv(8, 16)",
+        "ask": "answer with a whole number",
+        "answer": 8 * 16 * 9 + 16,
+        "right": "1,168: 16 kernels of shape (8, 3, 3) = 1,152 weights, plus 16 biases.",
+        "wrong": [
+            [8 * 16 * 9, "that counts the weights; each of the 16 kernels also has a bias."],
+            [16 * 9 + 16, "each kernel reads all 8 input channels, so it is (8, 3, 3), not 3×3."],
+            [16 * 9, "each kernel reads all 8 input channels, so it is (8, 3, 3), not 3×3."],
+        ],
+        "otherwise": "weights: out × in × k × k; biases: one per output channel.",
+    },
+    "check_layer_shape": {
+        "lesson": "04", "kind": "shape", "length": 4,
+        "question": "the output shape of nn.Conv2d(3, 16, 3, stride=2, padding=1) on a batch "
+                    "(8, 3, 224, 224)",
+        "ask": "answer with four numbers (N, C, H, W)",
+        "answer": [8, 16, 112, 112],
+        "right": "(8, 16, 112, 112): 8 images, 16 kernels, and (224 + 2 − 3) // 2 + 1 = 112.",
+        "parts": [
+            [[0], "the batch stays 8", []],
+            [[1], "16 kernels make 16 output channels", []],
+            [[2, 3], "(224 + 2·1 − 3) // 2 + 1 = 112", []],
+        ],
+    },
+    # lesson 05: colour channels
+    "check_rgb_weight_shape": {
+        "lesson": "05", "kind": "shape", "length": 4,
+        "question": "the weight shape of nn.Conv2d(3, 16, 5)",
+        "ask": "answer with four numbers (out, in, kH, kW)",
+        "answer": [16, 3, 5, 5],
+        "right": "(16, 3, 5, 5): 16 kernels, each with one 5×5 slice per input channel.",
+        "wrong": [
+            [[3, 16, 5, 5], "PyTorch puts the output channels first: (out, in, kH, kW)."],
+        ],
+        "otherwise": "16 output channels, 3 input channels, and a 5×5 window: put them in the "
+                     "order (out, in, kH, kW).",
+    },
+    "check_rgb_params": {
+        "lesson": "05", "kind": "number",
+        "question": "the parameters (weights and biases) of nn.Conv2d(3, 16, 5)",
+        "ask": "answer with a whole number",
+        "answer": 16 * 3 * 25 + 16,
+        "right": "1,216: 16 × 3 × 5 × 5 = 1,200 weights and 16 biases.",
+        "wrong": [
+            [16 * 3 * 25, "that is the weights; add one bias per output channel."],
+            [16 * 25 + 16, "each kernel has a 5×5 slice for each of the 3 input channels."],
+        ],
+        "otherwise": "out × in × k × k weights, plus out biases.",
+    },
+    "check_channels_last_stride": {
+        "lesson": "05", "kind": "shape", "length": 4,
+        "question": "torch.zeros(1, 3, 4, 5).contiguous(memory_format=torch.channels_last)"
+                    ".stride()",
+        "ask": "answer with four numbers, one stride per axis (N, C, H, W)",
+        "answer": [60, 1, 15, 3],
+        "right": "(60, 1, 15, 3): channels are neighbours (1), a pixel is 3 numbers, a row 5 "
+                 "pixels = 15, an image 60.",
+        "wrong": [
+            [[60, 20, 5, 1], "that is the usual NCHW layout; in channels-last the channel axis "
+                             "moves fastest."],
+        ],
+        "otherwise": "in memory the order is N, H, W, C: C moves by 1, W by C, H by W·C.",
+    },
+    "check_mixer_params": {
+        "lesson": "05", "kind": "shape", "length": 2,
+        "question": "the weights of a 1×1 and of a 3×3 convolution from 256 channels to 64",
+        "ask": "answer with a pair: (the 1×1 layer's weights, the 3×3 layer's)",
+        "answer": [256 * 64, 256 * 64 * 9],
+        "right": "(16,384, 147,456): 64 × 256 weights for the 1×1 layer, 9 times as many for "
+                 "the 3×3 one. The 1×1 layer only mixes the 256 numbers of each pixel.",
+        "wrong": [
+            [[256 * 64 * 9, 256 * 64], "the pair is the other way round: the 1×1 layer first."],
+            [[256 * 64 + 64, 256 * 64 * 9 + 64], "count the weights only, not the biases."],
+            [[256 * 64, 256 * 64 * 3], "a 3×3 kernel has 9 weights per channel pair, not 3."],
+        ],
+        "otherwise": "a k×k convolution from C_in to C_out channels has k·k·C_in·C_out weights.",
+    },
+    # lesson 06: receptive fields
+    "check_stride2_field": {
+        "lesson": "06", "kind": "side",
+        "question": "the receptive field after three stride-2 3×3 convolutions",
+        "ask": "answer with the side of the field, a number",
+        "answer": [15, 15],
+        "right": "15×15: 1 + 2·1 + 2·2 + 2·4 = 15; each layer adds (k − 1) times the jump so far.",
+        "wrong": [
+            [[7, 7], "7 is the field after two layers; the third adds (3 − 1)·4 = 8."],
+            [[9, 9], "stacking 3×3 layers adds 2 each time only at stride 1; after stride 2 "
+                     "each step counts double."],
+        ],
+        "otherwise": "use r ← r + (k − 1)·j, then j ← j·s, three times from r = 1, j = 1.",
+    },
+    "check_pool_field": {
+        "lesson": "06", "kind": "side",
+        "question": "the field after two 3×3 stride-1 convolutions and a 2×2 stride-2 max-pool",
+        "ask": "answer with the side of the field, a number",
+        "answer": [6, 6],
+        "right": "6×6: 3, then 5, then the pool adds (2 − 1)·1 = 1.",
+        "wrong": [
+            [[10, 10], "the pool's stride only matters for the layers after it: it adds "
+                       "(k − 1)·j with the jump *before* it, which is 1."],
+        ],
+        "otherwise": "a pooling layer counts like a convolution: r ← r + (k − 1)·j.",
+    },
+    "check_stack_params": {
+        "lesson": "06", "kind": "shape", "length": 2,
+        "question": "the weights of three 3×3 convolutions and of one 7×7, with C = 32 "
+                    "channels, no bias",
+        "ask": "answer with a pair: (three 3×3 layers, one 7×7 layer)",
+        "answer": [3 * 9 * 32 * 32, 49 * 32 * 32],
+        "right": "(27,648, 50,176): 27·C² against 49·C², the same 7×7 field for about half "
+                 "the weights (and two more ReLUs).",
+        "wrong": [
+            [[9 * 32 * 32, 49 * 32 * 32], "that counts one 3×3 layer; there are three."],
+        ],
+        "otherwise": "a k×k convolution from C to C channels has k·k·C·C weights.",
+    },
+}
+"""Every table-driven checker, by name: what it asks, the right answer, the hints."""
+
+NEGATIVE = "sizes and counts are never negative"
+_NUMBER = re.compile(r"^[+-]?[0-9]{1,15}$")
+_DECIMAL = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
+
+
+class _Unreadable(Exception):
+    """The answer cannot be read as the kind of answer the exercise wants (``values``: the
+    numbers it holds, when it holds the wrong count of them)."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        self.values = values
+
+
+def _clean_text(text: str) -> str:
+    """What the learner typed, as both the checkers and the page read it: Unicode's
+    compatibility forms folded (full-width digits become 0–9), "−" read as "-", no
+    ``torch.Size(...)`` or ``torch.tensor(...)`` around it, no brackets."""
+    text = unicodedata.normalize("NFKC", text).replace("−", "-").strip()
+    text = re.sub(r"^torch\.(Size|tensor)\((.*)\)$", r"\2", text, flags=re.S)
+    return re.sub(r"[()\[\]]", " ", text).strip()
+
+
+def _read_numbers(text: str, one: bool = False) -> list[int]:
+    """Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24". Commas before
+    three digits group thousands ("1,168") when the answer is ``one`` number, or when
+    ", " separates the numbers ("(27,648, 50,176)")."""
+    text = _clean_text(text)
+    if one or re.search(r",\s", text):
+        text = re.sub(r"(\d),(?=\d{3}(?!\d))", r"\1", text)
+    parts = [p for p in re.split(r"[\s,×xX*]+", text) if p]
+    if not parts or not all(_NUMBER.match(p) for p in parts):
+        raise _Unreadable
+    return [int(p) for p in parts]
+
+
+def _whole(value) -> int | None:
+    """A whole number (Python, NumPy or a 0-d integer tensor) as an int; None for anything else."""
+    if isinstance(value, torch.Tensor) and value.dim() == 0 and not value.is_floating_point():
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         return None
-    return int(answer)
+    return int(value)
 
 
-def _as_shape(answer) -> tuple | None:
-    """Read an answer given as a whole number or a tuple/list/torch.Size of them; None otherwise."""
-    if _as_int(answer) is not None:
-        return (_as_int(answer),)
-    if isinstance(answer, (tuple, list, torch.Size)) and all(_as_int(v) is not None for v in answer):
-        return tuple(_as_int(v) for v in answer)
-    return None
+def _numbers(answer, one: bool = False) -> list[int]:
+    """The numbers of an answer given as a number, a sequence of them, or text."""
+    if isinstance(answer, str):
+        return _read_numbers(answer, one)
+    if _whole(answer) is not None:
+        return [_whole(answer)]
+    if isinstance(answer, (tuple, list, torch.Size)) and answer and all(
+            _whole(v) is not None for v in answer):
+        return [_whole(v) for v in answer]
+    raise _Unreadable
 
 
-def _wrong(hints: list[str]) -> Feedback:
-    """A wrong answer's feedback: every hint that applies, as one sentence."""
+def _normalise(spec: dict, answer):
+    """The answer in the table's form: an int (number) or a list of ints (side, shape)."""
+    kind = spec["kind"]
+    values = _numbers(answer, one=kind == "number")
+    if kind == "number":
+        if len(values) != 1:
+            raise _Unreadable(values)
+        return values[0]
+    if kind == "side":
+        if len(values) not in (1, 2):
+            raise _Unreadable(values)
+        return values * 2 if len(values) == 1 else values
+    length = spec["length"]
+    read = values
+    while spec.get("leading_ones") and len(values) > length and values[0] == 1:
+        values = values[1:]
+    if len(values) != length:
+        raise _Unreadable(read)
+    return values
+
+
+def _shown(spec: dict, value) -> str:
+    """An answer as the messages print it: 24, or (26, 24)."""
+    if isinstance(value, int):
+        return str(value)
+    if spec["kind"] == "side" and value[0] == value[1]:
+        return str(value[0])
+    return "(" + ", ".join(str(v) for v in value) + ")"
+
+
+def _sentence(hints: list[str]) -> str:
+    """Hints joined into one sentence: capitalised, with a full stop."""
     message = "; ".join(hints)
-    return Feedback(False, message[0].upper() + message[1:] + ".")
+    return message[0].upper() + message[1:] + "."
 
 
-# --- lesson 01: kernels and feature maps -------------------------------------------------
-
-def check_map_size(answer) -> Feedback:
-    """Lesson 01: the feature map of a 5×5 kernel slid over a 28×28 image (no padding)."""
-    shape = _as_shape(answer)
-    if shape is None:
-        return Feedback(False, f"answer with a number or a pair of numbers such as (26, 26), "
-                               f"not {type(answer).__name__}")
-    if shape in ((24,), (24, 24)):
-        return Feedback(True, "24×24: a 5-wide window has 28 − 5 + 1 = 24 places to start in each row.")
-    if shape in ((26,), (26, 26)):
-        return Feedback(False, "26 is the answer for a 3×3 kernel. A 5×5 window is wider: "
-                               "count where its left column can start.")
-    if shape in ((23,), (23, 23)):
-        return Feedback(False, "28 − 5 = 23 forgets the first position: the window can start at "
-                               "column 0 and at column 23, which is 24 places.")
-    if shape in ((28,), (28, 28)):
-        return Feedback(False, "the map is smaller than the image: the window cannot hang over "
-                               "the edge, so it has fewer places to go than there are pixels.")
-    return Feedback(False, f"{shape} is not it. The window's left column can go from 0 up to the "
-                           "last column where the whole window still fits.")
+def _unreadable(spec: dict, answer, values=None) -> Feedback:
+    if values is not None:       # numbers, but not as many as the answer has
+        shown = str(values[0]) if len(values) == 1 else "(" + ", ".join(map(str, values)) + ")"
+        return Feedback(False, f"{spec['ask']}, not {shown}")
+    if isinstance(answer, str):
+        text = answer.strip()
+        return Feedback(False, f'{spec["ask"]}, not "{text}"' if text else f'{spec["ask"]}.')
+    return Feedback(False, f"{spec['ask']}, not {type(answer).__name__}")
 
 
-def check_bottom_edge(kernel) -> Feedback:
-    """Lesson 01: a 3×3 kernel that responds to bottom edges (bright above, dark below)."""
-    if not isinstance(kernel, torch.Tensor):
-        return Feedback(False, f"the kernel should be a tensor, e.g. torch.tensor([[...], [...], [...]]), "
-                               f"not {type(kernel).__name__}")
-    if kernel.shape != (3, 3):
-        return Feedback(False, f"the kernel should be 3×3, got shape {tuple(kernel.shape)}")
-    k = kernel.detach().float().cpu()
-    bright_top = torch.zeros(7, 7)
-    bright_top[:3] = 1.0   # a bottom edge: bright rows above dark ones
-    dark_top = 1.0 - bright_top
-    flat = torch.ones(7, 7)
-
-    def response(im):
-        return F.conv2d(im[None, None], k[None, None])[0, 0]
-
-    if response(flat).abs().max() > 1e-6:
-        return Feedback(False, "on a flat, evenly lit patch it should answer 0: make the weights sum to 0.")
-    if response(bright_top).max() <= 0:
-        return Feedback(False, "it should give a positive answer where bright pixels sit above dark "
-                               "ones. Try flipping the signs of top_edge.")
-    if response(dark_top).max() > 0:
-        return Feedback(False, "it also fires on top edges (dark above bright): a bottom-edge kernel "
-                               "should answer those with a negative number.")
-    if response(bright_top.T).abs().max() > 1e-6:
-        return Feedback(False, "it responds to a vertical edge too: keep each row's weights equal.")
-    return Feedback(True, "it fires where bright pixels sit above dark ones, and nowhere else.")
+def _kernel(answer) -> list[list[float]]:
+    """A 3×3 kernel from a tensor, nested lists, or text such as "1 1 1; 0 0 0; -1 -1 -1"."""
+    if isinstance(answer, str):
+        tokens = [t for t in re.split(r"[\s,;]+", _clean_text(answer)) if t]
+        if not tokens or not all(_DECIMAL.match(t) for t in tokens):
+            raise _Unreadable
+        if len(tokens) != 9:
+            raise ValueError(f"got {len(tokens)} numbers")
+        values = [float(t) for t in tokens]
+        return [values[0:3], values[3:6], values[6:9]]
+    if isinstance(answer, (list, tuple)):
+        try:
+            answer = torch.tensor(answer, dtype=torch.float64)
+        except (TypeError, ValueError, RuntimeError):
+            raise _Unreadable from None
+    if not isinstance(answer, torch.Tensor) or answer.dtype == torch.bool or answer.is_complex():
+        raise _Unreadable
+    if tuple(answer.shape) != (3, 3):
+        raise ValueError(f"got shape {tuple(answer.shape)}")
+    if not torch.isfinite(answer.double()).all():
+        raise _Unreadable
+    return answer.detach().double().cpu().tolist()
 
 
-def check_conv_shape(answer) -> Feedback:
-    """Lesson 01: F.conv2d's output shape for 64 digits (64, 1, 28, 28) and 8 kernels of 5×5."""
-    shape = _as_shape(answer)
-    if shape is None or len(shape) != 4:
-        return Feedback(False, "answer with four numbers (N, C, H, W), e.g. (16, 4, 26, 26).")
-    if shape == (64, 8, 24, 24):
-        return Feedback(True, "(64, 8, 24, 24): one 24×24 map per kernel, for each of the 64 digits.")
-    n, c, h, w = shape
+def _probe(kernel: list, image: list) -> list[float]:
+    """The valid (unpadded) convolution of a 7×7 probe image with a 3×3 kernel, as a list."""
+    out = F.conv2d(torch.tensor(image, dtype=torch.float64)[None, None],
+                   torch.tensor(kernel, dtype=torch.float64)[None, None])
+    return out.flatten().tolist()
+
+
+_TINY = 1e-6   # below this a response counts as 0: rounding does not decide a verdict
+_TESTS = {
+    "zero": lambda values: max(abs(v) for v in values) <= _TINY,
+    "positive": lambda values: max(values) > _TINY,
+    "not positive": lambda values: max(values) <= _TINY,
+}
+
+
+def _kernel_verdict(spec: dict, answer) -> Feedback:
+    try:
+        kernel = _kernel(answer)
+    except _Unreadable:
+        return _unreadable(spec, answer)
+    except ValueError as err:
+        return Feedback(False, f"the kernel should be 3×3: nine numbers, row by row ({err})")
+    for image, test, hint in spec["probes"]:
+        if not _TESTS[test](_probe(kernel, spec["images"][image])):
+            return Feedback(False, hint)
+    return Feedback(True, spec["right"])
+
+
+def verdict(name: str, answer) -> Feedback:
+    """What the checker ``name`` (a key of :data:`CHECKS`) says to ``answer``."""
+    if name not in CHECKS:
+        raise ValueError(f"name must be one of {sorted(CHECKS)}, got {name!r}")
+    spec = CHECKS[name]
+    if spec["kind"] == "kernel":
+        return _kernel_verdict(spec, answer)
+    try:
+        value = _normalise(spec, answer)
+    except _Unreadable as err:
+        return _unreadable(spec, answer, err.values)
+    if min(value if isinstance(value, list) else [value]) < 0:
+        return Feedback(False, f"{NEGATIVE}: {_shown(spec, value)} cannot be it.")
+    if value == spec["answer"]:
+        return Feedback(True, spec["right"])
+    for wrong, hint in spec.get("wrong", []):
+        if value == wrong:
+            return Feedback(False, hint)
     hints = []
-    if n != 64:
-        hints.append("the batch size N does not change: one output per input image")
-    if c != 8:
-        hints.append("each of the 8 kernels makes one output channel, so C = 8")
-    if (h, w) != (24, 24):
-        hints.append("a 5×5 kernel fits 28 − 5 + 1 = 24 times along each side")
-    return _wrong(hints)
+    for positions, hint, specific in spec.get("parts", []):
+        got = [value[i] for i in positions]
+        if got != [spec["answer"][i] for i in positions]:
+            hints.append(next((h for values, h in specific if values == got), hint))
+    if hints:
+        return Feedback(False, _sentence(hints))
+    return Feedback(False, spec.get("otherwise", "{answer} is not it.").replace(
+        "{answer}", _shown(spec, value)))
 
 
-# --- lesson 02: unfold and im2col --------------------------------------------------------
+def _checker(name: str):
+    spec = CHECKS[name]
 
-def check_unfold_shape(answer) -> Feedback:
-    """Lesson 02: ``F.unfold(digit[None], 5, stride=2, padding=2)`` for one 28×28 digit."""
-    shape = _as_shape(answer)
-    if shape is None or len(shape) not in (2, 3):
-        return Feedback(False, "answer with the shape as a pair (rows, columns), e.g. (9, 676).")
-    if shape in ((25, 196), (1, 25, 196)):
-        return Feedback(True, "(25, 196): 5×5 = 25 pixels per window, and 14×14 = 196 windows "
-                              "because (28 + 2·2 − 5) // 2 + 1 = 14.")
-    rows, cols = shape[-2:]
-    hints = []
-    if rows != 25:
-        hints.append("each column holds one window's pixels: 5×5 = 25 of them")
-    if cols == 784:
-        hints.append("784 = 28×28 is the count with stride 1; stride 2 skips every other position")
-    elif cols == 144:
-        hints.append("144 = 12×12 forgets the padding: 2 pixels on each side make the input 32 wide")
-    elif cols != 196:
-        hints.append("count the windows along one side with (n + 2p − k) // s + 1, then square it")
-    return _wrong(hints)
+    def check(answer) -> Feedback:
+        return verdict(name, answer)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = (f"Lesson {spec['lesson']}: {spec['question']}.\n\n"
+                     f"Returns a :class:`Feedback`. The answer may be a Python value or the "
+                     f"text you would type in the page's answer box.")
+    return check
 
 
-def check_unfold_bytes(answer) -> Feedback:
-    """Lesson 02: bytes of ``F.unfold`` for 64 digits (64, 1, 28, 28), 3×3, float32."""
-    if _as_int(answer) is None:
-        return Feedback(False, f"answer with a whole number of bytes, not {type(answer).__name__}")
-    answer = _as_int(answer)
-    right = 64 * 9 * 676 * 4
-    if answer == right:
-        return Feedback(True, f"{right:,} bytes: 64 × 9 × 676 numbers of 4 bytes each, about 7.8 times "
-                              "the 200,704 bytes of the digits themselves.")
-    if answer == right // 4:
-        return Feedback(False, "that counts numbers, not bytes: a float32 takes 4 bytes.")
-    if answer == 64 * 784 * 4:
-        return Feedback(False, "that is the size of the input. The unfolded matrix repeats each pixel "
-                               "in up to 9 windows.")
-    return Feedback(False, "multiply the shape of the unfolded tensor (64, 9, 676) together, "
-                           "then by the bytes per number (x.element_size()).")
+check_map_size = _checker("check_map_size")
+check_bottom_edge = _checker("check_bottom_edge")
+check_conv_shape = _checker("check_conv_shape")
+check_unfold_shape = _checker("check_unfold_shape")
+check_unfold_bytes = _checker("check_unfold_bytes")
+check_rgb_unfold_rows = _checker("check_rgb_unfold_rows")
+check_output_size = _checker("check_output_size")
+check_same_padding = _checker("check_same_padding")
+check_dilated_span = _checker("check_dilated_span")
+check_unread_column = _checker("check_unread_column")
+check_stride2_size = _checker("check_stride2_size")
+check_conv_params = _checker("check_conv_params")
+check_layer_shape = _checker("check_layer_shape")
+check_rgb_weight_shape = _checker("check_rgb_weight_shape")
+check_rgb_params = _checker("check_rgb_params")
+check_channels_last_stride = _checker("check_channels_last_stride")
+check_mixer_params = _checker("check_mixer_params")
+check_stride2_field = _checker("check_stride2_field")
+check_pool_field = _checker("check_pool_field")
+check_stack_params = _checker("check_stack_params")
 
+
+# --- a code exercise: it runs your result, so it has no answer box --------------------------
 
 def check_matmul_conv(result, image) -> Feedback:
     """Lesson 02: the four edge kernels applied to ``image`` (28×28) as one matrix product."""
@@ -203,187 +616,3 @@ def check_matmul_conv(result, image) -> Feedback:
         return Feedback(False, "the shape is right but the values differ from F.conv2d: check that "
                                "the kernels are reshaped row by row (edge_kernels.view(4, 9)).")
     return Feedback(True, "the same four maps as F.conv2d, from a single matrix product.")
-
-
-# --- lesson 04: a CNN for MNIST ----------------------------------------------------------
-
-def check_stride2_size(answer) -> Feedback:
-    """Lesson 04: map size after conv(1, 4), conv(4, 8), conv(8, 16) on a 28×28 digit."""
-    shape = _as_shape(answer)
-    if shape is None:
-        return Feedback(False, "answer with a number (the side of the map) or a pair.")
-    if shape in ((4,), (4, 4)):
-        return Feedback(True, "4×4: 28 → 14 → 7 → 4. The last step rounds up, because padding 1 "
-                              "gives (7 + 2 − 3) // 2 + 1 = 4.")
-    if shape in ((3,), (3, 3)):
-        return Feedback(False, "7 / 2 = 3.5, but the formula (n + 2p − k) // s + 1 gives 4: with padding "
-                               "the window still fits a 4th time.")
-    return Feedback(False, "apply (n + 2·1 − 3) // 2 + 1 three times, starting from n = 28.")
-
-
-def check_conv_params(answer) -> Feedback:
-    """Lesson 04: the number of parameters (weights and biases) of ``conv(8, 16)``."""
-    if _as_int(answer) is None:
-        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
-    answer = _as_int(answer)
-    if answer == 8 * 16 * 9 + 16:
-        return Feedback(True, "1,168: 16 kernels of shape (8, 3, 3) = 1,152 weights, plus 16 biases.")
-    if answer == 8 * 16 * 9:
-        return Feedback(False, "that counts the weights; each of the 16 kernels also has a bias.")
-    if answer in (16 * 9 + 16, 16 * 9):
-        return Feedback(False, "each kernel reads all 8 input channels, so it is (8, 3, 3), not 3×3.")
-    return Feedback(False, "weights: out × in × k × k; biases: one per output channel.")
-
-
-def check_layer_shape(answer) -> Feedback:
-    """Lesson 04: ``nn.Conv2d(3, 16, 3, stride=2, padding=1)`` on a batch (8, 3, 224, 224)."""
-    shape = _as_shape(answer)
-    if shape is None or len(shape) != 4:
-        return Feedback(False, "answer with four numbers (N, C, H, W).")
-    if shape == (8, 16, 112, 112):
-        return Feedback(True, "(8, 16, 112, 112): 8 images, 16 kernels, and (224 + 2 − 3) // 2 + 1 = 112.")
-    n, c, h, w = shape
-    hints = []
-    if n != 8:
-        hints.append("the batch stays 8")
-    if c != 16:
-        hints.append("16 kernels make 16 output channels")
-    if (h, w) != (112, 112):
-        hints.append("(224 + 2·1 − 3) // 2 + 1 = 112")
-    return _wrong(hints)
-
-
-# --- lesson 03: padding and stride -------------------------------------------------------
-
-def check_output_size(answer) -> Feedback:
-    """Lesson 03: output side for n=32, k=5, p=2, s=2 (no dilation)."""
-    shape = _as_shape(answer)
-    if shape is None:
-        return Feedback(False, "answer with a number (the side of the output) or a pair.")
-    if shape in ((16,), (16, 16)):
-        return Feedback(True, "16: ⌊(32 + 2·2 − 5) / 2⌋ + 1 = ⌊31 / 2⌋ + 1 = 15 + 1.")
-    if shape in ((32,), (32, 32)):
-        return Feedback(False, "32 is what padding 2 keeps with stride 1; stride 2 takes every "
-                               "other position.")
-    if shape in ((14,), (14, 14)):
-        return Feedback(False, "that forgets the padding: n + 2p = 36, not 32.")
-    if shape in ((15,), (15, 15)):
-        return Feedback(False, "⌊31 / 2⌋ = 15 counts the steps; add 1 for the first position.")
-    return Feedback(False, "use ⌊(n + 2p − k) / s⌋ + 1 with n = 32, k = 5, p = 2, s = 2.")
-
-
-def check_same_padding(answer) -> Feedback:
-    """Lesson 03: padding that keeps the size for a 7×7 kernel, stride 1."""
-    if _as_int(answer) is None:
-        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
-    answer = _as_int(answer)
-    if answer == 3:
-        return Feedback(True, "3 = 7 // 2: the kernel's centre can then sit on every pixel, "
-                              "border ones included.")
-    if answer == 6:
-        return Feedback(False, "6 is the total over both sides; padding is per side.")
-    if answer == 7:
-        return Feedback(False, "too much: the output would grow by 2·7 − 6 = 8 pixels.")
-    return Feedback(False, "the kernel hangs k // 2 pixels past its centre on each side.")
-
-
-def check_dilated_span(answer) -> Feedback:
-    """Lesson 03: pixels spanned by a 3×3 kernel with dilation 3."""
-    if _as_int(answer) is None:
-        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
-    answer = _as_int(answer)
-    if answer == 7:
-        return Feedback(True, "7 = 3·(3 − 1) + 1: taps at 0, 3 and 6, with two skipped pixels "
-                              "between neighbours.")
-    if answer == 9:
-        return Feedback(False, "3 × 3 counts the taps; the span is from the first tap to the last.")
-    if answer == 8:
-        return Feedback(False, "taps at 0, 3, 6: the last one is pixel 6, so the span is 7 pixels.")
-    return Feedback(False, "the span is d·(k − 1) + 1.")
-
-
-# --- lesson 05: colour channels -----------------------------------------------------------
-
-def check_rgb_weight_shape(answer) -> Feedback:
-    """Lesson 05: the weight shape of ``nn.Conv2d(3, 16, 5)``."""
-    shape = _as_shape(answer)
-    if shape is None or len(shape) != 4:
-        return Feedback(False, "answer with four numbers (out, in, kH, kW).")
-    if shape == (16, 3, 5, 5):
-        return Feedback(True, "(16, 3, 5, 5): 16 kernels, each with one 5×5 slice per input channel.")
-    if shape == (3, 16, 5, 5):
-        return Feedback(False, "PyTorch puts the output channels first: (out, in, kH, kW).")
-    return Feedback(False, "16 output channels, 3 input channels, and a 5×5 window: put them "
-                           "in the order (out, in, kH, kW).")
-
-
-def check_rgb_params(answer) -> Feedback:
-    """Lesson 05: parameters (weights and biases) of ``nn.Conv2d(3, 16, 5)``."""
-    if _as_int(answer) is None:
-        return Feedback(False, f"answer with a whole number, not {type(answer).__name__}")
-    answer = _as_int(answer)
-    if answer == 16 * 3 * 25 + 16:
-        return Feedback(True, "1,216: 16 × 3 × 5 × 5 = 1,200 weights and 16 biases.")
-    if answer == 16 * 3 * 25:
-        return Feedback(False, "that is the weights; add one bias per output channel.")
-    if answer == 16 * 25 + 16:
-        return Feedback(False, "each kernel has a 5×5 slice for each of the 3 input channels.")
-    return Feedback(False, "out × in × k × k weights, plus out biases.")
-
-
-def check_channels_last_stride(answer) -> Feedback:
-    """Lesson 05: ``torch.zeros(1, 3, 4, 5).contiguous(memory_format=torch.channels_last).stride()``."""
-    shape = _as_shape(answer)
-    if shape is None or len(shape) != 4:
-        return Feedback(False, "answer with four numbers, one stride per axis (N, C, H, W).")
-    if shape == (60, 1, 15, 3):
-        return Feedback(True, "(60, 1, 15, 3): channels are neighbours (1), a pixel is 3 numbers, "
-                              "a row 5 pixels = 15, an image 60.")
-    if shape == (60, 20, 5, 1):
-        return Feedback(False, "that is the usual NCHW layout; in channels-last the channel axis "
-                               "moves fastest.")
-    return Feedback(False, "in memory the order is N, H, W, C: C moves by 1, W by C, H by W·C.")
-
-
-# --- lesson 06: receptive fields ----------------------------------------------------------
-
-def check_stride2_field(answer) -> Feedback:
-    """Lesson 06: the receptive field after three stride-2 3×3 convolutions."""
-    shape = _as_shape(answer)
-    if shape is None:
-        return Feedback(False, "answer with the side of the field, a number.")
-    if shape in ((15,), (15, 15)):
-        return Feedback(True, "15×15: 1 + 2·1 + 2·2 + 2·4 = 15; each layer adds (k − 1) times the "
-                              "jump so far.")
-    if shape in ((7,), (7, 7)):
-        return Feedback(False, "7 is the field after two layers; the third adds (3 − 1)·4 = 8.")
-    if shape in ((9,), (9, 9)):
-        return Feedback(False, "stacking 3×3 layers adds 2 each time only at stride 1; after stride "
-                               "2 each step counts double.")
-    return Feedback(False, "use r ← r + (k − 1)·j, then j ← j·s, three times from r = 1, j = 1.")
-
-
-def check_pool_field(answer) -> Feedback:
-    """Lesson 06: the field after two 3×3 stride-1 convolutions and a 2×2 stride-2 max-pool."""
-    shape = _as_shape(answer)
-    if shape is None:
-        return Feedback(False, "answer with the side of the field, a number.")
-    if shape in ((6,), (6, 6)):
-        return Feedback(True, "6×6: 3, then 5, then the pool adds (2 − 1)·1 = 1.")
-    if shape in ((10,), (10, 10)):
-        return Feedback(False, "the pool's stride only matters for the layers after it: it adds "
-                               "(k − 1)·j with the jump *before* it, which is 1.")
-    return Feedback(False, "a pooling layer counts like a convolution: r ← r + (k − 1)·j.")
-
-
-def check_stack_params(answer) -> Feedback:
-    """Lesson 06: weights of three 3×3 convolutions vs one 7×7, with C = 32 channels, no bias."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return Feedback(False, "answer with a pair: (three 3×3 layers, one 7×7 layer).")
-    answer = _as_shape(list(answer))
-    if answer == (3 * 9 * 32 * 32, 49 * 32 * 32):
-        return Feedback(True, "(27,648, 50,176): 27·C² against 49·C², the same 7×7 field for "
-                              "about half the weights (and two more ReLUs).")
-    if answer == (9 * 32 * 32, 49 * 32 * 32):
-        return Feedback(False, "that counts one 3×3 layer; there are three.")
-    return Feedback(False, "a k×k convolution from C to C channels has k·k·C·C weights.")

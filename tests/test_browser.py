@@ -481,6 +481,74 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     assert log.problems() == [], log
 
 
+LESSON_PAGES = ["lessons/01_kernels.html", "lessons/02_unfold.html", "lessons/03_padding_stride.html",
+                "lessons/04_cnn.html", "lessons/05_color_channels.html",
+                "lessons/06_receptive_fields.html"]
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES, ids=lambda p: p.split("/")[1][:2])
+def test_answer_boxes_say_what_the_python_checkers_say(site, browser, path):
+    from coursecode.checks import CHECKS
+    from coursecode.checks import verdict
+    from test_answer_boxes import MALFORMED
+    from test_answer_boxes import typed
+
+    page, log = open_page(browser, site, path)
+    boxes = page.locator(".answer-box")
+    boxes.first.wait_for(timeout=15_000)
+    names = boxes.evaluate_all("boxes => boxes.map(b => b.dataset.check)")
+    exercises = page.locator("strong", has_text="Exercise").count()
+    assert len(names) >= 3 and exercises - len(names) <= 1, (names, exercises)
+    for i, name in enumerate(names):
+        spec = CHECKS[name]
+        box = boxes.nth(i)
+        if spec["kind"] == "kernel":
+            cases = ["1 1 1; 0 0 0; -1 -1 -1", "-1 -1 -1; 0 0 0; 1 1 1", "1 1 1; 1 1 1; 1 1 1"]
+        else:
+            cases = [typed(spec, spec["answer"])[-1]] + [typed(spec, w)[0] for w, _ in spec.get("wrong", [])]
+        for text in cases + MALFORMED[:6]:
+            box.locator("input").fill(text)
+            box.locator("input").press("Enter")
+            expected = verdict(name, text)
+            shown = box.locator(".answer-feedback").inner_text()
+            assert shown == ("✓ " if expected.ok else "✗ ") + expected.message, (name, text)
+    assert log.problems() == [], log
+
+
+def test_answer_boxes_remember_right_answers_and_show_the_solution(site, browser):
+    page, log = open_page(browser, site, "lessons/03_padding_stride.html")
+    boxes = page.locator(".answer-box")
+    boxes.first.wait_for(timeout=15_000)
+    total = boxes.count()
+    progress = page.locator(".answer-progress")
+    assert progress.inner_text() == f"Check yourself: 0 of {total} exercises answered on this page."
+    first = boxes.first
+    first.locator("input").fill("14")                           # wrong: not remembered
+    first.get_by_role("button", name="check").click()
+    assert progress.inner_text().startswith("Check yourself: 0 of")
+    first.locator("input").fill("16")                           # right
+    first.locator("input").press("Enter")
+    assert first.get_attribute("data-verdict") == "right"
+    assert progress.inner_text() == f"Check yourself: 1 of {total} exercises answered on this page."
+    solution = page.locator(".admonition.dropdown").first
+    assert "toggle-hidden" in solution.get_attribute("class")
+    first.get_by_role("button", name="show solution").click()
+    assert "toggle-hidden" not in solution.get_attribute("class")
+    assert solution.is_visible() and "16" in solution.inner_text()
+
+    page.reload()                                               # the same browser, later
+    page.locator(".answer-box").first.wait_for(timeout=15_000)
+    page.wait_for_function("() => document.querySelector('.answer-progress')")
+    assert page.locator(".answer-progress").inner_text() == \
+        f"Check yourself: 1 of {total} exercises answered on this page."
+    assert page.locator(".answer-box input").first.input_value() == "16"
+    assert page.locator(".answer-box").first.get_attribute("data-verdict") == "right"
+    other, _ = open_page(browser, site, "lessons/03_padding_stride.html")   # another visitor
+    other.locator(".answer-box").first.wait_for(timeout=15_000)
+    assert other.locator(".answer-progress").inner_text().startswith("Check yourself: 0 of")
+    assert log.problems() == [], log
+
+
 EXPLORERS = [  # (page, the explorer's outer box, what shows once it has drawn)
     ("lessons/01_kernels.html", ".window-explorer-box", ".window-caption"),
     ("lessons/02_unfold.html", ".unfold-explorer-box", ".unfold-caption"),

@@ -41,7 +41,8 @@ def test_map_size_right(answer):
 
 @pytest.mark.parametrize("answer, hint", [
     (26, "3×3 kernel"), ((23, 23), "forgets the first position"), (28, "smaller than the image"),
-    (20, "is not it"), ("24", "a number or a pair"), (True, "a number or a pair"), (24.0, "a number"),
+    (20, "is not it"), ("twenty-four", "a number or a pair"), (True, "a number or a pair"),
+    (24.0, "a number"), ((24, 24, 24), "not (24, 24, 24)"), (-24, "never negative"),
 ])
 def test_map_size_wrong(answer, hint):
     feedback = check_map_size(answer)
@@ -55,6 +56,9 @@ def test_map_size_answer_is_true():
 
 def test_bottom_edge_right():
     assert check_bottom_edge(-top_edge)
+    assert check_bottom_edge([[1, 1, 1], [0, 0, 0], [-1, -1, -1]])           # nested lists
+    assert check_bottom_edge("[[1, 1, 1], [0, 0, 0], [-1, -1, -1]]")         # typed in a box
+    assert check_bottom_edge("0.5 0.5 0.5; 0 0 0; -0.5 -0.5 -0.5")
     assert check_bottom_edge(-2 * top_edge)
     assert check_bottom_edge(torch.tensor([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]))  # Sobel, ints
 
@@ -66,7 +70,8 @@ def test_bottom_edge_right():
     (torch.tensor([[1.0, 1, 1], [0, 0, 0], [0, -1, -2.0]]), "vertical edge"),
     (torch.zeros(3, 3), "positive answer"),
     (torch.zeros(5, 5), "should be 3×3"),
-    ([[1, 1, 1], [0, 0, 0], [-1, -1, -1]], "should be a tensor"),
+    ("1 1 1 0 0 0", "should be 3×3"),
+    ({"a": 1}, "should be 3×3: nine numbers"),
 ])
 def test_bottom_edge_wrong(kernel, hint):
     feedback = check_bottom_edge(kernel)
@@ -89,7 +94,7 @@ def test_unfold_shape():
     assert "stride 1" in check_unfold_shape((25, 784)).message
     assert "forgets the padding" in check_unfold_shape((25, 144)).message
     assert "5×5 = 25" in check_unfold_shape((9, 196)).message
-    assert not check_unfold_shape("25x196")
+    assert check_unfold_shape("25x196") and check_unfold_shape("torch.Size([1, 25, 196])")
 
 
 def test_unfold_bytes():
@@ -126,7 +131,8 @@ def test_conv_params():
     assert check_conv_params(sum(p.numel() for p in conv(8, 16).parameters()))
     assert "bias" in check_conv_params(8 * 16 * 9).message
     assert "all 8 input channels" in check_conv_params(160).message
-    assert not check_conv_params("1168")
+    assert check_conv_params("1168") and check_conv_params("1,168")
+    assert not check_conv_params("1,16,8")
 
 
 def test_layer_shape():
@@ -145,7 +151,7 @@ def test_output_size():
     assert check_output_size((16, 16))
     assert "forgets the padding" in check_output_size(14).message
     assert "add 1" in check_output_size(15).message
-    assert not check_output_size("16")
+    assert check_output_size("16") and not check_output_size("16.0")
 
 
 def test_same_padding():
@@ -172,7 +178,7 @@ def test_rgb_weight_shape_and_params():
     assert check_rgb_params(sum(p.numel() for p in layer.parameters()))
     assert "add one bias" in check_rgb_params(1200).message
     assert "each of the 3 input channels" in check_rgb_params(416).message
-    assert not check_rgb_params("1216")
+    assert check_rgb_params("1216") and not check_rgb_params("1216 + 0")
 
 
 def test_channels_last_stride():
@@ -194,3 +200,5 @@ def test_receptive_field_checkers():
     assert check_stack_params((three, one))
     assert "counts one 3×3 layer" in check_stack_params((9216, one)).message
     assert not check_stack_params(27648)
+    assert check_stack_params("(27,648, 50,176)")             # as the solution prints it
+    assert check_stack_params("27648, 50176") and check_stack_params("27648 50176")

@@ -1,0 +1,147 @@
+// The exercises' checkers for the page's answer boxes, as a plain ES module with no DOM: it
+// reads one entry of coursecode.checks.CHECKS (the table Python's checkers read) and gives
+// the same verdict and message as coursecode.checks.verdict for what the learner typed.
+// The tests run it in Node against Python on every checker (tests/test_answer_boxes.py).
+
+export const NEGATIVE = "sizes and counts are never negative";
+const NUMBER = /^[+-]?[0-9]{1,15}$/;
+const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$/;
+const TINY = 1e-6;   // below this a response counts as 0: rounding does not decide a verdict
+
+/** The typed text with compatibility forms folded, "−" as "-", no torch.Size(...), no brackets. */
+export function cleanText(text) {
+  let t = String(text).normalize("NFKC").replaceAll("−", "-").trim();
+  const call = /^torch\.(Size|tensor)\(([\s\S]*)\)$/.exec(t);
+  if (call) t = call[2];
+  return t.replace(/[()[\]]/g, " ").trim();
+}
+
+class Unreadable extends Error {
+  constructor(values = null) {
+    super("unreadable");
+    this.values = values;
+  }
+}
+
+/** Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24". Commas before
+ * three digits group thousands ("1,168") when the answer is `one` number, or when ", "
+ * separates the numbers ("(27,648, 50,176)"). */
+function readNumbers(text, one) {
+  let t = cleanText(text);
+  if (one || /,\s/.test(t)) t = t.replace(/(\d),(?=\d{3}(?!\d))/g, "$1");
+  const parts = t.split(/[\s,×xX*]+/).filter((p) => p !== "");
+  if (parts.length === 0 || !parts.every((p) => NUMBER.test(p))) throw new Unreadable();
+  return parts.map((p) => Number.parseInt(p, 10) + 0);   // + 0: no "-0"
+}
+
+function normalise(spec, text) {
+  let values = readNumbers(text, spec.kind === "number");
+  if (spec.kind === "number") {
+    if (values.length !== 1) throw new Unreadable(values);
+    return values[0];
+  }
+  if (spec.kind === "side") {
+    if (values.length !== 1 && values.length !== 2) throw new Unreadable(values);
+    return values.length === 1 ? [values[0], values[0]] : values;
+  }
+  const read = values;
+  while (spec.leading_ones && values.length > spec.length && values[0] === 1) values = values.slice(1);
+  if (values.length !== spec.length) throw new Unreadable(read);
+  return values;
+}
+
+const tuple = (values) => `(${values.join(", ")})`;
+
+function shown(spec, value) {
+  if (typeof value === "number") return String(value);
+  if (spec.kind === "side" && value[0] === value[1]) return String(value[0]);
+  return tuple(value);
+}
+
+const same = (a, b) => (Array.isArray(a) ? Array.isArray(b) && a.length === b.length
+  && a.every((v, i) => v === b[i]) : a === b);
+
+function unreadable(spec, text, values) {
+  if (values) return `${spec.ask}, not ${values.length === 1 ? values[0] : tuple(values)}`;
+  const typed = String(text).trim();
+  return typed ? `${spec.ask}, not "${typed}"` : `${spec.ask}.`;
+}
+
+function sentence(hints) {
+  const message = hints.join("; ");
+  return message[0].toUpperCase() + message.slice(1) + ".";
+}
+
+/** The 3×3 kernel typed as nine numbers (brackets, commas, semicolons or spaces between). */
+function readKernel(text) {
+  const tokens = cleanText(text).split(/[\s,;]+/).filter((t) => t !== "");
+  if (tokens.length === 0 || !tokens.every((t) => DECIMAL.test(t))) throw new Unreadable();
+  if (tokens.length !== 9) return { count: tokens.length };
+  const v = tokens.map(Number);
+  return { kernel: [v.slice(0, 3), v.slice(3, 6), v.slice(6, 9)] };
+}
+
+/** The valid (unpadded) convolution of a probe image with a 3×3 kernel, as F.conv2d. */
+function probe(kernel, image) {
+  const out = [];
+  for (let i = 0; i + 3 <= image.length; i++) {
+    for (let j = 0; j + 3 <= image[0].length; j++) {
+      let sum = 0;
+      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) sum += image[i + a][j + b] * kernel[a][b];
+      out.push(sum);
+    }
+  }
+  return out;
+}
+
+const TESTS = {
+  zero: (values) => Math.max(...values.map(Math.abs)) <= TINY,
+  positive: (values) => Math.max(...values) > TINY,
+  "not positive": (values) => Math.max(...values) <= TINY,
+};
+
+function kernelVerdict(spec, text) {
+  let read;
+  try {
+    read = readKernel(text);
+  } catch (err) {
+    if (!(err instanceof Unreadable)) throw err;
+    return { ok: false, message: unreadable(spec, text, null) };
+  }
+  if (read.kernel === undefined) {
+    return { ok: false, message: `the kernel should be 3×3: nine numbers, row by row (got ${read.count} numbers)` };
+  }
+  for (const [image, test, hint] of spec.probes) {
+    if (!TESTS[test](probe(read.kernel, spec.images[image]))) return { ok: false, message: hint };
+  }
+  return { ok: true, message: spec.right };
+}
+
+/** What the checker says to the typed `text`: {ok, message}, as coursecode.checks.verdict. */
+export function verdict(spec, text) {
+  if (spec.kind === "kernel") return kernelVerdict(spec, text);
+  let value;
+  try {
+    value = normalise(spec, text);
+  } catch (err) {
+    if (!(err instanceof Unreadable)) throw err;
+    return { ok: false, message: unreadable(spec, text, err.values) };
+  }
+  if (Math.min(...(Array.isArray(value) ? value : [value])) < 0) {
+    return { ok: false, message: `${NEGATIVE}: ${shown(spec, value)} cannot be it.` };
+  }
+  if (same(value, spec.answer)) return { ok: true, message: spec.right };
+  for (const [wrong, hint] of spec.wrong ?? []) {
+    if (same(value, wrong)) return { ok: false, message: hint };
+  }
+  const hints = [];
+  for (const [positions, hint, specific] of spec.parts ?? []) {
+    const got = positions.map((i) => value[i]);
+    if (!same(got, positions.map((i) => spec.answer[i]))) {
+      const match = specific.find(([values]) => same(values, got));
+      hints.push(match ? match[1] : hint);
+    }
+  }
+  if (hints.length) return { ok: false, message: sentence(hints) };
+  return { ok: false, message: (spec.otherwise ?? "{answer} is not it.").replace("{answer}", shown(spec, value)) };
+}
