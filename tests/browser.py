@@ -22,16 +22,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def build_book(output: Path) -> tuple[Path, str]:
-    """Build the book strictly into ``output``; return the HTML folder and the build log.
+def build_book(output: Path, source: Path = ROOT, env: dict | None = None) -> tuple[Path, str]:
+    """Build the book in ``source`` strictly into ``output``; return the HTML folder and the
+    build log. ``env`` adds environment variables (e.g. COURSE_REPOSITORY).
 
     Raises RuntimeError on any warning or failing cell.
     """
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     done = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--path-output", str(output),
+        [str(jupyter_book), "build", str(source), "--path-output", str(output),
          "-W", "-n", "--keep-going", "--all"],
-        capture_output=True, text=True,
+        capture_output=True, text=True, env={**os.environ, **(env or {})},
     )
     if done.returncode:
         raise RuntimeError(f"the book did not build:\n{(done.stdout + done.stderr)[-4000:]}")

@@ -63,8 +63,12 @@ def test_lesson_anatomy(md):
     n_exercises = len(re.findall(r"^\*\*Exercise \d+\.\*\*", exercises, re.M))
     n_solutions = len(re.findall(r"^:::\{admonition\} Solution\n:class: dropdown", exercises, re.M))
     assert n_exercises >= 3 and n_solutions == n_exercises, "every exercise has a dropdown solution"
-    # Lessons import the installed package; they never set up their own environment.
-    assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", text)
+    # Lessons import the installed package; they never set up their own environment, but
+    # for the Colab setup cell (test_repository_address_is_named_in_the_config_and_the_setup_cells_only).
+    body = re.sub(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n\n# In Colab, install .*?```", "",
+                  text, count=1, flags=re.S)
+    assert body.count("google.colab") == 0
+    assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", body)
 
 
 def toc_files():
@@ -88,18 +92,56 @@ def test_config_builds_offline_from_the_md_files():
     assert "sphinx.ext.intersphinx" not in CONFIG.get("sphinx", {}).get("extra_extensions", [])
 
 
-def test_repository_url_is_written_in_one_place():
+def test_repository_address_is_named_in_the_config_and_the_setup_cells_only():
+    """_config.yml names the repository (or none), and every lesson's Colab setup cell
+    installs coursecode from that same address; no other file names one."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from course_repository import GITHUB
+    from course_repository import setup_addresses
+    from course_repository import setup_cell
+
     url = CONFIG["repository"]["url"]
-    hits = [p for p in ROOT.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg"}
-            and "_build" not in p.parts and ".venv" not in p.parts and url in p.read_text(errors="ignore")]
-    assert [p.relative_to(ROOT).as_posix() for p in hits] == ["_config.yml"]
-    assert (ROOT / "_config.yml").read_text().count(url) == 1
+    assert url == "" or GITHUB.fullmatch(url)
+    assert setup_addresses(ROOT / "lessons") == {url}
+    for md in LESSONS:
+        first = next(c for c in jupytext.read(md).cells if c.cell_type == "code")
+        assert first.source == setup_cell(url) and first.metadata["tags"] == ["remove-cell"]
+    named = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*")
+             if p.is_file() and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg", ".txt"}
+             and not {"_build", ".venv", ".git", "tests", "_extra"} & set(p.parts)
+             and re.search(r"github\.com/(?!owner/name)[\w.-]+/[\w.-]+", p.read_text(errors="ignore"))]
+    allowed = {"_config.yml"} | {md.relative_to(ROOT).as_posix() for md in LESSONS}
+    assert set(named) <= allowed, set(named) - allowed
 
 
 def test_binder_opens_markdown_as_notebooks():
-    post_build = (ROOT / "postBuild").read_text()
+    post_build = (ROOT / "binder" / "postBuild").read_text()
     assert "jupytext-config set-default-viewer markdown myst" in post_build
-    assert (ROOT / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+    assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+
+
+def pins(path) -> dict:
+    """The ``name==version`` lines of a requirements file, by name."""
+    found = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            found[name.strip().lower()] = version.strip()
+    return found
+
+
+def test_binder_installs_the_same_pins_with_cpu_pytorch():
+    binder = ROOT / "binder" / "requirements.txt"
+    lines = [line.split("#")[0].strip() for line in binder.read_text().splitlines()]
+    lines = [line for line in lines if line]
+    assert "-r ../requirements.txt" in lines                       # one list of pins ...
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    general, own = pins(ROOT / "requirements.txt"), pins(binder)
+    assert own == {"torch": general["torch"] + "+cpu"}             # ... with CPU PyTorch
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
 
 
 @pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)

@@ -16,7 +16,6 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [chapter["file"] for part in TOC["parts"] for chapter in part["chapters"]]
 LESSONS = [p for p in PAGES if p.startswith("lessons/")]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
 
 
 @pytest.fixture(scope="module")
@@ -76,16 +75,6 @@ def test_every_output_is_on_the_page(opened, name):
     page, _ = opened[name]
     shown = page.locator("div.cell:has(div.cell_output)").count()
     assert shown == len(with_output)
-
-
-@pytest.mark.parametrize("name", LESSONS)
-def test_launch_buttons_open_the_notebook(opened, name):
-    page, _ = opened[name]
-    hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
-    repo = REPOSITORY.removeprefix("https://github.com/")
-    binder = f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{name}.ipynb"
-    colab = f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb"
-    assert binder in hrefs and colab in hrefs
 
 
 def test_search_finds_im2col(site, browser):

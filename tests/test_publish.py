@@ -1,0 +1,167 @@
+"""Where the book is published: the address behind its launch, GitHub and issue buttons, and
+the Colab setup cell every lesson starts with."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from browser import ROOT
+from browser import build_book
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from course_repository import _configure  # noqa: E402
+from course_repository import repository_address  # noqa: E402
+from course_repository import setup_addresses  # noqa: E402
+from course_repository import setup_cell  # noqa: E402
+from set_repository import set_repository  # noqa: E402
+
+FORK = "https://github.com/someone/course-fork"
+LESSONS = sorted(p.stem for p in (ROOT / "lessons").glob("[0-9][0-9]_*.md"))
+LINK = re.compile(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com|github\.com)[^"]*)"')
+
+
+def copy_book(folder: Path) -> Path:
+    """The book's sources (config, table of contents, pages, lessons) copied into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "book", folder / "book")
+    shutil.copytree(ROOT / "lessons", folder / "lessons",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return folder
+
+
+def links(html: Path) -> dict:
+    """Every lesson page's launch, GitHub and issue links."""
+    return {lesson: set(LINK.findall((html / "lessons" / f"{lesson}.html").read_text()))
+            for lesson in LESSONS}
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("someone/course-fork", FORK), (FORK, FORK), (FORK + ".git", FORK), (FORK + "/", FORK),
+])
+def test_the_address_comes_from_course_repository(given, expected):
+    assert repository_address({"COURSE_REPOSITORY": given}, "https://github.com/a/b") == expected
+
+
+def test_without_course_repository_the_config_names_it_or_nothing():
+    assert repository_address({}, "https://github.com/a/b") == "https://github.com/a/b"
+    assert repository_address({}, "") == ""
+    assert repository_address({"COURSE_REPOSITORY": "  "}, "") == ""
+    from sphinx.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="owner/name"):
+        repository_address({"COURSE_REPOSITORY": "not a repository"})
+
+
+class FakeConfig:
+    def __init__(self):
+        self.html_theme_options = {
+            "repository_url": "", "use_repository_button": True, "use_issues_button": True,
+            "launch_buttons": {"binderhub_url": "https://mybinder.org",
+                               "colab_url": "https://colab.research.google.com"}}
+
+
+class FakeApp:
+    def __init__(self, srcdir):
+        self.srcdir = srcdir
+
+
+def test_colab_is_offered_only_when_the_setup_cells_install_from_the_same_address(
+        tmp_path, monkeypatch):
+    book = copy_book(tmp_path)
+    monkeypatch.setenv("COURSE_REPOSITORY", "someone/course-fork")
+    config = FakeConfig()
+    _configure(FakeApp(book), config)                   # the cells name no repository
+    options = config.html_theme_options
+    assert options["repository_url"] == FORK and options["use_issues_button"]
+    assert options["launch_buttons"]["binderhub_url"] and not options["launch_buttons"]["colab_url"]
+    set_repository("someone/course-fork", book)
+    config = FakeConfig()
+    _configure(FakeApp(book), config)
+    assert config.html_theme_options["launch_buttons"]["colab_url"]
+    monkeypatch.delenv("COURSE_REPOSITORY")
+    config = FakeConfig()
+    _configure(FakeApp(book), config)                   # _config.yml is not read here: none
+    options = config.html_theme_options
+    assert not options["use_repository_button"] and not options["use_issues_button"]
+    assert not options["launch_buttons"]["binderhub_url"] and not options["launch_buttons"]["colab_url"]
+
+
+def test_set_repository_writes_the_config_and_every_setup_cell(tmp_path):
+    book = copy_book(tmp_path)
+    assert set_repository("someone/course-fork", book) == FORK
+    assert f'url: "{FORK}"' in (book / "_config.yml").read_text()
+    assert setup_addresses(book / "lessons") == {FORK}
+    for md in (book / "lessons").glob("[0-9][0-9]_*.md"):
+        assert setup_cell(FORK) in md.read_text()
+    assert set_repository("", book) == ""
+    assert setup_addresses(book / "lessons") == {""}
+    assert (book / "_config.yml").read_text() == (ROOT / "_config.yml").read_text()
+
+
+@pytest.mark.slow
+def test_a_build_links_every_button_to_its_address_and_none_without_one(tmp_path, built_html):
+    """The session's book (built with no address) has no launch, GitHub or issue link; a book
+    built with COURSE_REPOSITORY, as the publish workflow builds it, links them all there."""
+    assert all(found == set() for found in links(built_html).values()), links(built_html)
+    book = copy_book(tmp_path / "src")
+    set_repository("someone/course-fork", book)
+    html, _ = build_book(tmp_path / "out", source=book, env={"COURSE_REPOSITORY": "someone/course-fork"})
+    for lesson, found in links(html).items():
+        path = f"lessons/{lesson}.ipynb"
+        assert f"https://mybinder.org/v2/gh/someone/course-fork/main?urlpath=lab/tree/{path}" in found
+        assert f"https://colab.research.google.com/github/someone/course-fork/blob/main/{path}" in found
+        assert FORK in found and any(link.startswith(f"{FORK}/issues/new") for link in found)
+        assert all("someone/course-fork" in link for link in found), found
+
+
+COLAB = """
+# A stand-in for Colab's own module: the setup cell only asks whether it is there.
+"""
+
+
+@pytest.mark.slow
+def test_in_colab_the_setup_cell_installs_coursecode_and_the_next_cell_imports_it(tmp_path):
+    """Colab, imitated: a `google.colab` module, the repository's address redirected by git to
+    a local clone (no network), pip installing into a fresh folder."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is needed to stand in for GitHub")
+    clone = tmp_path / "course-fork.git"
+    subprocess.run([git, "clone", "--quiet", "--bare", str(ROOT), str(clone)], check=True)
+    fake = tmp_path / "fake"
+    (fake / "google" / "colab").mkdir(parents=True)
+    (fake / "google" / "__init__.py").write_text("")
+    (fake / "google" / "colab" / "__init__.py").write_text(COLAB)
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text(f'[url "{clone.as_uri()}"]\n\tinsteadOf = {FORK}\n')
+    site = tmp_path / "site"
+    script = textwrap.dedent(f"""
+        import sys
+        import google.colab                      # what Colab has imported before any cell runs
+        from IPython.core.interactiveshell import InteractiveShell
+        shell = InteractiveShell.instance()
+        setup = shell.run_cell({setup_cell(FORK)!r})
+        setup.raise_error()
+        sys.path.insert(0, {str(site)!r})
+        following = shell.run_cell("import coursecode\\nfrom coursecode import load_mnist")
+        following.raise_error()
+        import coursecode
+        print(coursecode.__file__)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(fake), "GIT_CONFIG_GLOBAL": str(gitconfig),
+           "PIP_TARGET": str(site), "PIP_NO_DEPS": "1", "PIP_NO_INDEX": "1",
+           "PIP_NO_BUILD_ISOLATION": "0"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert done.stdout.strip().splitlines()[-1].startswith(str(site)), done.stdout
