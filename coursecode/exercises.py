@@ -14,6 +14,7 @@ import anywidget
 import traitlets
 
 from coursecode.checks import CHECKS
+from coursecode.widgets import without_comments
 
 __all__ = ["CHECKS_JS_PATH", "AnswerBox", "answer_box"]
 
@@ -25,8 +26,8 @@ CHECKS_JS_PATH = STATIC / "checks.js"
 class AnswerBox(anywidget.AnyWidget):
     """A box that checks a typed answer on the page, as the checker ``name`` does in Python."""
 
-    _esm = "\n".join(path.read_text(encoding="utf-8")
-                     for path in (CHECKS_JS_PATH, STATIC / "answer_box.js"))
+    _esm = without_comments("\n".join(path.read_text(encoding="utf-8")
+                                      for path in (CHECKS_JS_PATH, STATIC / "answer_box.js")))
     _css = """
     .answer-box { font-family: sans-serif; font-size: 14px; margin: 4px 0 8px; padding: 8px 10px;
                   border-left: 4px solid #1f77b4; background: #f4f8fc; }
@@ -53,7 +54,7 @@ class AnswerBox(anywidget.AnyWidget):
         super().__init__(name=name, spec=CHECKS[name])
 
     def __repr__(self) -> str:
-        return f"AnswerBox({self.name})"
+        return f"AnswerBox({self.name}): an answer box. Run this cell in Jupyter to use it."
 
 
 def answer_box(check) -> AnswerBox:

@@ -6,6 +6,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
@@ -148,6 +149,15 @@ def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs
     return axs
 
 
+class _PixelTable(Styler):
+    """A Styler whose plain-text form says what it is, with no object address (which would
+    change from run to run in a saved notebook)."""
+
+    def __repr__(self) -> str:
+        rows, cols = self.data.shape
+        return f"<pixel table: {rows} rows × {cols} columns>"
+
+
 def show_pixels(im, rows=slice(None), cols=slice(None)):
     """The pixels of a 2-D image as a table, each cell shaded by its value.
 
@@ -181,7 +191,7 @@ def show_pixels(im, rows=slice(None), cols=slice(None)):
     # pandas names each table's CSS with a random id; one derived from the content keeps the
     # HTML identical from run to run (nbval compares it) and distinct between tables.
     uuid = hashlib.sha1(df.to_numpy().tobytes() + repr((row_ids, col_ids)).encode()).hexdigest()[:10]
-    return (df.style.set_uuid(f"pixels-{uuid}").format(precision=precision)
+    return (_PixelTable(df).set_uuid(f"pixels-{uuid}").format(precision=precision)
             .set_properties(**{"font-size": "7pt", "padding": "1px 3px"})
             .background_gradient(cmap="gray", axis=None))  # as show_image: 0 black, 1 white
 

@@ -3,6 +3,7 @@
 Introduced in lessons/04_cnn.
 """
 
+import contextlib
 import random
 from collections.abc import Mapping
 
@@ -175,7 +176,7 @@ def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,
     except TypeError:  # an iterable without a length
         total = None
     # One bar for the whole run, gone when it ends: the per-epoch lines are what remains.
-    with tqdm(total=total, desc="training", unit="batch", leave=False, disable=not progress) as bar:
+    with _progress_bar(total, progress) as bar:
         rows = []
         for epoch in range(1, epochs + 1):
             rows.append({"epoch": epoch, **_one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar)})
@@ -184,6 +185,30 @@ def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,
                            f"valid loss {rows[-1]['valid_loss']:.3f}, "
                            f"valid accuracy {rows[-1]['valid_accuracy']:.3f}")
     return pd.DataFrame(rows).set_index("epoch")
+
+
+@contextlib.contextmanager
+def _progress_bar(total, progress: bool):
+    """tqdm's bar (a widget in Jupyter, text elsewhere) that leaves nothing behind: in a
+    notebook its output is emptied at the end, so a saved notebook holds no stale
+    "training: 0%" (the text a viewer shows in place of a widget that is gone)."""
+    from tqdm.notebook import tqdm_notebook
+
+    notebook = progress and issubclass(tqdm, tqdm_notebook)   # tqdm.auto chose the widget
+    if not notebook:
+        with tqdm(total=total, desc="training", unit="batch", leave=False,
+                  disable=not progress) as bar:
+            yield bar
+        return
+    from IPython.display import display
+
+    bar = tqdm(total=total, desc="training", unit="batch", leave=False, display=False)
+    handle = display(bar.container, display_id=True)
+    try:
+        yield bar
+    finally:
+        bar.close()
+        handle.update({"text/html": "", "text/plain": ""}, raw=True)   # shows as nothing
 
 
 def _one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar) -> dict:

@@ -12,6 +12,7 @@ in Node against PyTorch.
 
 import base64
 import copy
+import re
 from pathlib import Path
 
 import anywidget
@@ -67,11 +68,26 @@ JS_PATH = STATIC / "conv_explorer.js"
 """The ConvExplorer's drawing code, shipped with the package."""
 
 
+def without_comments(code: str) -> str:
+    """JavaScript without its whole-line comments (``// ...`` lines and ``/** ... */`` blocks)
+    or blank lines: every widget's code travels in each page's widget state, once per widget."""
+    code = re.sub(r"(?m)^[ \t]*/\*\*.*?\*/[ \t]*\n", "", code, flags=re.S)
+    return "\n".join(line for line in code.splitlines()
+                     if line.strip() and not line.lstrip().startswith("//")) + "\n"
+
+
 def _module(drawing: str, *maths: str) -> str:
     """A widget's JavaScript as one ES module: the shared arithmetic, the widget's own
     arithmetic modules (``maths``), the shared drawing helpers, then its drawing code."""
     parts = (MATH_PATH, *(STATIC / name for name in maths), STATIC / "drawing.js", STATIC / drawing)
-    return "\n".join(path.read_text(encoding="utf-8") for path in parts)
+    return without_comments("\n".join(path.read_text(encoding="utf-8") for path in parts))
+
+
+def _explorer_repr(self) -> str:
+    """The text a notebook keeps for an explorer: what shows where it cannot be drawn (a
+    notebook opened before running, a viewer without widgets). Short, and the same on
+    every machine, since nbval compares it."""
+    return f"{type(self).__name__}: an explorer. Run this cell in Jupyter to use it."
 
 
 SLIDER_RANGES = {
@@ -123,6 +139,8 @@ class ConvExplorer(widgets.VBox):
     >>> explorer.output_size
     5
     """
+
+    __repr__ = _explorer_repr
 
     def __init__(self, n: int = 5, k: int = 3, p: int = 1, s: int = 1, d: int = 1):
         values = {"n": n, "k": k, "p": p, "s": s, "d": d}
@@ -217,6 +235,8 @@ class KernelExplorer(widgets.VBox):
     >>> explorer.feature_map().shape
     torch.Size([13, 13])
     """
+
+    __repr__ = _explorer_repr
 
     def __init__(self, image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
                  padding: int = 0, dilation: int = 1):
@@ -366,6 +386,8 @@ class WindowExplorer(widgets.VBox):
     (676, (1, 3))
     """
 
+    __repr__ = _explorer_repr
+
     def __init__(self, image: torch.Tensor, kernel: torch.Tensor = top_edge, position: int = 1):
         image = _check_image(image)
         check_tensor(kernel, "kernel", (2,), "(3, 3)")
@@ -497,6 +519,8 @@ class UnfoldExplorer(widgets.VBox):
     torch.Size([9, 9])
     """
 
+    __repr__ = _explorer_repr
+
     def __init__(self, image: torch.Tensor, kernel: torch.Tensor = top_edge):
         image = _check_image(image)
         if image.shape[0] > 8 or image.shape[1] > 8:
@@ -620,6 +644,8 @@ class ChannelsExplorer(widgets.VBox):
     >>> explorer.output().shape
     torch.Size([18, 14])
     """
+
+    __repr__ = _explorer_repr
 
     def __init__(self, image: torch.Tensor):
         check_tensor(image, "image", (3,), "(3, H, W)")
@@ -786,7 +812,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     drawn = traitlets.List(traitlets.Float()).tag(sync=True)
 
     def __init__(self, model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
-                 n_random: int = 40, n_wrong: int = 8):
+                 n_random: int = 32, n_wrong: int = 8):
         layers, params = _network_layers(model)
         check_tensor(images, "images", (2, 3, 4), "(N, 784), (N, 28, 28) or (N, 1, 28, 28)")
         if images.shape[1:] not in {(784,), (28, 28), (1, 28, 28)}:
@@ -849,7 +875,8 @@ class NetworkExplorer(anywidget.AnyWidget):
     def __repr__(self) -> str:
         # Short and the same on every machine: the notebook stores it as the cell's text.
         n = len(base64.b64decode(self.weights)) // 4
-        return f"NetworkExplorer({n:,} parameters, {len(self.picks)} digits)"
+        return (f"NetworkExplorer({n:,} parameters, {len(self.picks)} digits): an explorer. "
+                f"Run this cell in Jupyter to use it.")
 
     def input(self) -> torch.Tensor:
         """The 28×28 input the page shows now: the picked digit, or the drawing made into one."""
@@ -986,6 +1013,8 @@ class FieldExplorer(widgets.VBox):
     >>> explorer.region()
     ((1, 15), (1, 15))
     """
+
+    __repr__ = _explorer_repr
 
     def __init__(self, image: torch.Tensor, layers=None):
         image = _check_image(image)

@@ -20,12 +20,12 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
+from course_repository import HIDDEN_CELL  # noqa: E402
 from course_repository import SETUP_FIRST_LINE  # noqa: E402
 from course_repository import repository_address  # noqa: E402
 from course_repository import setup_cell  # noqa: E402
 
-CELL = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n\n"
-                  + re.escape(SETUP_FIRST_LINE) + r"\n.*?\n```\n", re.S)
+CELL = re.compile(re.escape(HIDDEN_CELL) + r"\n" + re.escape(SETUP_FIRST_LINE) + r"\n.*?\n```\n", re.S)
 
 
 def set_repository(address: str, root: Path = ROOT) -> str:
@@ -37,12 +37,12 @@ def set_repository(address: str, root: Path = ROOT) -> str:
     if count != 1:
         raise SystemExit(f"{config}: no `repository:` block with `url:` as its first line")
     config.write_text(text, encoding="utf-8")
-    cell = f"```{{code-cell}} ipython3\n:tags: [remove-cell]\n\n{setup_cell(url)}\n```\n"
+    cell = f"{HIDDEN_CELL}\n{setup_cell(url)}\n```\n"
     for md in sorted((root / "lessons").glob("[0-9][0-9]_*.md")):
         source = md.read_text(encoding="utf-8")
         if not CELL.search(source):
-            raise SystemExit(f"{md}: no Colab setup cell (a remove-cell code cell that starts "
-                             f"with {SETUP_FIRST_LINE!r})")
+            raise SystemExit(f"{md}: no Colab setup cell (a hidden remove-cell code cell "
+                             f"that starts with {SETUP_FIRST_LINE!r})")
         md.write_text(CELL.sub(lambda m: cell, source, count=1), encoding="utf-8")
         notebook = md.with_suffix(".ipynb")
         data = nbformat.read(notebook, as_version=4)

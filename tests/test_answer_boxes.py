@@ -126,7 +126,7 @@ def test_the_table_travels_to_the_page_as_json():
 def test_an_answer_box_carries_its_checker():
     box = answer_box(checks.check_map_size)
     assert box.spec == CHECKS["check_map_size"] and box.name == "check_map_size"
-    assert repr(box) == "AnswerBox(check_map_size)" and repr(AnswerBox("check_pool_field"))
+    assert repr(box).startswith("AnswerBox(check_map_size): an answer box.")
     assert "export function verdict" in box.get_state()["_esm"]
     with pytest.raises(ValueError, match="check_matmul_conv"):   # a code exercise: no box
         answer_box(checks.check_matmul_conv)

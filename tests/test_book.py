@@ -1,5 +1,6 @@
 """The book's structure: lessons paired with their notebooks, listed in the TOC, shaped as LESSONS.md says."""
 
+import json
 import re
 from pathlib import Path
 
@@ -61,12 +62,15 @@ def test_lesson_anatomy(md):
         assert section in text, f"{md.name} lacks '{section}'"
     exercises = text.split("## Check yourself")[1].split("## Summary")[0]
     n_exercises = len(re.findall(r"^\*\*Exercise \d+\.\*\*", exercises, re.M))
-    n_solutions = len(re.findall(r"^:::\{admonition\} Solution\n:class: dropdown", exercises, re.M))
-    assert n_exercises >= 3 and n_solutions == n_exercises, "every exercise has a dropdown solution"
+    # Solutions are <details> blocks: collapsed on the page and in JupyterLab, Notebook, Colab.
+    n_solutions = len(re.findall(r'^<details class="solution">\n<summary>Solution</summary>\n\n',
+                                 exercises, re.M))
+    assert n_exercises >= 3 and n_solutions == n_exercises, "every exercise has a collapsed solution"
+    assert exercises.count("</details>") == n_solutions and ":::" not in exercises
     # Lessons import the installed package; they never set up their own environment, but
     # for the Colab setup cell (test_repository_address_is_named_in_the_config_and_the_setup_cells_only).
-    body = re.sub(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n\n# In Colab, install .*?```", "",
-                  text, count=1, flags=re.S)
+    body = re.sub(r"tags: \[remove-cell\]\n---\n\n# In Colab, install .*?```", "", text, count=1,
+                  flags=re.S)
     assert body.count("google.colab") == 0
     assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", body)
 
@@ -108,6 +112,7 @@ def test_repository_address_is_named_in_the_config_and_the_setup_cells_only():
     for md in LESSONS:
         first = next(c for c in jupytext.read(md).cells if c.cell_type == "code")
         assert first.source == setup_cell(url) and first.metadata["tags"] == ["remove-cell"]
+        assert first.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
     named = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*")
              if p.is_file() and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg", ".txt"}
              and not {"_build", ".venv", ".git", "tests", "_extra"} & set(p.parts)
@@ -212,3 +217,50 @@ def test_prose_types_no_measured_number(md):
     prose = re.sub(r"^```.*?^```", "", md.read_text(), flags=re.MULTILINE | re.DOTALL)   # code blocks
     typed = typed_measurements(prose)
     assert not typed, f"{md.name} types measured figures into its prose: {typed}; glue them"
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_hidden_cells_are_collapsed_in_notebooks_and_say_why(md):
+    """Cells removed from the page, and the solutions cell, are collapsed in JupyterLab,
+    Notebook and Colab too (cell metadata `jupyter`), and open with a comment saying why."""
+    notebook = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    hidden = [cell for cell in notebook.cells if cell.cell_type == "code"
+              and {"remove-cell", "hide-cell"} & set(cell.metadata.get("tags", []))]
+    assert len(hidden) >= 2
+    for cell in hidden:
+        assert cell.metadata.get("jupyter") == {"source_hidden": True, "outputs_hidden": True}
+        assert cell.source.startswith("# "), cell.source[:80]
+    solutions = [cell for cell in hidden if "hide-cell" in cell.metadata["tags"]]
+    assert len(solutions) == 1 and "print(" not in solutions[0].source
+    assert solutions[0].outputs == []
+
+
+MACHINE_PATH = re.compile(r"(?<![\w:/.-])/(?:home|root|Users|tmp|work|opt|usr|var|private)/[\w.-]+"
+                          r"|[A-Z]:\\+Users")
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_no_machine_path_in_a_committed_notebook(md):
+    """Outputs hold no absolute path of the machine that ran them (a traceback's file names,
+    a temporary folder): the published page would show the build runner's."""
+    notebook = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
+    assert not MACHINE_PATH.findall(outputs)
+    assert not re.search(r"\bat 0x[0-9a-f]{6,}", outputs), "an object's address: run-specific"
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_a_notebook_opened_before_running_shows_nothing_stale(md):
+    """No progress text left by a training run, and every widget output either drawn from
+    the widget state the notebook saves or, where it cannot be, saying what it is."""
+    notebook = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    saved = notebook.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") + "".join(output.get("data", {}).get("text/plain", ""))
+            assert "%|" not in text and "training:" not in text, text[:80]
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                assert view["model_id"] in saved, "a widget the notebook cannot draw"
+                assert text.endswith("Run this cell in Jupyter to use it."), text[:80]

@@ -525,11 +525,11 @@ def test_answer_boxes_remember_right_answers_and_show_the_solution(site, browser
     first.locator("input").press("Enter")
     assert first.get_attribute("data-verdict") == "right"
     assert progress.inner_text() == f"Check yourself: 1 of {total} exercises answered on this page."
-    solution = page.locator(".admonition.dropdown").first
-    assert "toggle-hidden" in solution.get_attribute("class")
+    solution = page.locator("details.solution").first
+    assert solution.evaluate("d => !d.open")
     first.get_by_role("button", name="show solution").click()
-    assert "toggle-hidden" not in solution.get_attribute("class")
-    assert solution.is_visible() and "16" in solution.inner_text()
+    assert solution.evaluate("d => d.open")
+    assert "16" in solution.inner_text()
 
     page.reload()                                               # the same browser, later
     page.locator(".answer-box").first.wait_for(timeout=15_000)

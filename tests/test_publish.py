@@ -165,3 +165,10 @@ def test_in_colab_the_setup_cell_installs_coursecode_and_the_next_cell_imports_i
                           cwd=tmp_path, timeout=600)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     assert done.stdout.strip().splitlines()[-1].startswith(str(site)), done.stdout
+
+
+def test_no_built_page_shows_a_machine_path(built_html):
+    from test_book import MACHINE_PATH
+
+    for page in built_html.rglob("*.html"):
+        assert not MACHINE_PATH.findall(page.read_text(errors="ignore")), page.name

@@ -314,7 +314,7 @@ def test_network_explorer_embeds_its_model_and_digits(digits):
         assert predicted == model(image[None, None]).argmax().item()
     assert all(label != predicted for _, label, predicted in explorer.picks[10:])
     assert [spec["type"] for spec in explorer.layers] == ["conv", "relu"] * 4 + ["conv", "flatten"]
-    assert repr(explorer) == "NetworkExplorer(5,274 parameters, 15 digits)"
+    assert repr(explorer).startswith("NetworkExplorer(5,274 parameters, 15 digits): an explorer.")
     # What the page shows, read back by Python: a picked digit, or the drawing.
     explorer.digit = 3
     assert torch.equal(explorer.input(), explorer.images[3])
