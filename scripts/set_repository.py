@@ -25,7 +25,7 @@ from course_repository import SETUP_FIRST_LINE  # noqa: E402
 from course_repository import repository_address  # noqa: E402
 from course_repository import setup_cell  # noqa: E402
 
-CELL = re.compile(re.escape(HIDDEN_CELL) + r"\n" + re.escape(SETUP_FIRST_LINE) + r"\n.*?\n```\n", re.S)
+CELL = re.compile(re.escape(HIDDEN_CELL) + re.escape(SETUP_FIRST_LINE) + r"\n.*?\n```\n", re.S)
 
 
 def set_repository(address: str, root: Path = ROOT) -> str:
@@ -37,7 +37,7 @@ def set_repository(address: str, root: Path = ROOT) -> str:
     if count != 1:
         raise SystemExit(f"{config}: no `repository:` block with `url:` as its first line")
     config.write_text(text, encoding="utf-8")
-    cell = f"{HIDDEN_CELL}\n{setup_cell(url)}\n```\n"
+    cell = f"{HIDDEN_CELL}{setup_cell(url)}\n```\n"
     for md in sorted((root / "lessons").glob("[0-9][0-9]_*.md")):
         source = md.read_text(encoding="utf-8")
         if not CELL.search(source):

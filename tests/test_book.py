@@ -69,7 +69,7 @@ def test_lesson_anatomy(md):
     assert exercises.count("</details>") == n_solutions and ":::" not in exercises
     # Lessons import the installed package; they never set up their own environment, but
     # for the Colab setup cell (test_repository_address_is_named_in_the_config_and_the_setup_cells_only).
-    body = re.sub(r"tags: \[remove-cell\]\n---\n\n# In Colab, install .*?```", "", text, count=1,
+    body = re.sub(r"tags: \[remove-cell\]\n---\n# In Colab, install .*?```", "", text, count=1,
                   flags=re.S)
     assert body.count("google.colab") == 0
     assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", body)
@@ -264,3 +264,11 @@ def test_a_notebook_opened_before_running_shows_nothing_stale(md):
             if view:
                 assert view["model_id"] in saved, "a widget the notebook cannot draw"
                 assert text.endswith("Run this cell in Jupyter to use it."), text[:80]
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_the_pair_is_in_sync_as_jupytext_sees_it(md):
+    """The .md is exactly what jupytext writes for the .ipynb: JupyterLab opens the pair
+    (jupytext refuses an .md that differs from a newer .ipynb) and saving it changes nothing."""
+    notebook = jupytext.read(md.with_suffix(".ipynb"))
+    assert jupytext.writes(notebook, fmt="md:myst") == md.read_text()

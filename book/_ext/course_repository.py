@@ -39,8 +39,8 @@ def repository_address(environ=os.environ, configured: str = "") -> str:
 
 
 SETUP_FIRST_LINE = "# In Colab, install the course's package (elsewhere this does nothing)."
-HIDDEN_CELL = ("```{code-cell} ipython3\n---\njupyter:\n  source_hidden: true\n"
-               "  outputs_hidden: true\ntags: [remove-cell]\n---\n")
+HIDDEN_CELL = ("```{code-cell} ipython3\n---\njupyter:\n  outputs_hidden: true\n"
+               "  source_hidden: true\ntags: [remove-cell]\n---\n")
 """How a lesson's .md opens a cell hidden on the page and collapsed in notebooks."""
 
 

@@ -87,8 +87,7 @@ function render({ model, el }) {
     el.dataset.verdict = ok ? "right" : "wrong";
     return ok;
   };
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  const submit = () => {
     model.set("answer", input.value);
     model.save_changes();   // only sends to Python when a kernel is connected
     if (judge(input.value)) {
@@ -96,6 +95,18 @@ function render({ model, el }) {
       remember(spec, name, input.value);
     }
     showProgress();
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  // Enter checks the answer itself: JupyterLab's notebook takes Enter for its own commands
+  // before a form would see it.
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    event.stopPropagation();
+    submit();
   });
   reveal.addEventListener("click", () => {
     const solution = solutionAfter(el);
