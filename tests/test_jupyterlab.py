@@ -24,7 +24,6 @@ import pytest
 
 from browser import ROOT
 from browser import chromium_available
-from browser import launch
 from browser import must_run_in_ci
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -94,13 +93,9 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's headless Chromium (tests/conftest.py): one playwright per process."""
+    return browser
 
 
 def open_lesson(chromium, url: str, name: str):
