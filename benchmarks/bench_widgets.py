@@ -41,6 +41,9 @@ EXPLORERS = [
      ".conv-explorer-box .widget-slider:has-text('stride s') .noUi-handle", ("ArrowRight", "ArrowLeft")),
     ("kernel_explorer (stride slider)", "lessons/03_padding_stride.html", ".feature-map",
      ".kernel-explorer .widget-slider:has-text('stride') .noUi-handle", ("ArrowRight", "ArrowLeft")),
+    # Pooling the input again, the output and the chosen window's numbers redrawn.
+    ("PoolExplorer (stride slider)", "lessons/03_padding_stride.html", ".pool-explorer",
+     ".pool-explorer-box .widget-slider:has-text('stride') .noUi-handle", ("ArrowRight", "ArrowLeft")),
     ("ChannelsExplorer (kernel menu)", "lessons/05_color_channels.html", ".channels-explorer",
      ".channels-explorer-box select", ("ArrowDown", "ArrowUp")),
     # A new digit: the whole forward pass, every feature map and the bars redrawn.
@@ -53,6 +56,9 @@ EXPLORERS = [
 # Before timing: put the control where both keys change something.
 SETUP = {
     "NetworkExplorer (misclassified menu)": lambda control: control.select_option(index=1),
+    "PoolExplorer (stride slider)":
+        lambda control: control.press("ArrowLeft") if control.get_attribute("aria-valuenow")
+        == control.get_attribute("aria-valuemax") else None,
 }
 
 # In the page: note the time of each key press, and of the first change to the drawing after it.
@@ -67,6 +73,7 @@ TIMER = """(drawing) => {
 
 
 def redraw_times(html: Path, presses: int) -> dict:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     results = {}
@@ -74,13 +81,18 @@ def redraw_times(html: Path, presses: int) -> dict:
         browser = launch(playwright)
         for name, path, drawing, control, keys in EXPLORERS:
             page, log = open_page(browser, url, path)
-            page.wait_for_selector(drawing, timeout=15_000)
+            try:
+                page.wait_for_selector(drawing, timeout=15_000)
+            except PlaywrightTimeout:
+                print(f"{name}: not on {path}, skipped")
+                page.close()
+                continue
             page.wait_for_timeout(200)
-            page.evaluate(TIMER, drawing)
             handle = page.locator(control).first
             if name in SETUP:
                 SETUP[name](handle)
                 page.wait_for_timeout(100)
+            page.evaluate(TIMER, drawing)
             handle.focus()
             for i in range(presses):
                 handle.press(keys[i % 2])

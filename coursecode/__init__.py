@@ -29,6 +29,7 @@ from coursecode.plotting import plot_timings
 from coursecode.plotting import show_channels
 from coursecode.plotting import show_image
 from coursecode.plotting import show_images
+from coursecode.plotting import show_kernel_on_channels
 from coursecode.plotting import show_pixels
 from coursecode.plotting import show_unfold
 from coursecode.plotting import show_windows
@@ -78,6 +79,7 @@ __all__ = [
     "show_channels",
     "show_image",
     "show_images",
+    "show_kernel_on_channels",
     "show_pixels",
     "show_unfold",
     "show_windows",

@@ -4,6 +4,7 @@
 ``layer_shapes`` in lessons/04_cnn, ``receptive_field`` in lessons/06_receptive_fields.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
@@ -128,14 +129,19 @@ def _layer_params(module: nn.Module) -> tuple:
 def _spatial_layers(layers) -> list[tuple[str, tuple]]:
     """Turn a module or a list of tuples into ``[(name, (k, s, p, d)), ...]`` of pairs."""
     if isinstance(layers, nn.Module):
-        found = []
-        for name, module in layers.named_modules():
+        found, seen = [], Counter()
+        # remove_duplicate=False: a layer that a Sequential holds twice runs twice, and
+        # widens the field twice.
+        for name, module in layers.named_modules(remove_duplicate=False):
             if list(module.children()):
                 continue  # a container: its leaves come next
             if isinstance(module, _END_OF_SPATIAL):
                 break
             if isinstance(module, _SPATIAL):
-                found.append((f"{name or 'model'} {type(module).__name__}", _layer_params(module)))
+                # "Conv2d 2": the second Conv2d of the walk, however Sequentials nest it.
+                kind = type(module).__name__
+                seen[kind] += 1
+                found.append((f"{kind} {seen[kind]}", _layer_params(module)))
             elif not isinstance(module, _POINTWISE):
                 raise ValueError(
                     f"receptive_field does not know how {type(module).__name__} (layer {name!r}) "
@@ -199,12 +205,29 @@ def receptive_field(layers, input_size=None) -> pd.DataFrame:
         size, jump, start`` (and ``output`` with ``input_size``). A value is a
         pair only where height and width differ.
 
+        ``layer`` names the row. For a module it is the layer's class and its
+        number among the layers of that class, counted in the order of the walk
+        from 1: ``Conv2d 1``, ``Conv2d 2``, ``MaxPool2d 1``, ... The numbers do
+        not depend on how Sequentials nest the layers, so every name is unique
+        (a layer the model holds twice gets two rows and two numbers). For a
+        list the rows are ``layer 1``, ``layer 2``, ... in list order.
+
     Examples
     --------
     >>> receptive_field([(3, 2, 1), (3, 2, 1)])[["layer", "size", "jump", "start"]]
          layer  size  jump  start
     0  layer 1     3     2      0
     1  layer 2     7     4      0
+
+    Sequentials inside a model do not change the names:
+
+    >>> block = nn.Sequential(nn.Conv2d(1, 1, 3), nn.ReLU())
+    >>> model = nn.Sequential(block, nn.MaxPool2d(2), nn.Sequential(nn.Conv2d(1, 1, 3)))
+    >>> receptive_field(model)[["layer", "kernel", "stride", "size", "jump"]]
+             layer  kernel  stride  size  jump
+    0     Conv2d 1       3       1     3     1
+    1  MaxPool2d 1       2       2     4     2
+    2     Conv2d 2       3       1     8     2
     """
     spatial = _spatial_layers(layers)
     size = as_pair(input_size, "input_size", 1) if input_size is not None else None

@@ -33,9 +33,12 @@ __all__ = [
     "check_layer_shape",
     "check_map_size",
     "check_matmul_conv",
+    "check_matrix_zeros",
     "check_mixer_params",
+    "check_mlp_params",
     "check_output_size",
     "check_pool_field",
+    "check_pool_size",
     "check_rgb_params",
     "check_rgb_unfold_rows",
     "check_rgb_weight_shape",
@@ -43,6 +46,7 @@ __all__ = [
     "check_stack_params",
     "check_stride2_field",
     "check_stride2_size",
+    "check_stride_shift",
     "check_unfold_bytes",
     "check_unfold_shape",
     "check_unread_column",
@@ -185,6 +189,28 @@ CHECKS = {
         ],
         "otherwise": "a column holds C·k·k numbers: every pixel of the window, in every channel.",
     },
+    "check_matrix_zeros": {
+        "lesson": "02", "kind": "number",
+        "question": "the zeros in the weight matrix of a 3×3 kernel (no zero weight) on a 6×6 "
+                    "input, no padding",
+        "ask": "answer with a whole number of zeros",
+        "answer": 16 * 36 - 16 * 9,
+        "right": "432: the output is 4×4, so the matrix is (16, 36), 576 numbers. Each of its "
+                 "16 rows holds the 9 weights and 27 zeros: 16 × 27 = 432, three quarters of it.",
+        "wrong": [
+            [16 * 36, "that counts every number of the (16, 36) matrix; the 9 weights in each "
+                      "row are not zero."],
+            [16 * 9, "that counts the weights, the numbers that are not zero: 9 in each of the "
+                     "16 rows. The zeros are all the others."],
+            [27, "that is the zeros of one row; the matrix has one row per output pixel."],
+            [9 * 27, "that gives the matrix 9 rows, as for a 3×3 output. A 3×3 kernel fits "
+                     "6 − 3 + 1 = 4 times along each side, so the output is 4×4: 16 rows."],
+            [36 * 27, "that gives the matrix a row per input pixel. Without padding the output "
+                      "is 4×4, so the matrix has 16 rows, not 36."],
+        ],
+        "otherwise": "the matrix has one row per output pixel and one column per input pixel; "
+                     "each row holds the 9 weights and zeros everywhere else.",
+    },
     # lesson 03: padding and stride
     "check_output_size": {
         "lesson": "03", "kind": "side",
@@ -199,6 +225,23 @@ CHECKS = {
             [[15, 15], "⌊31 / 2⌋ = 15 counts the steps; add 1 for the first position."],
         ],
         "otherwise": "use ⌊(n + 2p − k) / s⌋ + 1 with n = 32, k = 5, p = 2, s = 2.",
+    },
+    "check_pool_size": {
+        "lesson": "03", "kind": "side",
+        "question": "the output of nn.MaxPool2d(2, ceil_mode=True) on a 7×7 map",
+        "ask": "answer with a number or a pair of numbers such as (5, 5)",
+        "answer": [4, 4],
+        "right": "4×4: ⌈(7 − 2) / 2⌉ + 1 = 4; the last window starts at row 6 and covers "
+                 "only one row.",
+        "wrong": [
+            [[3, 3], "3 is the answer without ceil_mode: (7 − 2) // 2 + 1 = 3. ceil_mode "
+                     "rounds up, keeping a last window that hangs over the edge."],
+            [[6, 6], "a MaxPool2d's stride is its kernel size unless you say otherwise: "
+                     "here 2, not 1."],
+            [[7, 7], "pooling with stride 2 halves the map; it does not keep its size."],
+        ],
+        "otherwise": "the size formula is the convolution's, (n − k) / s + 1, rounded up "
+                     "when ceil_mode=True.",
     },
     "check_same_padding": {
         "lesson": "03", "kind": "number",
@@ -268,6 +311,42 @@ CHECKS = {
             [16 * 9, "each kernel reads all 8 input channels, so it is (8, 3, 3), not 3×3."],
         ],
         "otherwise": "weights: out × in × k × k; biases: one per output channel.",
+    },
+    "check_mlp_params": {
+        "lesson": "04", "kind": "number",
+        "question": "the number of parameters (weights and biases) of simple_mlp(hidden=64): "
+                    "Flatten, Linear(784, 64), ReLU, Linear(64, 10)",
+        "ask": "answer with a whole number",
+        "answer": 784 * 64 + 64 + 64 * 10 + 10,
+        "right": "50,890: 784 × 64 weights and 64 biases (50,240), then 64 × 10 weights and "
+                 "10 biases (650).",
+        "wrong": [
+            [784 * 64 + 64 * 10, "that counts the weights; each Linear also has one bias per "
+                                 "output: 64 and 10 of them."],
+            [784 * 64 + 64, "that is the first layer only; the second, Linear(64, 10), adds "
+                            "64 × 10 weights and 10 biases."],
+            [784 * 64, "that is the first layer's weight only; add its 64 biases and the "
+                       "second layer, Linear(64, 10)."],
+        ],
+        "otherwise": "a Linear(n_in, n_out) has n_in × n_out weights and n_out biases; "
+                     "Flatten and ReLU have none.",
+    },
+    "check_stride_shift": {
+        "lesson": "04", "kind": "number",
+        "question": "how many pixels a digit must move right for the 14×14 map of conv(1, 4) "
+                    "(stride 2) to move by exactly one position",
+        "ask": "answer with a whole number of pixels",
+        "answer": 2,
+        "right": "2: one step of the map is one stride, 2 pixels. After a 1-pixel move every "
+                 "window lands between two old ones, and the map changes.",
+        "wrong": [
+            [1, "after a 1-pixel move each window reads columns 2j − 2 to 2j: no old window "
+                "read those, so the map changes instead of moving."],
+            [4, "4 pixels move the map by two positions; the next layer's 7×7 map (two "
+                "stride-2 layers in) is the one that moves by one."],
+        ],
+        "otherwise": "the map's column j reads input columns 2j − 1 to 2j + 1: how far must "
+                     "the digit move for column j to read what column j − 1 read?",
     },
     "check_layer_shape": {
         "lesson": "04", "kind": "shape", "length": 4,
@@ -580,6 +659,7 @@ check_conv_shape = _checker("check_conv_shape")
 check_unfold_shape = _checker("check_unfold_shape")
 check_unfold_bytes = _checker("check_unfold_bytes")
 check_rgb_unfold_rows = _checker("check_rgb_unfold_rows")
+check_matrix_zeros = _checker("check_matrix_zeros")
 check_output_size = _checker("check_output_size")
 check_same_padding = _checker("check_same_padding")
 check_dilated_span = _checker("check_dilated_span")
@@ -587,6 +667,9 @@ check_unread_column = _checker("check_unread_column")
 check_stride2_size = _checker("check_stride2_size")
 check_conv_params = _checker("check_conv_params")
 check_layer_shape = _checker("check_layer_shape")
+check_mlp_params = _checker("check_mlp_params")
+check_stride_shift = _checker("check_stride_shift")
+check_pool_size = _checker("check_pool_size")
 check_rgb_weight_shape = _checker("check_rgb_weight_shape")
 check_rgb_params = _checker("check_rgb_params")
 check_channels_last_stride = _checker("check_channels_last_stride")

@@ -6,28 +6,80 @@ checker of that name says, computed in the browser (``static/checks.js``) from
 the same table (:data:`coursecode.checks.CHECKS`) the Python checker reads. A
 right answer is remembered in the browser (localStorage; nothing leaves the
 machine), and the lesson's title shows how many of its boxes are answered.
+
+The boxes' JavaScript (about 9 KB) travels once per page, not once per box: it is the
+``source`` of one :class:`AnswerCode` widget, which every box refers to, and each box's
+own module is a few lines that load it from there.
 """
 
 from pathlib import Path
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
 
 from coursecode.checks import CHECKS
 from coursecode.widgets import without_comments
 
-__all__ = ["CHECKS_JS_PATH", "AnswerBox", "answer_box"]
+__all__ = ["CHECKS_JS_PATH", "AnswerBox", "AnswerCode", "answer_box"]
 
 STATIC = Path(__file__).parent / "static"
 CHECKS_JS_PATH = STATIC / "checks.js"
 """The checkers' verdicts in JavaScript, a DOM-free ES module Node can import."""
 
 
+class AnswerCode(anywidget.AnyWidget):
+    """The answer boxes' JavaScript (``checks.js`` and ``answer_box.js``), held once.
+
+    It draws nothing. Every :class:`AnswerBox` refers to the one instance
+    :func:`_answer_code` keeps, so a page's widget state holds this code once however many
+    boxes the page has.
+    """
+
+    _esm = "export default {};"
+    source = traitlets.Unicode(
+        without_comments("\n".join(path.read_text(encoding="utf-8")
+                                   for path in (CHECKS_JS_PATH, STATIC / "answer_box.js")))
+    ).tag(sync=True)
+
+
+_shared_code: AnswerCode | None = None
+
+
+def _answer_code() -> AnswerCode:
+    """The kernel's one AnswerCode (made again if someone closed it)."""
+    global _shared_code
+    if _shared_code is None or _shared_code.comm is None:
+        _shared_code = AnswerCode()
+    return _shared_code
+
+
+# Each box's module: fetch the code from the AnswerCode it refers to, import it once per
+# page (a Blob URL, as anywidget itself loads modules), and let it draw the box.
+_LOADER = """
+export default {
+  async render({ model, el }) {
+    const id = model.get("code").replace(/^IPY_MODEL_/, "");
+    const loaded = (globalThis.courseAnswerCode ??= new Map());
+    if (!loaded.has(id)) {
+      loaded.set(id, model.widget_manager.get_model(id).then((holder) => {
+        const blob = new Blob([holder.get("source")], { type: "text/javascript" });
+        return import(URL.createObjectURL(blob));
+      }));
+    }
+    const code = await loaded.get(id);
+    return code.default.render({ model, el });
+  },
+};
+"""
+
+
 class AnswerBox(anywidget.AnyWidget):
     """A box that checks a typed answer on the page, as the checker ``name`` does in Python."""
 
-    _esm = without_comments("\n".join(path.read_text(encoding="utf-8")
-                                      for path in (CHECKS_JS_PATH, STATIC / "answer_box.js")))
+    _esm = _LOADER
+    code = traitlets.Instance(AnswerCode).tag(sync=True, **widgets.widget_serialization)
+    """The page's one copy of the boxes' JavaScript."""
     _css = """
     .answer-box { font-family: sans-serif; font-size: 14px; margin: 4px 0 8px; padding: 8px 10px;
                   border-left: 4px solid #1f77b4; background: #f4f8fc; }
@@ -51,7 +103,7 @@ class AnswerBox(anywidget.AnyWidget):
         if name not in CHECKS:
             raise ValueError(f"name must be one of the table-driven checkers {sorted(CHECKS)}, "
                              f"got {name!r}")
-        super().__init__(name=name, spec=CHECKS[name])
+        super().__init__(name=name, spec=CHECKS[name], code=_answer_code())
 
     def __repr__(self) -> str:
         return f"AnswerBox({self.name}): an answer box. Run this cell in Jupyter to use it."

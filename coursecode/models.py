@@ -1,6 +1,8 @@
 """Building blocks for small CNNs: the ``conv`` helper and the lesson-04 MNIST network.
 
-Introduced in lessons/04_cnn.
+Written out in lessons/04_cnn, where a hidden cell checks that the lesson's ``conv`` and
+``simple_cnn`` build the same layers, with the same weights from the same seed, as these.
+Later lessons import them from here.
 """
 
 from torch import nn

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import Normalize
+from matplotlib.colors import is_color_like
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 import torch
@@ -18,6 +20,7 @@ __all__ = [
     "show_channels",
     "show_image",
     "show_images",
+    "show_kernel_on_channels",
     "show_pixels",
     "show_unfold",
     "show_windows",
@@ -359,6 +362,10 @@ def plot_history(*histories, figsize=(7, 2.6)):
 def show_channels(im, names=("red", "green", "blue"), figsize=(7.5, 3)):
     """Show each channel of a (3, H, W) image on its own, shaded in its own colour.
 
+    Each panel is titled with the channel's index on axis 0 and its name
+    (``"channel 0: red"``) and shaded from black (none of that colour) to the
+    full colour.
+
     Returns
     -------
     numpy.ndarray of matplotlib.axes.Axes
@@ -367,8 +374,158 @@ def show_channels(im, names=("red", "green", "blue"), figsize=(7.5, 3)):
     if arr.ndim != 3 or arr.shape[0] != len(names):
         raise ValueError(f"im must have shape ({len(names)}, H, W), one channel per name, got {tuple(arr.shape)}")
     _, axs = plt.subplots(1, len(names), figsize=figsize)
-    for channel, ax, name in zip(arr, axs, names):
+    for i, (channel, ax, name) in enumerate(zip(arr, axs, names)):
         # From black (0) to the full colour (the channel's maximum): bright means more of it.
         cmap = LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
-        show_image(channel, ax=ax, cmap=cmap, title=name)
+        show_image(channel, ax=ax, cmap=cmap, title=f"channel {i}: {name}")
     return axs
+
+
+def _numbers(value, name: str) -> np.ndarray:
+    """``value`` as a float64 array, or a TypeError that names the argument."""
+    arr = _to_numpy(value)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be a tensor or an array of real numbers, "
+                        f"got {type(value).__name__}")
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
+    return arr
+
+
+def _number_text(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    return f"{0:.{decimals}f}" if float(text) == 0 else text  # no "-0.00"
+
+
+def _write_cells(ax, arr: np.ndarray, cmap, norm, decimals: int, fontsize: float = 8) -> None:
+    """Shade a small 2-D array and write each cell's value in it, legibly on dark cells."""
+    ax.imshow(arr, cmap=cmap, norm=norm)
+    for (row, col), value in np.ndenumerate(arr):
+        red, green, blue, _ = cmap(norm(value))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+        ax.text(col, row, _number_text(value, decimals), ha="center", va="center",
+                fontsize=fontsize, color="white" if dark else "black")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def show_kernel_on_channels(patch, kernel, bias=None, names=None, decimals: int = 2,
+                            figsize=None):
+    """One output number of a convolution over C channels, worked out in a diagram.
+
+    One row per input channel: the image patch's slice, times the kernel's
+    slice, equals their elementwise product, whose sum is written beside it.
+    The bottom line adds the C sums (and the bias) into the one number that
+    ``F.conv2d`` outputs at that position.
+
+    Parameters
+    ----------
+    patch
+        The window of the image under the kernel, shape (C, k, k), e.g.
+        ``x[:, r:r + 3, c:c + 3]`` of a (3, H, W) image ``x``. Its slices are
+        shaded from black to the channel's colour, on a 0 to 1 scale.
+    kernel
+        One kernel, the same shape, e.g. ``weight[0]`` of a ``(out, C, k, k)``
+        weight. Kernel slices and products are shaded blue (negative) to red
+        (positive).
+    bias
+        The kernel's bias (a number or a one-element tensor), or None for none.
+    names
+        One name per channel; by default red, green, blue for three channels
+        and ``channel 0``, ``channel 1``... otherwise. A name that is a
+        matplotlib colour also colours its row.
+    decimals
+        Decimals of every number written (they are rounded, so the written
+        sums may differ from the written total in the last place).
+    figsize
+        Size of the figure, in inches (default: 1.4 inches per channel for
+        a 3×3 kernel).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The C × 4 grid of axes (patch, kernel, product, sum), flattened row by
+        row, then the axes of the bottom line. That line's output number is
+        the text whose gid is ``"output"``.
+    """
+    patch_arr = _numbers(patch, "patch")
+    kernel_arr = _numbers(kernel, "kernel")
+    for name, arr in (("patch", patch_arr), ("kernel", kernel_arr)):
+        if arr.ndim != 3:
+            raise ValueError(f"{name} must have shape (C, k, k): channels, rows, columns, "
+                             f"got {tuple(arr.shape)}")
+    if patch_arr.shape != kernel_arr.shape:
+        raise ValueError(f"patch and kernel must have the same shape (C, k, k), got patch "
+                         f"{tuple(patch_arr.shape)} and kernel {tuple(kernel_arr.shape)}")
+    channels, rows, cols = kernel_arr.shape
+    if not 1 <= channels <= 8 or not 1 <= rows <= 5 or not 1 <= cols <= 5:
+        raise ValueError(f"kernel must have 1 to 8 channels and sides of 1 to 5 to be drawn "
+                         f"legibly, got shape {tuple(kernel_arr.shape)}")
+    if bias is not None:
+        bias_arr = _numbers(bias, "bias")
+        if bias_arr.size != 1:
+            raise ValueError(f"bias must be one number (the kernel's own bias), got shape "
+                             f"{tuple(bias_arr.shape)}")
+        bias = float(bias_arr.reshape(()))
+    if names is None:
+        names = (("red", "green", "blue") if channels == 3
+                 else [f"channel {i}" for i in range(channels)])
+    names = [str(name) for name in names]
+    if len(names) != channels:
+        raise ValueError(f"names must have one entry per channel: {channels} channels, "
+                         f"{len(names)} names")
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4:
+        raise ValueError(f"decimals must be an integer from 0 to 4, got {decimals!r}")
+    return _draw_kernel_on_channels(patch_arr, kernel_arr, bias, names, decimals, figsize)
+
+
+def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
+    channels = len(names)
+    products = patch * kernel
+    sums = products.sum(axis=(1, 2))
+    total = sums.sum() + (bias or 0.0)
+    side = max(kernel.shape[1:])
+    default_size = (7.5, 1.4 * channels + 0.9) if side <= 3 else (9.5, 1.9 * channels + 0.9)
+    fig = plt.figure(figsize=figsize or default_size)
+    grid = fig.add_gridspec(channels + 1, 4, height_ratios=[1] * channels + [0.55],
+                            width_ratios=[1, 1, 1, 0.8], wspace=0.5, hspace=0.25,
+                            left=0.09, right=0.98, top=0.93, bottom=0.02)
+    weight_norm = Normalize(-np.abs(kernel).max() or 1.0, np.abs(kernel).max() or 1.0)
+    product_norm = Normalize(-np.abs(products).max() or 1.0, np.abs(products).max() or 1.0)
+    bwr = plt.get_cmap("bwr")
+    fontsize = 8 if side <= 3 else 7
+    axs = []
+    for c, name in enumerate(names):
+        colour = name if is_color_like(name) else "black"
+        # From black (none) to the channel's colour, as show_channels shades it.
+        shade = (LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
+                 if is_color_like(name) else plt.get_cmap("gray"))
+        row = [fig.add_subplot(grid[c, j]) for j in range(4)]
+        _write_cells(row[0], patch[c], shade, Normalize(0, 1), decimals, fontsize)
+        _write_cells(row[1], kernel[c], bwr, weight_norm, decimals, fontsize)
+        _write_cells(row[2], products[c], bwr, product_norm, decimals, fontsize)
+        row[0].set_ylabel(name, color=colour, fontsize=11, fontweight="bold")
+        for ax, sign in ((row[0], "×"), (row[1], "=")):
+            ax.text(1.25, 0.5, sign, transform=ax.transAxes, fontsize=16,
+                    ha="center", va="center")
+        row[3].axis("off")
+        row[3].text(0.15, 0.5, f"→ {_number_text(sums[c], decimals)}",
+                    transform=row[3].transAxes, fontsize=12, va="center", color=colour)
+        axs.extend(row)
+    for ax, title in zip(axs, ("image patch", "kernel slice", "product", "its sum")):
+        ax.set_title(title, fontsize=10)
+    line = fig.add_subplot(grid[channels, :])
+    line.axis("off")
+    terms = list(sums) + ([] if bias is None else [bias])
+    texts = [_number_text(term, decimals) for term in terms]
+    # Negative terms in brackets: the line adds, it never subtracts.
+    added = " + ".join(f"({t})" if t.startswith("-") else t for t in texts)
+    what = " + ".join(names) + ("" if bias is None else " + bias")
+    equation = line.text(0.0, 0.5, f"{what}:   {added}  =  ", transform=line.transAxes,
+                         fontsize=11, va="center")
+    line.annotate(_number_text(total, decimals), xy=(1.0, 0.5), xycoords=equation,
+                  fontsize=12, fontweight="bold", va="center", gid="output",
+                  bbox={"boxstyle": "round", "facecolor": "#ffe9a8", "edgecolor": "0.4"})
+    axs.append(line)
+    return np.array(axs, dtype=object)

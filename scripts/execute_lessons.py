@@ -6,6 +6,11 @@
 Run it after changing a lesson or `coursecode`, then commit both files: the
 .md is the source of truth; the .ipynb carries the outputs that `pytest --nbval`
 re-checks and that Binder and Colab open. Each lesson's run time is printed.
+
+Once a lesson has run, its .md is rewritten as jupytext writes it for the new
+notebook (the same text, but for layout jupytext chooses, such as how a long alt
+text in a cell's metadata wraps), so that the pair is in sync as JupyterLab sees
+it. A lesson that fails leaves both files as they were.
 """
 
 import argparse
@@ -40,6 +45,10 @@ def sync_and_execute(md: Path, timeout: int = 120) -> float:
     if not _has_widgets(nb):
         nb.metadata.pop("widgets", None)  # an empty widget state is noise in the diff
     nbformat.write(nb, md.with_suffix(".ipynb"))
+    paired = jupytext.writes(jupytext.read(md.with_suffix(".ipynb")), fmt="md:myst")
+    if paired != md.read_text(encoding="utf-8"):
+        md.write_text(paired, encoding="utf-8")
+        print(f"{md.name}: rewritten in jupytext's layout")
     return seconds
 
 

@@ -127,7 +127,12 @@ def test_an_answer_box_carries_its_checker():
     box = answer_box(checks.check_map_size)
     assert box.spec == CHECKS["check_map_size"] and box.name == "check_map_size"
     assert repr(box).startswith("AnswerBox(check_map_size): an answer box.")
-    assert "export function verdict" in box.get_state()["_esm"]
+    assert "export function verdict" in box.code.source
+    # One copy of the code, however many boxes: each box's own module only loads it.
+    other = answer_box("check_conv_params")
+    assert other.code is box.code
+    assert len(box.get_state()["_esm"]) < 1_000
+    assert other.get_state()["code"] == box.get_state()["code"] == f"IPY_MODEL_{box.code.model_id}"
     with pytest.raises(ValueError, match="check_matmul_conv"):   # a code exercise: no box
         answer_box(checks.check_matmul_conv)
     with pytest.raises(TypeError, match="checker's name"):

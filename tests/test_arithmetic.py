@@ -97,7 +97,8 @@ def test_receptive_field_of_simple_cnn():
     assert table["size"].tolist() == [3, 7, 15, 31, 63]
     assert table["jump"].tolist() == [2, 4, 8, 16, 32]
     assert table["output"].tolist() == [14, 7, 4, 2, 1]
-    assert table["layer"].tolist()[0] == "0.0 Conv2d"
+    # Its layers sit inside five Sequentials: the names count Conv2d layers, not paths.
+    assert table["layer"].tolist() == [f"Conv2d {i}" for i in range(1, 6)]
 
 
 def test_receptive_field_walks_modules():
@@ -107,10 +108,39 @@ def test_receptive_field_walks_modules():
         nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10),
     )
     table = receptive_field(model)
-    assert table["layer"].tolist() == ["0 Conv2d", "4 MaxPool2d", "5.0 Conv2d", "6 AvgPool2d"]
+    assert table["layer"].tolist() == ["Conv2d 1", "MaxPool2d 1", "Conv2d 2", "AvgPool2d 1"]
     assert table["kernel"].tolist()[2] == (3, 5)
     assert table["size"].tolist() == [3, 4, (12, 20), (14, 24)]
     assert fields(model) == fields([(3, 1, 1), (2, 2, 0), ((3, 5), (1, 2), 0, 2), (2, 2, 0)])
+
+
+def test_receptive_field_layer_names():
+    # One number per class, in the order of the walk, however deep the nesting.
+    deep = nn.Sequential(
+        nn.Sequential(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU()), nn.MaxPool2d(2)),
+        nn.Conv2d(2, 2, 3),
+        nn.Sequential(nn.MaxPool2d(2), nn.Sequential(nn.AvgPool2d(2), nn.Conv2d(2, 2, 1))),
+    )
+    names = receptive_field(deep)["layer"].tolist()
+    assert names == ["Conv2d 1", "MaxPool2d 1", "Conv2d 2", "MaxPool2d 2", "AvgPool2d 1",
+                     "Conv2d 3"]
+    # A bare layer is a model of one layer.
+    assert receptive_field(nn.MaxPool2d(3))["layer"].tolist() == ["MaxPool2d 1"]
+    # A list of tuples: layer 1, layer 2, ...
+    assert receptive_field([(3, 1, 1)] * 3)["layer"].tolist() == ["layer 1", "layer 2", "layer 3"]
+
+
+def test_receptive_field_counts_a_reused_layer_each_time():
+    # The same Conv2d twice in a Sequential runs twice: 3×3 then 5×5, like two layers.
+    conv = nn.Conv2d(1, 1, 3)
+    with torch.no_grad():
+        conv.weight.fill_(0.1)  # positive: no path cancels another
+    table = receptive_field(nn.Sequential(conv, nn.ReLU(), conv))
+    assert table["layer"].tolist() == ["Conv2d 1", "Conv2d 2"]
+    assert fields(nn.Sequential(conv, nn.ReLU(), conv)) == fields([(3, 1, 0)] * 2)
+    x = torch.zeros(1, 1, 9, 9, requires_grad=True)
+    nn.Sequential(conv, conv)(x)[0, 0, 2, 2].backward()
+    assert torch.nonzero(x.grad[0, 0].sum(1)).flatten().tolist() == list(range(2, 7))
 
 
 def test_receptive_field_errors():

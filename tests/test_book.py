@@ -272,3 +272,30 @@ def test_the_pair_is_in_sync_as_jupytext_sees_it(md):
     (jupytext refuses an .md that differs from a newer .ipynb) and saving it changes nothing."""
     notebook = jupytext.read(md.with_suffix(".ipynb"))
     assert jupytext.writes(notebook, fmt="md:myst") == md.read_text()
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_every_figure_says_what_it_shows(md):
+    """Each cell that draws a figure names it for a screen reader (myst-nb's cell metadata
+    ``mystnb.image.alt`` becomes the page's alt text), one figure per cell so each alt fits."""
+    from test_site import says_what_it_shows
+
+    notebook = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    for cell in notebook.cells:
+        figures = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        if not figures:
+            continue
+        first_line = cell.source.splitlines()[0]
+        alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt")
+        assert says_what_it_shows(alt), f"{md.name}: the figure of '{first_line}' has no alt text"
+        assert len(figures) == 1, f"{md.name}: '{first_line}' draws {len(figures)} figures"
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_next_is_a_link_to_the_next_lesson(md):
+    text = md.read_text()
+    following = LESSONS[LESSONS.index(md) + 1:]
+    if not following:
+        return
+    assert re.search(rf"^\*\*Next:\*\* \[lesson \d+, \*[^*]+\*\]\({following[0].name}\)", text,
+                     re.M), f"{md.name} must end with a '**Next:**' link to {following[0].name}"

@@ -481,6 +481,111 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     assert log.problems() == [], log
 
 
+def pool_greys(image: torch.Tensor, pooled: torch.Tensor) -> torch.Tensor:
+    """Grey levels as the pool explorer paints its output: on the input's own scale."""
+    low, high = image.min(), image.max()
+    return ((pooled - low) * 255 / (high - low)).round().clamp(0, 255)
+
+
+def set_slider(box, label: str, value: int):
+    """Move a slider of ``box`` to ``value`` with the arrow keys."""
+    handle = box.get_by_role("slider", name=label)      # named for a screen reader
+    handle.focus()
+    now = round(float(handle.get_attribute("aria-valuenow")))
+    for _ in range(abs(value - now)):
+        handle.press("ArrowRight" if value > now else "ArrowLeft")
+
+
+def test_pool_explorer_pools_as_pytorch_on_the_static_page(site, browser):
+    page, log = open_page(browser, site, "lessons/03_padding_stride.html")
+    box = page.locator(".pool-explorer-box").first
+    box.locator(".pool-caption").wait_for(timeout=15_000)
+    state = widget_state(page, "coursecode.widgets.PoolView")
+    h, w = state["height"], state["width"]
+    image = torch.tensor(state["image"], dtype=torch.float64).view(h, w)
+    words = {"max": "max pool", "average": "average pool"}
+
+    def pytorch(k, s, mode, ceil):
+        pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+        return pool(image[None, None], k, s, ceil_mode=ceil)[0, 0]
+
+    def check(k, s, mode, ceil):
+        """The page shows PyTorch's pooled map for these settings, and the chosen cell's
+        window and value; returns the chosen cell."""
+        out = pytorch(k, s, mode, ceil)
+        oh, ow = out.shape
+        text = f"{h}×{w} → {words[mode]} {k}, stride {s}{', ceil_mode' if ceil else ''} → {oh}×{ow}"
+        page.wait_for_function(
+            "text => document.querySelector('.pool-explorer .pool-caption').textContent"
+            ".startsWith(text)", arg=text, timeout=5_000)
+        shown = canvas_levels(page, ".pool-explorer canvas.pool-output")
+        assert shown.shape == out.shape
+        assert (shown - pool_greys(image, out)).abs().max() <= 1, (k, s, mode, ceil)
+        output = box.locator("canvas.pool-output")
+        row, col = int(output.get_attribute("data-row")), int(output.get_attribute("data-col"))
+        value = box.locator(".pool-value")
+        assert float(value.get_attribute("data-value")) == pytest.approx(out[row, col].item(), abs=1e-9)
+        top, left = row * s, col * s
+        rows, cols = min(k, h - top), min(k, w - left)
+        window = box.locator("canvas.pool-input")
+        assert [int(window.get_attribute(f"data-{name}")) for name in ("top", "left", "rows", "cols")] \
+            == [top, left, rows, cols]
+        assert int(value.get_attribute("data-count")) == rows * cols
+        numbers = box.locator(".pool-numbers td").all_inner_texts()
+        pixels = [image[top + a, left + b].item() if a < rows and b < cols else None
+                  for a in range(k) for b in range(k)]
+        assert [None if t == "·" else float(t) for t in numbers] == pytest.approx(pixels, abs=0.006)
+        off = "hangs off the edge: it covers only" in box.locator(".pool-window-caption").inner_text()
+        assert off == (rows * cols < k * k)
+        return row, col
+
+    settings = [state["kernel_size"], state["stride"], ("max", "average")[state["mode"]],
+                state["ceil_mode"]]
+    check(*settings)
+    box.get_by_role("button", name="average").click()              # the mode, by mouse
+    settings[2] = "average"
+    check(*settings)
+    # A window and stride that leave pixels over at the bottom or right edge.
+    k, s = next((k, s) for k in (3, 2, 4) for s in (2, 3, 4)
+                if pytorch(k, s, "max", True).shape != pytorch(k, s, "max", False).shape)
+    set_slider(box, "window size", k)                             # the sliders, by keyboard
+    set_slider(box, "stride", s)
+    checkbox = box.get_by_role("checkbox", name="ceil_mode")
+    if checkbox.is_checked():
+        checkbox.press("Space")
+        check(k, s, "average", False)
+    checkbox.press("Space")                                       # ceil_mode, by keyboard
+    out = pytorch(k, s, "average", True)
+    check(k, s, "average", True)
+
+    # A window that hangs off the edge: its mean divides by the pixels it covers. Of those
+    # windows, the one with the most ink (a digit's border is black: every mean there is 0).
+    oh, ow = out.shape
+    clipped = [(i, j) for i in range(oh) for j in range(ow)
+               if min(k, h - i * s) * min(k, w - j * s) < k * k]
+    row, col = max(clipped, key=lambda c: image[c[0] * s:c[0] * s + k, c[1] * s:c[1] * s + k]
+                   .abs().sum().item())
+    output = box.locator("canvas.pool-output")
+    cell = float(output.get_attribute("data-cell")) * output.bounding_box()["width"] / float(
+        output.evaluate("c => c.width"))
+    output.click(position={"x": (col + 0.5) * cell, "y": (row + 0.5) * cell})   # by mouse
+    assert check(k, s, "average", True) == (row, col)
+    pixels = image[row * s:row * s + k, col * s:col * s + k]
+    assert f"it covers only {pixels.numel()} pixels" in box.locator(".pool-window-caption").inner_text()
+    assert out[row, col].item() == pytest.approx(pixels.mean().item(), abs=1e-9)
+
+    output.focus()                                                # the arrow keys move the cell
+    moves = [("ArrowUp", -1, 0) if row > 0 else ("ArrowDown", 1, 0),
+             ("ArrowLeft", 0, -1) if col > 0 else ("ArrowRight", 0, 1)]
+    for key, down, right in moves:
+        output.press(key)
+        row, col = min(oh - 1, row + down), min(ow - 1, col + right)
+        assert check(k, s, "average", True) == (row, col)
+    box.get_by_role("button", name="max").press("Enter")          # back to max, by keyboard
+    assert check(k, s, "max", True) == (row, col)
+    assert log.problems() == [], log
+
+
 LESSON_PAGES = ["lessons/01_kernels.html", "lessons/02_unfold.html", "lessons/03_padding_stride.html",
                 "lessons/04_cnn.html", "lessons/05_color_channels.html",
                 "lessons/06_receptive_fields.html"]
@@ -549,6 +654,7 @@ EXPLORERS = [  # (page, the explorer's outer box, what shows once it has drawn)
     ("lessons/02_unfold.html", ".unfold-explorer-box", ".unfold-caption"),
     ("lessons/03_padding_stride.html", ".conv-explorer-box", ".conv-explorer-size"),
     ("lessons/03_padding_stride.html", ".kernel-explorer", ".feature-map-caption"),
+    ("lessons/03_padding_stride.html", ".pool-explorer-box", ".pool-caption"),
     ("lessons/05_color_channels.html", ".channels-explorer-box", ".channels-caption"),
     ("lessons/04_cnn.html", ".network-explorer", ".network-caption"),
     ("lessons/06_receptive_fields.html", ".field-explorer-box", ".field-caption"),

@@ -1,10 +1,12 @@
-"""Plots: show_image accepts every layout the course uses; show_images; show_pixels tables."""
+"""Plots: show_image accepts every layout the course uses; show_images; show_pixels tables;
+the kernel-on-channels diagram writes the number F.conv2d computes."""
 
 import matplotlib.axes
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+import torch.nn.functional as F
 
 from coursecode import edge_kernels
 from coursecode import load_image
@@ -165,8 +167,81 @@ def test_show_channels():
 
     im = torch.randint(0, 256, (3, 6, 5), dtype=torch.uint8)
     axs = show_channels(im)
-    assert [ax.get_title() for ax in axs] == ["red", "green", "blue"]
+    assert [ax.get_title() for ax in axs] == ["channel 0: red", "channel 1: green", "channel 2: blue"]
     assert [ax.images[0].get_cmap().name for ax in axs] == ["black-red", "black-green", "black-blue"]
     assert np.array_equal(np.asarray(axs[1].images[0].get_array()), im[1].numpy())
     with pytest.raises(ValueError, match=r"im must have shape \(3, H, W\)"):
         show_channels(torch.rand(6, 5))
+
+
+def output_written(axs) -> float:
+    (text,) = [t for t in axs[-1].texts if t.get_gid() == "output"]
+    return float(text.get_text())
+
+
+@pytest.mark.parametrize("channels, side, bias", [(3, 3, 0.7), (3, 3, None), (1, 3, -2.0),
+                                                  (4, 5, 0.0), (3, 1, None), (2, 2, 1.5)])
+def test_show_kernel_on_channels_writes_conv2d_output(channels, side, bias):
+    from coursecode.plotting import show_kernel_on_channels
+
+    gen = torch.Generator().manual_seed(channels * 10 + side)
+    x = torch.rand(1, channels, 10, 9, generator=gen)
+    weight = torch.randn(2, channels, side, side, generator=gen)
+    row, col = 4, 3
+    patch = x[0, :, row:row + side, col:col + side]
+    axs = show_kernel_on_channels(patch, weight[1], bias=None if bias is None else torch.tensor(bias))
+    assert len(axs) == channels * 4 + 1
+    # Each row: the patch slice, the kernel slice and their product, as numbers.
+    for c in range(channels):
+        patch_ax, kernel_ax, product_ax, _ = axs[4 * c: 4 * c + 4]
+        assert np.allclose(shown(patch_ax), patch[c].numpy())
+        assert np.allclose(shown(kernel_ax), weight[1, c].numpy())
+        assert np.allclose(shown(product_ax), (patch[c] * weight[1, c]).numpy(), atol=1e-6)
+        assert len(product_ax.texts) == side * side
+    biases = None if bias is None else torch.tensor([0.0, bias])
+    expected = F.conv2d(x, weight, biases)[0, 1, row, col].item()
+    assert output_written(axs) == pytest.approx(expected, abs=0.005 + 1e-6)
+    written_sums = [float(ax.texts[0].get_text().split()[-1]) for ax in axs[3:-1:4]]
+    assert written_sums == pytest.approx((patch * weight[1]).sum((1, 2)).tolist(), abs=0.005 + 1e-6)
+
+
+def test_show_kernel_on_channels_names_and_decimals():
+    from coursecode.plotting import show_kernel_on_channels
+
+    axs = show_kernel_on_channels(torch.full((3, 3, 3), 0.5), torch.ones(3, 3, 3), bias=-0.25,
+                                  decimals=3)
+    assert [ax.get_ylabel() for ax in axs[0:12:4]] == ["red", "green", "blue"]
+    assert [ax.get_title() for ax in axs[:4]] == ["image patch", "kernel slice", "product", "its sum"]
+    assert output_written(axs) == 13.25
+    assert axs[-1].texts[0].get_text().startswith("red + green + blue + bias:")
+    assert "4.500 + 4.500 + 4.500 + (-0.250)" in axs[-1].texts[0].get_text()
+    axs = show_kernel_on_channels(np.zeros((2, 3, 3)), -np.ones((2, 3, 3)), names=["x", "y"])
+    assert [ax.get_ylabel() for ax in axs[0:8:4]] == ["x", "y"]
+    assert output_written(axs) == 0 and axs[-1].texts[-1].get_text() == "0.00"  # never "-0.00"
+    assert {t.get_text() for t in axs[2].texts} == {"0.00"}  # the products, 0 × -1
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    (("patch", torch.ones(3, 3, 3)), {}, TypeError, "patch must be a tensor or an array of real"),
+    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3, dtype=torch.bool)), {}, TypeError, "kernel must"),
+    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"bias": "b"}, TypeError, "bias must be a tensor"),
+    ((torch.ones(3, 3), torch.ones(3, 3)), {}, ValueError, r"patch must have shape \(C, k, k\)"),
+    ((torch.ones(3, 3, 3), torch.ones(1, 3, 3, 3)), {}, ValueError,
+     r"kernel must have shape \(C, k, k\).*got \(1, 3, 3, 3\)"),
+    ((torch.ones(3, 3, 3), torch.ones(3, 2, 2)), {}, ValueError,
+     r"same shape.*patch \(3, 3, 3\) and kernel \(3, 2, 2\)"),
+    ((torch.ones(3, 7, 7), torch.ones(3, 7, 7)), {}, ValueError, "sides of 1 to 5"),
+    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"bias": torch.ones(2)}, ValueError,
+     r"bias must be one number.*got shape \(2,\)"),
+    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"names": ["r", "g"]}, ValueError,
+     "3 channels, 2 names"),
+    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"decimals": 2.0}, ValueError,
+     "decimals must be an integer"),
+    ((torch.full((3, 3, 3), float("nan")), torch.ones(3, 3, 3)), {}, ValueError,
+     "patch must hold finite numbers"),
+])
+def test_show_kernel_on_channels_bad_input(args, kwargs, error, match):
+    from coursecode.plotting import show_kernel_on_channels
+
+    with pytest.raises(error, match=match):
+        show_kernel_on_channels(*args, **kwargs)

@@ -452,3 +452,114 @@ def test_field_view_refuses_layers_its_drawing_cannot_use(layers, match):
     view = cw.FieldExplorer(torch.rand(28, 28)).view
     with pytest.raises(traitlets.TraitError, match=match):
         view.layers = layers
+
+
+def test_pool_explorer_links_every_control_to_the_drawing():
+    digit = torch.rand(28, 28)
+    explorer = cw.PoolExplorer(digit)
+    view = explorer.view
+    links = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in explorer.links}
+    assert links == {(explorer.mode, "index", view, "mode"),
+                     (explorer.sliders["kernel_size"], "value", view, "kernel_size"),
+                     (explorer.sliders["stride"], "value", view, "stride"),
+                     (explorer.ceil_mode, "value", view, "ceil_mode")}
+    assert all(isinstance(link, Link) for link in explorer.links)   # jslink: browser-side
+    for name, (label, low, high) in cw.POOL_RANGES.items():
+        slider = explorer.sliders[name]
+        assert (slider.min, slider.max, slider.description) == (low, high, label)
+    assert list(explorer.mode.options) == list(cw.POOL_MODES) == ["max", "average"]
+    assert explorer.ceil_mode.description.startswith("ceil_mode")
+    state = view.get_state()
+    assert (state["height"], state["width"], state["kernel_size"], state["stride"]) == (28, 28, 2, 2)
+    assert (state["mode"], state["ceil_mode"], state["row"], state["col"]) == (0, False, 6, 6)
+    assert state["image"] == pytest.approx(digit.flatten().tolist(), abs=1e-4)   # four decimals
+    assert "export function pool2d" in state["_esm"] and "function render" in state["_esm"]
+    assert "export function conv2d" not in state["_esm"]          # it uses none of conv_math.js
+    assert "pool-explorer-box" in explorer._dom_classes
+    assert repr(explorer) == "PoolExplorer: an explorer. Run this cell in Jupyter to use it."
+
+
+@pytest.mark.parametrize("kernel_size, stride, mode, ceil_mode", [
+    (2, 2, "max", False), (3, 2, "max", True), (3, 2, "average", True), (4, 3, "average", False),
+    (1, 1, "max", False), (4, 4, "average", True), (2, 1, "max", True),
+])
+def test_pool_explorer_output_is_pytorchs_pooling(kernel_size, stride, mode, ceil_mode):
+    image = torch.randn(13, 9)
+    explorer = cw.PoolExplorer(image, kernel_size, stride, mode, ceil_mode)
+    x = image.round(decimals=4)[None, None]       # the page holds four decimals
+    pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+    expected = pool(x, kernel_size, stride, ceil_mode=ceil_mode)[0, 0]
+    assert torch.allclose(explorer.output(), expected, atol=1e-6)
+    assert explorer.settings() == {"kernel_size": kernel_size, "stride": stride, "mode": mode,
+                                   "ceil_mode": ceil_mode}
+    assert explorer.cell() == ((expected.shape[0] - 1) // 2, (expected.shape[1] - 1) // 2)
+
+
+def test_pool_explorer_output_follows_its_controls():
+    image = torch.randn(28, 28)
+    explorer = cw.PoolExplorer(image)
+    x = image.round(decimals=4)[None, None]
+    assert torch.allclose(explorer.output(), F.max_pool2d(x, 2, 2)[0, 0])
+    explorer.mode.index = 1                          # average, as the toggle sets it
+    assert torch.allclose(explorer.output(), F.avg_pool2d(x, 2, 2)[0, 0], atol=1e-6)
+    explorer.sliders["kernel_size"].value = 3
+    assert explorer.output().shape == (13, 13)
+    explorer.ceil_mode.value = True                  # the 14th window covers 2 of 3 rows
+    expected = F.avg_pool2d(x, 3, 2, ceil_mode=True)[0, 0]
+    assert expected.shape == (14, 14)
+    assert torch.allclose(explorer.output(), expected, atol=1e-6)
+    assert expected[13, 13] == pytest.approx(x[0, 0, 26:, 26:].mean().item(), abs=1e-6)
+    explorer.sliders["stride"].value = 4
+    explorer.sliders["kernel_size"].value = 1
+    assert explorer.output().shape == (7, 7)
+
+
+def test_pool_explorer_output_is_none_when_no_window_fits():
+    explorer = cw.PoolExplorer(torch.rand(3, 5), kernel_size=4, stride=1)
+    assert explorer.output() is None and explorer.cell() == (0, 0)
+    explorer.ceil_mode.value = True                  # hangs off by 1: needs stride 2 or more
+    assert explorer.output() is None
+    explorer.sliders["stride"].value = 2
+    assert explorer.output().shape == (1, 2)         # 3 rows of 4: one row of windows
+    assert explorer.output()[0, 0] == explorer.image[:, :4].max()
+    assert explorer.output()[0, 1] == explorer.image[:, 2:].max()   # covers 3 columns of 4
+
+
+def test_pool_explorer_state_stays_small():
+    explorer = cw.PoolExplorer(torch.rand(28, 28))
+    state = json.dumps({k: v for k, v in explorer.view.get_state().items() if k != "_esm"})
+    assert len(state) < 15_000
+
+
+def test_javascript_says_why_no_pooling_window_fits():
+    source = (cw.STATIC / "pool_explorer.js").read_text()
+    assert "no output: the window is ${k} pixels" in source
+    assert "it covers only ${win.count} pixels" in source
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    ((torch.rand(1, 28, 28),), {}, ValueError, r"image must have shape \(H, W\)"),
+    (("a digit",), {}, TypeError, "image must be a torch.Tensor"),
+    ((torch.rand(65, 65),), {}, ValueError, "at most 64×64"),
+    ((torch.rand(0, 5),), {}, ValueError, "must not be empty"),
+    ((torch.full((5, 5), float("inf")),), {}, ValueError, "image must hold finite"),
+    ((torch.rand(8, 8),), {"kernel_size": 5}, ValueError,
+     r"kernel_size \(window size\) must be between 1 and 4, got 5"),
+    ((torch.rand(8, 8),), {"kernel_size": 0}, ValueError, "kernel_size must be an integer >= 1"),
+    ((torch.rand(8, 8),), {"stride": 0}, ValueError, "stride must be an integer >= 1"),
+    ((torch.rand(8, 8),), {"stride": 5}, ValueError, r"stride \(stride\) must be between 1 and 4"),
+    ((torch.rand(8, 8),), {"stride": 2.0}, TypeError, "stride must be an integer"),
+    ((torch.rand(8, 8),), {"mode": "mean"}, ValueError, "mode must be 'max' or 'average', got 'mean'"),
+    ((torch.rand(8, 8),), {"mode": 1}, TypeError, "mode must be 'max' or 'average'"),
+    ((torch.rand(8, 8),), {"ceil_mode": 1}, TypeError, "ceil_mode must be True or False"),
+])
+def test_pool_explorer_bad_arguments(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        cw.PoolExplorer(*args, **kwargs)
+
+
+@pytest.mark.parametrize("trait, value", [("kernel_size", 0), ("kernel_size", 5), ("stride", 0),
+                                          ("mode", 2), ("row", -1)])
+def test_pool_view_refuses_values_its_drawing_cannot_use(trait, value):
+    with pytest.raises(traitlets.TraitError):
+        setattr(cw.PoolExplorer(torch.rand(8, 8)).view, trait, value)
