@@ -134,7 +134,9 @@ def set_seed(seed: int, deterministic: bool = False) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(deterministic)
+    # Only when it changes: the first call imports half of torch's compiler stack (~1 s).
+    if torch.are_deterministic_algorithms_enabled() != deterministic:
+        torch.use_deterministic_algorithms(deterministic)
 
 
 def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,

@@ -79,6 +79,17 @@ def test_set_seed_repeats():
         set_seed(-1)
 
 
+def test_set_seed_turns_deterministic_algorithms_on_and_off():
+    try:
+        set_seed(0, deterministic=True)
+        assert torch.are_deterministic_algorithms_enabled()
+        set_seed(0, deterministic=True)
+        assert torch.are_deterministic_algorithms_enabled()
+    finally:
+        set_seed(0)
+    assert not torch.are_deterministic_algorithms_enabled()
+
+
 def separable_problem(n=256):
     g = torch.Generator().manual_seed(0)
     x = torch.randn(n, 2, generator=g)
