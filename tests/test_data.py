@@ -4,8 +4,11 @@ import gzip
 import hashlib
 import http.server
 import importlib.util
+import io
 import json
+import os
 import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -20,6 +23,7 @@ from PIL import Image
 from coursecode import data
 from coursecode import load_image
 from coursecode import load_mnist
+from coursecode.data import CacheError
 from coursecode.data import DownloadError
 from coursecode.data import read_idx
 from coursecode.data import stratified_split
@@ -173,14 +177,25 @@ def fake_mnist():
 
 
 class Server:
-    """Serves ``files`` on 127.0.0.1; ``cut`` names files sent half, with the full Content-Length."""
+    """Serves ``files`` on 127.0.0.1; ``cut`` names files sent half, with the full Content-Length.
 
-    def __init__(self, files, cut=()):
+    ``respond(handler, name, stop)``, if given, answers every request itself (a faulty
+    server); it must give up once ``stop`` (a threading.Event set on exit) is set.
+    """
+
+    def __init__(self, files, cut=(), respond=None):
         files, cut = dict(files), set(cut)
+        self.stop = stop = threading.Event()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 name = self.path.rsplit("/", 1)[-1]
+                if respond is not None:
+                    try:
+                        respond(self, name, stop)
+                    except OSError:  # the client hung up, as it should
+                        pass
+                    return
                 if name not in files:
                     self.send_error(404)
                     return
@@ -202,6 +217,7 @@ class Server:
         return self
 
     def __exit__(self, *exc):
+        self.stop.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -212,6 +228,7 @@ def trust(monkeypatch):
     def pin(files):
         for name, body in files.items():
             monkeypatch.setitem(data.MNIST_FILES, name, "md5:" + hashlib.md5(body).hexdigest())
+            monkeypatch.setitem(data.MNIST_SIZES, name, len(body))
     return pin
 
 
@@ -290,6 +307,278 @@ def test_no_server_fails_fast_and_says_what_to_do(tmp_path):
 def test_download_mnist_rejects_unknown_names(tmp_path):
     with pytest.raises(ValueError, match="names must be among"):
         data.download_mnist(tmp_path, names=("mnist.pkl.gz",))
+
+
+# --- download faults: each server is bounded in bytes and seconds -------------------------
+
+LABELS = "train-labels-idx1-ubyte.gz"
+
+
+@pytest.fixture
+def labels_file(fake_mnist, trust):
+    """The fake labels file (a few hundred bytes), trusted: its size and md5 are pinned."""
+    body = fake_mnist[LABELS]
+    trust({LABELS: body})
+    return body
+
+
+@pytest.fixture
+def disk(monkeypatch):
+    """Records the size of every temporary download file after each write to it."""
+    sizes = []
+
+    class Spy(io.FileIO):
+        def write(self, b):
+            n = super().write(b)
+            sizes.append(self.tell())
+            return n
+
+    def spy_open(file, mode="r", *args, **kwargs):
+        return Spy(file, mode) if mode == "xb" else open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(data, "open", spy_open, raising=False)
+    return sizes
+
+
+def fetch_labels(tmp_path, server, **kwargs):
+    return data.download_mnist(tmp_path, base_url=server.url, progressbar=False,
+                               names=(LABELS,), **kwargs)
+
+
+def trickle_body(body, every=0.05):
+    def respond(handler, name, stop):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        for i in range(len(body)):  # one byte at a time: each read is quick, the whole is not
+            if stop.wait(every):
+                return
+            handler.wfile.write(body[i: i + 1])
+            handler.wfile.flush()
+    return respond
+
+
+def test_deadline_bounds_the_whole_download_not_each_read(tmp_path, labels_file):
+    seen = set()
+    done = threading.Event()
+
+    def watch():  # what the cache holds while the download runs
+        while not done.wait(0.01):
+            if (tmp_path / "mnist").exists():
+                seen.update(cached_files(tmp_path))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    start = time.perf_counter()
+    with Server({}, respond=trickle_body(labels_file)) as server:
+        with pytest.raises(DownloadError, match=r"deadline of 0\.6 s.*timeout="):
+            fetch_labels(tmp_path, server, timeout=0.6)
+    elapsed = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    assert 0.5 < elapsed < 3
+    assert cached_files(tmp_path) == []
+    # While it ran, the only file was a temporary one, recognisable as this process's.
+    assert seen and all(data._TEMP_PATTERN.fullmatch(n)["pid"] == str(os.getpid()) for n in seen)
+
+
+def slow_headers(handler, name, stop):
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+    for _ in range(200):  # 10 s at most
+        if stop.wait(0.05):
+            return
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+
+
+def silent(handler, name, stop):
+    stop.wait(10)
+
+
+@pytest.mark.parametrize("respond", [slow_headers, silent])
+def test_deadline_holds_before_the_body_starts(tmp_path, labels_file, respond):
+    start = time.perf_counter()
+    with Server({}, respond=respond) as server:
+        with pytest.raises(DownloadError, match="deadline of 0.5 s"):
+            fetch_labels(tmp_path, server, timeout=0.5)
+    assert time.perf_counter() - start < 3
+    assert cached_files(tmp_path) == []
+
+
+def endless(handler, name, stop):
+    handler.send_response(200)  # no Content-Length: the body ends when the server closes
+    handler.end_headers()
+    for _ in range(200):  # at most 12.8 MB, or until the test is over
+        if stop.is_set():
+            return
+        handler.wfile.write(bytes(64 * 1024))
+
+
+BOMB = gzip.compress(bytes(4 * 2**20), compresslevel=9)  # 4 KB that inflate to 4 MiB
+
+
+def gzip_bomb(handler, name, stop):
+    body = BOMB
+    handler.send_response(200)
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@pytest.mark.parametrize("respond", [endless, gzip_bomb])
+def test_no_file_bigger_than_the_cap_reaches_the_disk(tmp_path, labels_file, disk, respond):
+    cap = data._cap(LABELS)
+    assert len(BOMB) < cap < 5000  # the fake file's size, and a little more
+    start = time.perf_counter()
+    with Server({}, respond=respond) as server:
+        with pytest.raises(DownloadError, match=f"more than {cap:,} bytes for {LABELS}"):
+            fetch_labels(tmp_path, server)
+    assert time.perf_counter() - start < 5
+    assert max(disk, default=0) <= cap
+    assert cached_files(tmp_path) == []
+
+
+def test_announced_size_over_the_cap_is_refused_before_reading(tmp_path, labels_file, disk):
+    def respond(handler, name, stop):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(10**9))
+        handler.end_headers()
+        handler.wfile.write(bytes(64 * 1024))
+
+    with Server({}, respond=respond) as server:
+        with pytest.raises(DownloadError, match="announces 1,000,000,000 bytes"):
+            fetch_labels(tmp_path, server)
+    assert disk == [] and cached_files(tmp_path) == []
+
+
+def test_content_encoding_gzip_is_decoded(tmp_path, labels_file):
+    def respond(handler, name, stop):
+        body = gzip.compress(labels_file)
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    with Server({}, respond=respond) as server:
+        [path] = fetch_labels(tmp_path, server)
+    assert path.read_bytes() == labels_file and cached_files(tmp_path) == [LABELS]
+
+
+def test_temp_files_of_dead_processes_are_removed_on_the_next_call(tmp_path, labels_file):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    (folder / LABELS).write_bytes(labels_file)  # complete: the call needs no server
+    child = subprocess.Popen(["true"])
+    child.wait()
+    day_ago = time.time() - 2 * 24 * 3600
+    stale = [f".{LABELS}.part-{child.pid}-0a1b2c3d",  # its writer was killed
+             f".{LABELS}.part-{os.getpid()}-00ff00ff",  # this process's, not being written
+             f".{LABELS}.part-1-12345678",  # its writer lives, but it is untouched for days
+             "tmpab_cd123"]  # pooch's, left by an earlier version, an hour old
+    kept = [f".{LABELS}.part-1-deadbeef",  # being written by a live process
+            "tmpzz_zz999", "notes.txt"]
+    for name in stale + kept:
+        (folder / name).write_bytes(b"half")
+    os.utime(folder / stale[2], (day_ago, day_ago))
+    os.utime(folder / stale[3], (time.time() - 7200,) * 2)
+    data.download_mnist(tmp_path, base_url="http://127.0.0.1:9/", progressbar=False,
+                        names=(LABELS,))
+    assert cached_files(tmp_path) == sorted([LABELS, *kept])
+
+
+def test_cache_path_that_is_a_file(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CacheError, match=f"(?s){tmp_path / 'file'} is a file.*data_dir="):
+        data.download_mnist(tmp_path / "file", progressbar=False)
+    (tmp_path / "mnist").write_text("x")
+    with pytest.raises(CacheError, match=f"{tmp_path / 'mnist'} is a file"):
+        load_mnist("full", data_dir=tmp_path, progressbar=False)
+    assert issubclass(CacheError, OSError) and issubclass(CacheError, ValueError)
+
+
+def test_cache_entry_that_is_a_folder(tmp_path, labels_file):
+    (tmp_path / "mnist" / LABELS).mkdir(parents=True)
+    with Server({LABELS: labels_file}) as server:
+        with pytest.raises(CacheError, match=f"{tmp_path / 'mnist' / LABELS} is a folder"):
+            fetch_labels(tmp_path, server)
+
+
+def test_read_only_cache(tmp_path, labels_file, monkeypatch):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):  # root ignores permissions: fail as a read-only disk does
+        def read_only(file, mode="r", *args, **kwargs):
+            if "x" in mode or "w" in mode:
+                raise PermissionError(13, "Permission denied", str(file))
+            return open(file, mode, *args, **kwargs)
+        monkeypatch.setattr(data, "open", read_only, raising=False)
+    try:
+        with Server({LABELS: labels_file}) as server:
+            with pytest.raises(CacheError, match=f"(?s){folder}: it is read-only.*COURSECODE_DATA"):
+                fetch_labels(tmp_path, server)
+    finally:
+        folder.chmod(0o755)
+    assert cached_files(tmp_path) == []
+
+
+def test_corrupt_cached_file_offline_is_moved_aside(tmp_path, labels_file):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    (folder / LABELS).write_bytes(b"garbage")
+    with pytest.raises(DownloadError) as err:
+        data.download_mnist(tmp_path, base_url="http://127.0.0.1:9/", progressbar=False,
+                            names=(LABELS,))
+    message = str(err.value)
+    assert message.startswith(f"The cached file {folder / LABELS} is corrupt")
+    assert f"moved aside to {folder / LABELS}.corrupt" in message
+    assert cached_files(tmp_path) == [LABELS + ".corrupt"]
+    assert (folder / (LABELS + ".corrupt")).read_bytes() == b"garbage"
+
+
+def test_corrupt_cached_file_online_is_downloaded_again(tmp_path, labels_file):
+    (tmp_path / "mnist").mkdir()
+    (tmp_path / "mnist" / LABELS).write_bytes(labels_file[:-1])
+    with Server({LABELS: labels_file}) as server, pytest.warns(UserWarning, match="corrupt"):
+        [path] = fetch_labels(tmp_path, server)
+    assert path.read_bytes() == labels_file
+    assert cached_files(tmp_path) == [LABELS, LABELS + ".corrupt"]
+
+
+@pytest.mark.parametrize("url", ["ossci-datasets.s3.amazonaws.com/mnist/", "ftp://host/mnist/",
+                                 "file:///tmp/mnist/", "http://", "http://host:port/", ""])
+def test_base_url_needs_http_scheme(tmp_path, url):
+    with pytest.raises(ValueError, match="base_url must be an http:// or https:// URL"):
+        load_mnist("full", data_dir=tmp_path, base_url=url, progressbar=False)
+    with pytest.raises(TypeError, match="base_url must be"):
+        data.download_mnist(tmp_path, base_url=b"http://host/")
+    assert not (tmp_path / "mnist").exists()  # refused before anything was done
+
+
+def test_relative_cache_dir_is_taken_from_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COURSECODE_DATA", "course-data")
+    assert data.mnist_cache_dir() == tmp_path / "course-data" / "mnist"
+    assert data.mnist_cache_dir("here") == tmp_path / "here" / "mnist"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert data.mnist_cache_dir("~/d") == tmp_path / "home" / "d" / "mnist"
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"timeout": 0}, ValueError, "timeout must be a number of seconds > 0, got 0"),
+    ({"timeout": float("nan")}, ValueError, "timeout must be"),
+    ({"timeout": "10"}, TypeError, "timeout must be"),
+    ({"progressbar": "no"}, TypeError, "progressbar must be"),
+    ({"names": LABELS}, TypeError, "names must be a tuple"),
+    ({"names": (3,)}, ValueError, "names must be among"),
+    ({"data_dir": 3}, TypeError, "data_dir must be a folder"),
+    ({"data_dir": ""}, ValueError, "data_dir must be a folder"),
+])
+def test_download_mnist_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        data.download_mnist(**kwargs)
 
 
 # --- photos ------------------------------------------------------------------------------
