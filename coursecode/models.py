@@ -5,9 +5,14 @@ Written out in lessons/04_cnn, where a hidden cell checks that the lesson's ``co
 Later lessons import them from here.
 """
 
+import numpy as np
+import torch
 from torch import nn
 
 from coursecode._validate import check_int
+
+# conv refuses a layer whose weights alone would need more than this.
+_MAX_WEIGHT_BYTES = 2**30
 
 __all__ = ["conv", "simple_cnn"]
 
@@ -26,7 +31,10 @@ def conv(ni: int, nf: int, ks: int = 3, stride: int = 2, act: bool = True) -> nn
     stride
         Stride: the default 2 halves the height and width (rounding up).
     act
-        Follow the convolution with a ReLU.
+        Follow the convolution with a ReLU (``True`` or ``False``).
+
+    A layer whose weights would need more than 1 GiB (``ni·nf·ks²`` numbers) is
+    refused with a ValueError rather than allocated.
 
     Examples
     --------
@@ -42,6 +50,17 @@ def conv(ni: int, nf: int, ks: int = 3, stride: int = 2, act: bool = True) -> nn
     stride = check_int(stride, "stride", 1)
     if ks % 2 == 0:
         raise ValueError(f"ks must be odd so that padding ks//2 centres the kernel, got ks={ks}")
+    if not isinstance(act, (bool, np.bool_)):
+        raise TypeError(f"act must be True or False, got {act!r}")
+    numbers = nf * ni * ks * ks + nf  # weight and bias
+    need = numbers * torch.get_default_dtype().itemsize
+    if need > _MAX_WEIGHT_BYTES:
+        raise ValueError(
+            f"conv(ni={ni}, nf={nf}, ks={ks}) would need {need / 2**30:.1f} GiB for its "
+            f"{nf}×{ni}×{ks}×{ks} weights; ni, nf and ks must keep them under "
+            f"{_MAX_WEIGHT_BYTES / 2**30:.0f} GiB (ni·nf·ks² up to about "
+            f"{_MAX_WEIGHT_BYTES // torch.get_default_dtype().itemsize:,})"
+        )
     layer = nn.Conv2d(ni, nf, kernel_size=ks, stride=stride, padding=ks // 2)
     if act:
         return nn.Sequential(layer, nn.ReLU())

@@ -1,5 +1,6 @@
 """Conv arithmetic: output size, same padding, receptive fields, per-layer shapes."""
 
+import pandas as pd
 import pytest
 import torch
 import torch.nn.functional as F
@@ -126,6 +127,9 @@ def test_receptive_field_layer_names():
                      "Conv2d 3"]
     # A bare layer is a model of one layer.
     assert receptive_field(nn.MaxPool2d(3))["layer"].tolist() == ["MaxPool2d 1"]
+    # A ModuleList holds its layers in list order.
+    listed = nn.ModuleList([nn.Conv2d(1, 1, 3), nn.MaxPool2d(2), nn.Conv2d(1, 1, 3)])
+    assert receptive_field(listed)["size"].tolist() == [3, 4, 8]
     # A list of tuples: layer 1, layer 2, ...
     assert receptive_field([(3, 1, 1)] * 3)["layer"].tolist() == ["layer 1", "layer 2", "layer 3"]
 
@@ -166,30 +170,229 @@ def layer_stacks(draw):
 def test_receptive_field_matches_gradient(layers, which):
     """The input pixels with a non-zero gradient span exactly the computed field.
 
-    All weights are positive, so nothing cancels. A field that reaches past the image
-    edge is clipped (and padding in between may cut it further): then the pixels found
-    must still lie inside the computed field.
+    All weights are positive, so nothing cancels. The input is made large enough that
+    some units' computed fields lie wholly inside it (no image border, no padding cuts
+    them): for the first, middle or last of those, the gradient's extent must EQUAL the
+    field. Every example checks one (the test fails rather than skip).
     """
-    n = 64
     table = receptive_field(layers)
+    size, jump, start = (table[c].iloc[-1] for c in ("size", "jump", "start"))
+    half = (size - 1) / 2
+    # Units i whose field [start + i*jump - half, start + i*jump + half] fits in [0, n - 1].
+    n = size + 2 * jump + 2
+    inside = [i for i in range(n)
+              if start + i * jump - half >= 0 and start + i * jump + half <= n - 1]
+    assert inside, f"no unit's field fits an input of {n}"
     x = torch.ones(1, 1, n, n, dtype=torch.float64, requires_grad=True)
     y = x
     for k, s, p, d in layers:
-        if d * (k - 1) + 1 > y.shape[-1] + 2 * p:
-            return  # the input shrank too much for this stack: nothing to check
         y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p, dilation=d)
-    i = {"first": 0, "middle": y.shape[-1] // 2, "last": y.shape[-1] - 1}[which]
+    # The table's output sizes are PyTorch's.
+    assert receptive_field(layers, input_size=n)["output"].iloc[-1] == y.shape[-1]
+    i = {"first": inside[0], "middle": inside[len(inside) // 2], "last": inside[-1]}[which]
+    assert i < y.shape[-1]  # a unit whose field fits the input exists
     y[0, 0, i, i].backward()
     rows = torch.nonzero(x.grad[0, 0].sum(1)).flatten().tolist()
     cols = torch.nonzero(x.grad[0, 0].sum(0)).flatten().tolist()
     assert rows == cols  # square layers: the same along both axes
-    centre = table["start"].iloc[-1] + i * table["jump"].iloc[-1]
-    half = (table["size"].iloc[-1] - 1) / 2
-    first, last = centre - half, centre + half
-    if 0 <= first and last <= n - 1:
-        assert (rows[0], rows[-1]) == (first, last)
-    else:
-        assert all(first <= r <= last for r in rows)
+    centre = start + i * jump
+    assert (rows[0], rows[-1]) == (centre - half, centre + half)
+
+
+def test_receptive_field_matches_gradient_at_the_border():
+    """A field clipped by the image border: the gradient fills the clipped field exactly."""
+    layers = [(3, 1, 1), (3, 2, 1), (3, 1, 1)]
+    table = receptive_field(layers)
+    size, jump, start = (table[c].iloc[-1] for c in ("size", "jump", "start"))
+    assert (size, jump, start) == (9, 2, 0)
+    x = torch.ones(1, 1, 16, 16, dtype=torch.float64, requires_grad=True)
+    y = x
+    for k, s, p in layers:
+        y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p)
+    y[0, 0, 0, 0].backward()
+    rows = torch.nonzero(x.grad[0, 0].sum(1)).flatten().tolist()
+    assert rows == list(range(int(start + (size - 1) / 2) + 1))  # -4..4 clipped to 0..4
+
+
+# --- receptive_field follows PyTorch: output sizes, order of the forward -----------------
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+@pytest.mark.parametrize("layer, n, expected", [
+    (nn.MaxPool2d(2, ceil_mode=True), 5, 3),
+    (nn.MaxPool2d(2, ceil_mode=True), 1, 1),
+    (nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), 6, 4),
+    (nn.AvgPool2d(3, stride=2, ceil_mode=True), 8, 4),
+    (nn.Conv2d(1, 1, 4, padding="same"), 10, 10),
+    (nn.Conv2d(1, 1, 4, padding="same", dilation=3), 10, 10),
+    (nn.Conv2d(1, 1, (4, 3), padding="same"), (10, 7), (10, 7)),
+    (nn.Conv2d(1, 1, 4, padding="valid"), 10, 7),
+])
+def test_receptive_field_output_sizes_as_pytorch(layer, n, expected):
+    assert receptive_field(layer, input_size=n)["output"].iloc[0] == expected
+    shape = n if isinstance(n, tuple) else (n, n)
+    out = layer(torch.zeros(1, 1, *shape)).shape[-2:]
+    assert tuple(out) == (expected if isinstance(expected, tuple) else (expected,) * 2)
+
+
+@st.composite
+def pytorch_stacks(draw):
+    """A Sequential of Conv2d (int, 'same' or 'valid' padding) and pooling layers."""
+    layers = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["conv", "same", "max", "avg"]))
+        k = draw(st.integers(1, 4))
+        if kind == "conv":
+            layers.append(nn.Conv2d(1, 1, k, stride=draw(st.integers(1, 3)),
+                                    padding=draw(st.sampled_from([0, 1, 2, "valid"])),
+                                    dilation=draw(st.integers(1, 2))))
+        elif kind == "same":
+            layers.append(nn.Conv2d(1, 1, k, padding="same", dilation=draw(st.integers(1, 2))))
+        elif kind == "max":
+            d = draw(st.integers(1, 2))
+            layers.append(nn.MaxPool2d(k, stride=draw(st.integers(1, 3)), dilation=d,
+                                       padding=draw(st.integers(0, k // 2)),
+                                       ceil_mode=draw(st.booleans())))
+        else:
+            layers.append(nn.AvgPool2d(k, stride=draw(st.integers(1, 3)),
+                                       padding=draw(st.integers(0, k // 2)),
+                                       ceil_mode=draw(st.booleans())))
+    return nn.Sequential(*layers)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+@given(model=pytorch_stacks(), n=st.integers(1, 24))
+def test_receptive_field_output_sizes_match_pytorch(model, n):
+    x = torch.zeros(1, 1, n, n)
+    expected = []
+    try:
+        for layer in model:
+            x = layer(x)
+            expected.append(x.shape[-1])
+    except RuntimeError:
+        with pytest.raises(ValueError, match=rf"input_size={n} is too small for \w+ \d"):
+            receptive_field(model, input_size=n)
+        return
+    assert receptive_field(model, input_size=n)["output"].tolist() == expected
+
+
+class RunsInOrder(nn.Module):
+    """Holds ``layers`` in one order and runs them in another (some twice, some never)."""
+
+    def __init__(self, layers, order):
+        super().__init__()
+        self.held = nn.ModuleList(layers)
+        self.order = order
+
+    def forward(self, x):
+        for i in self.order:
+            x = self.held[i](x)
+        return x
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+@given(model=pytorch_stacks(), data=st.data(), n=st.one_of(st.none(), st.integers(1, 24)))
+def test_receptive_field_follows_any_forward(model, data, n):
+    layers = list(model)
+    order = data.draw(st.lists(st.integers(0, len(layers) - 1), min_size=1, max_size=5))
+    as_run = nn.Sequential(*(layers[i] for i in order))
+    try:
+        expected = receptive_field(as_run, input_size=n)
+    except ValueError as err:
+        with pytest.raises(ValueError, match=r"too small for \w+ \d"):
+            receptive_field(RunsInOrder(layers, order), input_size=n)
+        assert "too small" in str(err)
+        return
+    pd.testing.assert_frame_equal(receptive_field(RunsInOrder(layers, order), input_size=n),
+                                  expected)
+
+
+class PoolThenConv(nn.Module):
+    """Registers a pool and a 5×5 conv, but runs the conv first: the field is 5 + 1 = 6
+    (in registration order it would be 2 + 4·2 = 10)."""
+
+    def __init__(self):
+        super().__init__()
+        self.pool = nn.MaxPool2d(2)
+        self.conv = nn.Conv2d(1, 1, 5)
+        self.head = nn.Linear(9, 10)  # fixes the input size: 10×10 → 6×6 → 3×3
+
+    def forward(self, x):
+        x = self.pool(torch.relu(self.conv(x)))
+        return self.head(x.flatten(1))
+
+
+def test_receptive_field_follows_forward_order():
+    model = PoolThenConv()
+    table = receptive_field(model)
+    assert table["layer"].tolist() == ["Conv2d 1", "MaxPool2d 1"]
+    assert table["size"].tolist() == [5, 6]
+    # With the input the model takes (10×10 → 6×6 → 3×3 → Linear(9)), and output sizes.
+    assert receptive_field(model, input_size=10)["output"].tolist() == [6, 3]
+    # The gradient agrees: a unit after the pool depends on 6×6 pixels.
+    with torch.no_grad():
+        model.conv.weight.fill_(0.1)
+        model.conv.bias.fill_(1.0)
+    x = torch.ones(1, 1, 10, 10, requires_grad=True)
+    F.avg_pool2d(model.conv(x), 2)[0, 0, 1, 1].backward()  # max would pick one pixel
+    rows = torch.nonzero(x.grad[0, 0].sum(1)).flatten().tolist()
+    assert (rows[0], rows[-1]) == (2, 7)
+
+
+class ConvTwice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 2, 3)
+        self.norm = nn.BatchNorm2d(2)
+
+    def forward(self, x):
+        return self.conv(self.norm(self.conv(x)))
+
+
+def test_receptive_field_counts_each_call_of_a_forward():
+    model = ConvTwice()
+    model.norm.train()
+    model.conv.eval()  # a mix of flags: each must come back as it was
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    table = receptive_field(model, input_size=9)
+    assert table["layer"].tolist() == ["Conv2d 1", "Conv2d 2"]
+    assert table["size"].tolist() == [3, 5] and table["output"].tolist() == [7, 5]
+    # Tracing the forward changed nothing: same tensors bit for bit, same flags.
+    after = model.state_dict()
+    assert before.keys() == after.keys()
+    assert all(torch.equal(before[k], after[k]) and before[k].dtype == after[k].dtype
+               for k in before)
+    assert model.norm.training and not model.conv.training and model.training
+
+
+class Upsampler(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 1, 3)
+        self.up = nn.Upsample(scale_factor=2)
+
+    def forward(self, x):
+        return self.up(self.conv(x))
+
+
+class NeedsItem(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 1, 3)
+
+    def forward(self, x):
+        return self.conv(x) * x.sum().item()  # data-dependent: cannot run on meta
+
+
+def test_receptive_field_errors_of_a_forward():
+    with pytest.raises(ValueError, match=r"does not know how Upsample \(layer 'up' of layers\)"):
+        receptive_field(Upsampler())
+    with pytest.raises(ValueError, match=r"receptive_field must run layers .*Pass input_size="):
+        receptive_field(NeedsItem())
+    with pytest.raises(ValueError, match=r"MaxPool2d '0' in layers has padding=2, but a pooling "
+                                         r"layer's padding must be at most half its kernel \(1\)"):
+        receptive_field(nn.Sequential(nn.MaxPool2d(2, padding=2)))
+    with pytest.raises(ValueError, match=r"input_size=3 is too small for Conv2d 1"):
+        receptive_field(PoolThenConv(), input_size=3)
 
 
 # --- layer shapes ------------------------------------------------------------------------
@@ -212,3 +415,50 @@ def test_layer_shapes_single_module_and_errors():
         layer_shapes(simple_cnn(), 28)
     with pytest.raises(ValueError, match=r"input_shape\[0\] must be an integer >= 1"):
         layer_shapes(simple_cnn(), (0, 1, 28, 28))
+
+
+def test_layer_shapes_rejects_nested_sizes():
+    with pytest.raises(TypeError, match=r"input_shape\[2\] must be an integer >= 1, got \(28, 2"):
+        layer_shapes(simple_cnn(), (1, 1, (28, 28), 28))
+    with pytest.raises(ValueError, match=r"input_shape \(.*\) has 1e\+40 elements, more than"):
+        layer_shapes(simple_cnn(), (10**10,) * 4)
+
+
+def bn_model():
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
+                          nn.Sequential(nn.Dropout(0.5), nn.BatchNorm2d(4)), nn.Flatten())
+    model.train()
+    model[3].eval()  # a mix of flags: each must come back as it was
+    return model
+
+
+@pytest.mark.parametrize("input_shape", [(8, 1, 12, 12), (64, 1, 8192, 8192)],
+                         ids=["run for real", "on the meta device"])
+def test_layer_shapes_leaves_the_model_unchanged(input_shape):
+    model = bn_model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    flags = [m.training for m in model.modules()]
+    table = layer_shapes(model, input_shape)
+    n, _, h, w = input_shape
+    assert table["output shape"].tolist()[-1] == (n, 4 * (h - 2) * (w - 2))
+    after = model.state_dict()
+    assert before.keys() == after.keys()
+    for k, value in before.items():  # bit for bit: running stats, num_batches_tracked, weights
+        assert value.dtype == after[k].dtype and torch.equal(value, after[k]), k
+    assert [m.training for m in model.modules()] == flags
+
+
+def test_layer_shapes_of_a_huge_input_allocates_nothing():
+    resource = pytest.importorskip("resource")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    # The input alone would be 16 GiB, the first layer's output 16 GiB more.
+    table = layer_shapes(simple_cnn(), (64, 1, 8192, 8192))
+    assert table["output shape"].tolist() == [
+        (64, 4, 4096, 4096), (64, 8, 2048, 2048), (64, 16, 1024, 1024), (64, 16, 512, 512),
+        (64, 10, 256, 256), (64, 10 * 256 * 256)]
+    assert table["parameters"].tolist() == [40, 296, 1168, 2320, 1450, 0]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 512 * 1024
+    # A wrong shape that big is refused with the amount, not run for real.
+    with pytest.raises(ValueError, match=r"cannot take an input of shape \(64, 3, 8192, 8192\) "
+                                         r"\(check input_shape.*would need about 304\.0 GiB"):
+        layer_shapes(simple_cnn(), (64, 3, 8192, 8192))
