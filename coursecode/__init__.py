@@ -9,6 +9,7 @@ from coursecode.arithmetic import conv_out_size
 from coursecode.arithmetic import layer_shapes
 from coursecode.arithmetic import receptive_field
 from coursecode.arithmetic import same_padding
+from coursecode.data import CacheError
 from coursecode.data import DownloadError
 from coursecode.data import load_image
 from coursecode.data import load_mnist
@@ -17,11 +18,6 @@ from coursecode.im2col import conv2d_im2col
 from coursecode.im2col import im2col
 from coursecode.kernels import apply_kernel
 from coursecode.kernels import conv2d_loop
-from coursecode.kernels import diag1_edge
-from coursecode.kernels import diag2_edge
-from coursecode.kernels import edge_kernels
-from coursecode.kernels import left_edge
-from coursecode.kernels import top_edge
 from coursecode.models import conv
 from coursecode.models import simple_cnn
 from coursecode.plotting import plot_history
@@ -51,6 +47,7 @@ __all__ = [
     "accuracy",
     "apply_kernel",
     "best_time",
+    "CacheError",
     "collate_device",
     "compare_times",
     "conv",
@@ -88,3 +85,16 @@ __all__ = [
     "top_edge",
     "torch_threads",
 ]
+
+
+_KERNELS = ("diag1_edge", "diag2_edge", "edge_kernels", "left_edge", "top_edge")
+
+
+def __getattr__(name):
+    """The edge kernels: a fresh copy on every access, so that a learner's in-place edit
+    (``top_edge.mul_(2)``) changes only their own copy (see coursecode.kernels)."""
+    if name in _KERNELS:
+        from coursecode import kernels
+
+        return getattr(kernels, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,12 +13,14 @@ An answer may be a Python value (a number, a tuple, a ``torch.Size``, a tensor)
 or the text a learner would type in a box (``"24"``, ``"(8, 16, 112, 112)"``).
 """
 
+import math
 import numbers
 import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -457,8 +459,11 @@ CHECKS = {
 """Every table-driven checker, by name: what it asks, the right answer, the hints."""
 
 NEGATIVE = "sizes and counts are never negative"
+NOT_FINITE = ("the kernel's numbers must be finite: no inf or nan, and none so large that its "
+              "sums overflow")
 _NUMBER = re.compile(r"^[+-]?[0-9]{1,15}$")
-_DECIMAL = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
+# One way to match each text (no nested choices): a long run of digits cannot make it backtrack.
+_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
 
 
 class _Unreadable(Exception):
@@ -569,25 +574,34 @@ def _kernel(answer) -> list[list[float]]:
             raise ValueError(f"got {len(tokens)} numbers")
         values = [float(t) for t in tokens]
         return [values[0:3], values[3:6], values[6:9]]
+    if isinstance(answer, np.ndarray):
+        if answer.dtype.kind not in "iuf":   # numbers only: not bool, complex, text or objects
+            raise _Unreadable
+        answer = torch.from_numpy(answer.astype(np.float64))
     if isinstance(answer, (list, tuple)):
         try:
             answer = torch.tensor(answer, dtype=torch.float64)
-        except (TypeError, ValueError, RuntimeError):
+        except (TypeError, ValueError, RuntimeError, OverflowError):
             raise _Unreadable from None
     if not isinstance(answer, torch.Tensor) or answer.dtype == torch.bool or answer.is_complex():
         raise _Unreadable
     if tuple(answer.shape) != (3, 3):
         raise ValueError(f"got shape {tuple(answer.shape)}")
-    if not torch.isfinite(answer.double()).all():
-        raise _Unreadable
     return answer.detach().double().cpu().tolist()
 
 
 def _probe(kernel: list, image: list) -> list[float]:
-    """The valid (unpadded) convolution of a 7×7 probe image with a 3×3 kernel, as a list."""
-    out = F.conv2d(torch.tensor(image, dtype=torch.float64)[None, None],
-                   torch.tensor(kernel, dtype=torch.float64)[None, None])
-    return out.flatten().tolist()
+    """The valid (unpadded) convolution of a probe image with a 3×3 kernel, as a list: summed
+    in the order the page's JavaScript sums, so both get the same numbers to the last bit."""
+    out = []
+    for i in range(len(image) - 2):
+        for j in range(len(image[0]) - 2):
+            total = 0.0
+            for a in range(3):
+                for b in range(3):
+                    total += image[i + a][j + b] * kernel[a][b]
+            out.append(total)
+    return out
 
 
 _TINY = 1e-6   # below this a response counts as 0: rounding does not decide a verdict
@@ -605,15 +619,20 @@ def _kernel_verdict(spec: dict, answer) -> Feedback:
         return _unreadable(spec, answer)
     except ValueError as err:
         return Feedback(False, f"the kernel should be 3×3: nine numbers, row by row ({err})")
-    for image, test, hint in spec["probes"]:
-        if not _TESTS[test](_probe(kernel, spec["images"][image])):
+    if not all(math.isfinite(v) for row in kernel for v in row):
+        return Feedback(False, NOT_FINITE)
+    responses = [_probe(kernel, spec["images"][image]) for image, _, _ in spec["probes"]]
+    if not all(math.isfinite(v) for values in responses for v in values):
+        return Feedback(False, NOT_FINITE)
+    for (image, test, hint), values in zip(spec["probes"], responses):
+        if not _TESTS[test](values):
             return Feedback(False, hint)
     return Feedback(True, spec["right"])
 
 
 def verdict(name: str, answer) -> Feedback:
     """What the checker ``name`` (a key of :data:`CHECKS`) says to ``answer``."""
-    if name not in CHECKS:
+    if not isinstance(name, str) or name not in CHECKS:
         raise ValueError(f"name must be one of {sorted(CHECKS)}, got {name!r}")
     spec = CHECKS[name]
     if spec["kind"] == "kernel":
@@ -685,9 +704,15 @@ def check_matmul_conv(result, image) -> Feedback:
     """Lesson 02: the four edge kernels applied to ``image`` (28×28) as one matrix product."""
     from coursecode.kernels import edge_kernels
 
+    if not isinstance(image, torch.Tensor):
+        raise TypeError(f"image must be the 28×28 digit (a tensor) you unfolded, got {type(image).__name__}")
+    if image.dim() < 2 or image.shape[-2:] != (28, 28) or image.numel() != 28 * 28:
+        raise ValueError(f"image must be the 28×28 digit you unfolded, of shape (28, 28) or "
+                         f"(1, 28, 28), got shape {tuple(image.shape)}")
     if not isinstance(result, torch.Tensor):
         return Feedback(False, f"result should be a tensor, not {type(result).__name__}")
-    expected = F.conv2d(image.reshape(1, 1, *image.shape[-2:]).float(), edge_kernels)[0]
+    result = result.detach().cpu()
+    expected = F.conv2d(image.detach().cpu().reshape(1, 1, *image.shape[-2:]).float(), edge_kernels)[0]
     if result.numel() != expected.numel():
         return Feedback(False, f"expected {tuple(expected.shape)} numbers (one 26×26 map per kernel, "
                                f"as (4, 676) or (4, 26, 26)), got shape {tuple(result.shape)}. "

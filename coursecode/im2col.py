@@ -12,6 +12,24 @@ from coursecode.arithmetic import conv_out_size
 
 __all__ = ["conv2d_im2col", "im2col"]
 
+_MAX_BYTES = 2 * 2**30   # refuse to unfold into more than this (the columns repeat each pixel k·k times)
+
+
+def _check_sizes(x: torch.Tensor, name: str) -> None:
+    """Channels, rows and columns must be there (the batch may be empty, as in PyTorch)."""
+    if 0 in x.shape[-3:]:
+        raise ValueError(f"{name} must have at least 1 channel, 1 row and 1 column, "
+                         f"got shape {tuple(x.shape)}")
+
+
+def _check_memory(what: str, numbers: int, x: torch.Tensor) -> None:
+    """Refuse before allocating ``numbers`` elements of ``x``'s dtype if that is absurd."""
+    need = numbers * x.element_size()
+    if need > _MAX_BYTES:
+        raise ValueError(f"{what} would need {need / 2**30:.1f} GiB, more than the "
+                         f"{_MAX_BYTES / 2**30:.0f} GiB allowed: use a smaller batch, image, "
+                         "kernel or padding")
+
 
 def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> torch.Tensor:
     """Unfold every kernel window of ``x`` into a column; the same result as ``F.unfold``.
@@ -43,6 +61,7 @@ def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> tor
     torch.Size([64, 75, 256])
     """
     check_tensor(x, "x", (3, 4), "(N, C, H, W) or (C, H, W)")
+    _check_sizes(x, "x")
     unbatched = x.dim() == 3
     if unbatched:
         x = x[None]
@@ -52,6 +71,8 @@ def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> tor
     dh, dw = as_pair(dilation, "dilation", 1)
     n, c, h, w = x.shape
     out_h, out_w = conv_out_size((h, w), (kh, kw), (sh, sw), (ph, pw), (dh, dw))
+    _check_memory(f"im2col of x with shape {tuple(x.shape)}, kernel_size {(kh, kw)} and padding "
+                  f"{(ph, pw)}", n * c * ((h + 2 * ph) * (w + 2 * pw) + kh * kw * out_h * out_w), x)
 
     padded = F.pad(x, (pw, pw, ph, ph))
     taps = []
@@ -94,6 +115,10 @@ def conv2d_im2col(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
     """
     check_tensor(x, "x", (3, 4), "(N, C_in, H, W) or (C_in, H, W)")
     check_tensor(weight, "weight", (4,), "(C_out, C_in, kH, kW)")
+    _check_sizes(x, "x")
+    if 0 in weight.shape:
+        raise ValueError(f"weight must have at least 1 filter, 1 channel, 1 row and 1 column, "
+                         f"got shape {tuple(weight.shape)}")
     unbatched = x.dim() == 3
     if unbatched:
         x = x[None]
@@ -107,16 +132,28 @@ def conv2d_im2col(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
         check_tensor(bias, "bias", (1,), "(C_out,)")
         if bias.shape[0] != c_out:
             raise ValueError(f"bias must have C_out={c_out} values, got shape {tuple(bias.shape)}")
+        if bias.device != weight.device:
+            raise ValueError(f"bias is on {bias.device} but weight is on {weight.device}: move one with .to()")
+    if weight.dtype == torch.bool:
+        raise TypeError("weight must hold numbers, got torch.bool: convert it (e.g. weight.float())")
     if x.dtype != weight.dtype:
         raise TypeError(f"x is {x.dtype} but weight is {weight.dtype}: convert one (e.g. x.float())")
     if x.device != weight.device:
         raise ValueError(f"x is on {x.device} but weight is on {weight.device}: move one with .to()")
 
+    h, w = x.shape[-2:]
+    for value, name, minimum in ((stride, "stride", 1), (padding, "padding", 0), (dilation, "dilation", 1)):
+        as_pair(value, name, minimum)
+    try:
+        out_h, out_w = conv_out_size((h, w), (kh, kw), stride, padding, dilation)
+    except ValueError as err:   # the kernel does not fit: say that it is weight's
+        raise ValueError(f"weight of shape {tuple(weight.shape)} does not fit x of shape "
+                         f"{tuple(x.shape)}: {err}") from None
+    _check_memory(f"conv2d_im2col's output of shape {(x.shape[0], c_out, out_h, out_w)}",
+                  x.shape[0] * c_out * out_h * out_w, x)
     cols = im2col(x, (kh, kw), stride, padding, dilation)     # (N, C_in*kH*kW, L)
     out = weight.reshape(c_out, -1) @ cols                   # (N, C_out, L)
     if bias is not None:
         out.add_(bias[:, None])  # in place: the product is a fresh tensor, no second copy
-    h, w = x.shape[-2:]
-    out_h, out_w = conv_out_size((h, w), (kh, kw), stride, padding, dilation)
     out = out.reshape(x.shape[0], c_out, out_h, out_w)
     return out[0] if unbatched else out

@@ -18,28 +18,57 @@ __all__ = [
     "top_edge",
 ]
 
-top_edge = torch.tensor([[-1.0, -1.0, -1.0],
-                         [0.0, 0.0, 0.0],
-                         [1.0, 1.0, 1.0]])
-"""Responds where dark pixels sit above bright ones (a top edge)."""
+# The package keeps its own copies; every access hands out a fresh one (``__getattr__``
+# below), so that a learner's ``top_edge.mul_(2)`` changes their copy only, not the
+# kernel every later lesson, ``edge_kernels`` and the widgets see.
+_KERNELS = {
+    # dark pixels above bright ones (a top edge)
+    "top_edge": [[-1.0, -1.0, -1.0],
+                 [0.0, 0.0, 0.0],
+                 [1.0, 1.0, 1.0]],
+    # dark pixels left of bright ones (a left edge)
+    "left_edge": [[-1.0, 0.0, 1.0],
+                  [-1.0, 0.0, 1.0],
+                  [-1.0, 0.0, 1.0]],
+    # dark top-left, bright bottom-right: an edge running from bottom-left to top-right
+    "diag1_edge": [[-1.0, -1.0, 0.0],
+                   [-1.0, 0.0, 1.0],
+                   [0.0, 1.0, 1.0]],
+    # dark top-right, bright bottom-left: an edge running from top-left to bottom-right
+    "diag2_edge": [[0.0, -1.0, -1.0],
+                   [1.0, 0.0, -1.0],
+                   [1.0, 1.0, 0.0]],
+}
 
-left_edge = torch.tensor([[-1.0, 0.0, 1.0],
-                          [-1.0, 0.0, 1.0],
-                          [-1.0, 0.0, 1.0]])
-"""Responds where dark pixels sit left of bright ones (a left edge)."""
 
-diag1_edge = torch.tensor([[-1.0, -1.0, 0.0],
-                           [-1.0, 0.0, 1.0],
-                           [0.0, 1.0, 1.0]])
-"""Dark top-left, bright bottom-right: an edge running from bottom-left to top-right."""
+def __getattr__(name: str) -> torch.Tensor:
+    """``top_edge``, ``left_edge``, ``diag1_edge``, ``diag2_edge`` (each 3×3) and
+    ``edge_kernels`` (the four as one conv2d weight, (4, 1, 3, 3)): a new float32 tensor
+    on every access, which its user may change in place without changing anyone else's."""
+    if name in _KERNELS:
+        return torch.tensor(_KERNELS[name])
+    if name == "edge_kernels":
+        return torch.tensor([_KERNELS[k] for k in ("top_edge", "left_edge", "diag1_edge",
+                                                   "diag2_edge")])[:, None]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-diag2_edge = torch.tensor([[0.0, -1.0, -1.0],
-                           [1.0, 0.0, -1.0],
-                           [1.0, 1.0, 0.0]])
-"""Dark top-right, bright bottom-left: an edge running from top-left to bottom-right."""
 
-edge_kernels = torch.stack([top_edge, left_edge, diag1_edge, diag2_edge])[:, None]
-"""The four kernels above as one conv2d weight of shape (out=4, in=1, 3, 3)."""
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+_MAX_LOOP_POSITIONS = 1_000_000   # about 10 s of conv2d_loop's Python loops
+
+
+def _check_im_and_kernel(im, kernel) -> None:
+    """Both 2-D, neither empty, on one device."""
+    check_tensor(im, "im", (2,), "(H, W)")
+    check_tensor(kernel, "kernel", (2,), "(kH, kW)")
+    for x, name, what in ((im, "im", "image"), (kernel, "kernel", "kernel")):
+        if x.numel() == 0:
+            raise ValueError(f"{name} must be a non-empty {what} (at least 1×1), got shape {tuple(x.shape)}")
+    if im.device != kernel.device:
+        raise ValueError(f"im is on {im.device} but kernel is on {kernel.device}: move one with .to()")
 
 
 def apply_kernel(im: torch.Tensor, row: int, col: int, kernel: torch.Tensor) -> torch.Tensor:
@@ -63,11 +92,11 @@ def apply_kernel(im: torch.Tensor, row: int, col: int, kernel: torch.Tensor) -> 
     --------
     >>> im = torch.zeros(5, 5)
     >>> im[3:] = 1.0                        # bright bottom rows: a top edge
+    >>> from coursecode import top_edge
     >>> apply_kernel(im, 2, 2, top_edge)
     tensor(3.)
     """
-    check_tensor(im, "im", (2,), "(H, W)")
-    check_tensor(kernel, "kernel", (2,), "(kH, kW)")
+    _check_im_and_kernel(im, kernel)
     kh, kw = kernel.shape
     if kh % 2 == 0 or kw % 2 == 0:
         raise ValueError(
@@ -94,15 +123,22 @@ def conv2d_loop(im: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
 
     Examples
     --------
+    >>> from coursecode import top_edge
     >>> conv2d_loop(torch.ones(28, 28), top_edge).shape
     torch.Size([26, 26])
     """
-    check_tensor(im, "im", (2,), "(H, W)")
-    check_tensor(kernel, "kernel", (2,), "(kH, kW)")
+    _check_im_and_kernel(im, kernel)
     h, w = im.shape
     kh, kw = kernel.shape
     if kh > h or kw > w:
         raise ValueError(f"kernel of shape {(kh, kw)} is larger than the image of shape {(h, w)}")
+    positions = (h - kh + 1) * (w - kw + 1)
+    if positions > _MAX_LOOP_POSITIONS:
+        raise ValueError(
+            f"im of shape {(h, w)} gives {positions:,} positions: more than the "
+            f"{_MAX_LOOP_POSITIONS:,} that conv2d_loop's Python loops visit in about ten seconds. "
+            "Use F.conv2d for large images"
+        )
     out = torch.empty(h - kh + 1, w - kw + 1, dtype=torch.result_type(im, kernel), device=im.device)
     for i in range(h - kh + 1):
         for j in range(w - kw + 1):

@@ -30,6 +30,17 @@ os.environ.setdefault("KINETO_LOG_LEVEL", "6")
 # for the clock's resolution, short enough to fit between two interruptions.
 _MIN_BLOCK_SECONDS = 1e-3
 _MAX_NUMBER = 100_000
+# What a learner may ask for: beyond these a call runs for hours or starts absurdly many threads.
+_LIMITS = {"repeat": 1_000, "number": 10_000_000, "warmup": 1_000, "threads": 1_024}
+_MAX_CALLS = 100_000_000   # timed calls in all (repeat × number)
+
+
+def _check_count(value, name: str, minimum: int) -> int:
+    """An integer >= ``minimum`` and at most ``_LIMITS[name]``, or a clear error naming it."""
+    value = check_int(value, name, minimum)
+    if value > _LIMITS[name]:
+        raise ValueError(f"{name} must be an integer from {minimum} to {_LIMITS[name]:,}, got {value:,}")
+    return value
 
 
 @contextlib.contextmanager
@@ -50,7 +61,7 @@ def torch_threads(threads: int | None):
     if threads is None:
         yield
         return
-    threads = check_int(threads, "threads", 1)
+    threads = _check_count(threads, "threads", 1)
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
@@ -74,6 +85,9 @@ def best_time(fn, repeat: int = 7, number: int | None = None, warmup: int = 1,
     >>> best_time(lambda: sum(range(1000))) < 1.0
     True
     """
+    if not callable(fn):
+        raise TypeError(f"fn must be a function that takes no arguments, e.g. "
+                        f"lambda: conv2d_loop(im, kernel), got {type(fn).__name__}: {fn!r}"[:200])
     return compare_times({"fn": fn}, repeat=repeat, number=number, warmup=warmup,
                          threads=threads)["fn"]
 
@@ -96,15 +110,27 @@ def compare_times(fns: dict, repeat: int = 7, number: int | None = None, warmup:
     >>> times["short"] < times["long"]
     True
     """
-    if not isinstance(fns, dict) or not fns or not all(callable(f) for f in fns.values()):
+    if not isinstance(fns, dict) or not fns:
         raise TypeError(
             "fns must be a non-empty dict of name -> function taking no arguments, "
-            f"got {type(fns).__name__}"
+            f"got {'an empty dict' if isinstance(fns, dict) else type(fns).__name__}"
         )
-    repeat = check_int(repeat, "repeat", 1)
-    warmup = check_int(warmup, "warmup", 0)
+    for name, fn in fns.items():
+        if not callable(fn):
+            raise TypeError(
+                "fns must be a non-empty dict of name -> function taking no arguments, "
+                f"but fns[{name!r}] is {type(fn).__name__}: {fn!r}"[:200]
+            )
+    repeat = _check_count(repeat, "repeat", 1)
+    warmup = _check_count(warmup, "warmup", 0)
     if number is not None:
-        number = check_int(number, "number", 1)
+        number = _check_count(number, "number", 1)
+        if repeat * number > _MAX_CALLS:
+            raise ValueError(f"repeat × number must be at most {_MAX_CALLS:,} calls, got "
+                             f"{repeat:,} × {number:,} = {repeat * number:,}: that could run "
+                             "for hours")
+    if threads is not None:
+        _check_count(threads, "threads", 1)
     with torch_threads(threads):
         numbers = {}
         for name, fn in fns.items():

@@ -65,6 +65,10 @@ KERNELS = {   # for the kernel checker: typed kernels, and what the checker must
     "0 0 0 0 0 0 0 0 0": "positive answer",
     "1 1 1; 0 0 0": "got 6 numbers",
     "１ １ １; ０ ０ ０; -１ -１ -１": "fires where",                # full-width digits
+    "1e999 1e999 1e999; 0 0 0; -1e999 -1e999 -1e999": checks.NOT_FINITE,   # reads as inf
+    "1 1 1; 0 0 0; -1 -1 -1e400": checks.NOT_FINITE,
+    "1e308 1e308 1e308; 0 0 0; -1e308 -1e308 -1e308": checks.NOT_FINITE,   # its sums overflow
+    "1e308 0 0; 1e308 0 0; 0 0 0": checks.NOT_FINITE,                      # so do these
 }
 
 
@@ -114,6 +118,19 @@ def test_any_typed_text_gets_the_same_verdict_on_the_page(js, name, text):
        st.lists(st.integers(-3, 300_000), min_size=1, max_size=5), st.sampled_from([", ", " ", "×"]))
 def test_any_numbers_get_the_same_verdict_on_the_page(js, name, values, separator):
     same(js, name, "(" + separator.join(map(str, values)) + ")")
+
+
+def test_the_page_refuses_what_python_refuses_with_the_same_words(js, tmp_path):
+    assert f'export const NOT_FINITE = "{checks.NOT_FINITE[:60]}' in CHECKS_JS_PATH.read_text()
+    for text in ["1" * 20_000 + "a", "1" * 20_000, "0 0 0 0 0 0 0 0 1e999"]:
+        same(js, "check_bottom_edge", text)
+
+
+@CASES
+@given(st.lists(st.sampled_from(["0", "1", "-1", "1e308", "-1e308", "1e999", "-1e999", "5e307",
+                                 ".5", "1e-320"]), min_size=9, max_size=9))
+def test_any_kernel_of_huge_numbers_gets_the_same_verdict_on_the_page(js, tokens):
+    same(js, "check_bottom_edge", " ".join(tokens))
 
 
 def test_the_table_travels_to_the_page_as_json():

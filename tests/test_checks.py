@@ -202,3 +202,59 @@ def test_receptive_field_checkers():
     assert not check_stack_params(27648)
     assert check_stack_params("(27,648, 50,176)")             # as the solution prints it
     assert check_stack_params("27648, 50176") and check_stack_params("27648 50176")
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("kernel", [
+    torch.full((3, 3), NAN),
+    -top_edge * torch.tensor([[1.0, 1, 1], [1, 1, 1], [1, 1, NAN]]),   # one NaN weight
+    [[1, 1, 1], [0, 0, 0], [-1, -1, -INF]],
+    torch.tensor([[1.0, 1, 1], [0, 0, 0], [-1, -1, -1]], dtype=torch.float16) * INF,
+    "1e999 1e999 1e999; 0 0 0; -1e999 -1e999 -1e999",                  # reads as inf
+    "1e308 1e308 1e308; 0 0 0; -1e308 -1e308 -1e308",                  # finite, but its sums overflow
+])
+def test_bottom_edge_refuses_numbers_that_are_not_finite(kernel):
+    feedback = check_bottom_edge(kernel)
+    assert not feedback and "must be finite: no inf or nan" in feedback.message
+
+
+def test_a_long_typed_answer_is_read_quickly():
+    # the decimal pattern used to backtrack: 8,000 digits took seconds, 100,000 for ever
+    assert "not" in check_bottom_edge("1" * 100_000 + "a").message
+    assert "got 1 numbers" in check_bottom_edge("1" * 100_000).message
+
+
+def test_matmul_conv_names_a_bad_image():
+    result = torch.zeros(4, 676)
+    with pytest.raises(TypeError, match="image must be the 28×28 digit .*got list"):
+        check_matmul_conv(result, [[0.0] * 28] * 28)
+    with pytest.raises(ValueError, match=r"image must be the 28×28 digit .*got shape \(2, 2\)"):
+        check_matmul_conv(result, torch.zeros(2, 2))
+    with pytest.raises(ValueError, match=r"got shape \(2, 28, 28\)"):
+        check_matmul_conv(result, torch.zeros(2, 28, 28))
+    assert check_matmul_conv(result, torch.ones(1, 28, 28))   # a flat digit: no edges anywhere
+    assert "values differ" in check_matmul_conv(result, torch.eye(28)[None]).message
+
+
+def test_verdict_names_a_bad_checker_name():
+    from coursecode.checks import verdict
+
+    with pytest.raises(ValueError, match=r"name must be one of \[.*\], got \['check_map_size'\]"):
+        verdict(["check_map_size"], 24)
+
+
+def test_bottom_edge_reads_a_number_too_big_for_a_float_as_unreadable():
+    feedback = check_bottom_edge([[10**400] * 3] * 3)
+    assert not feedback and "nine numbers, row by row" in feedback.message
+
+
+def test_bottom_edge_reads_a_numpy_kernel():
+    import numpy as np
+
+    assert check_bottom_edge(np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1]]))
+    assert check_bottom_edge(-top_edge.numpy())
+    assert "must be finite" in check_bottom_edge(np.full((3, 3), np.nan)).message
+    assert "nine numbers" in check_bottom_edge(np.ones((3, 3), dtype=complex)).message
+    assert "nine numbers" in check_bottom_edge(np.array([["a"] * 3] * 3)).message

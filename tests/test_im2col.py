@@ -106,3 +106,47 @@ def test_conv2d_im2col_gradients_match_conv2d():
         grads.append((x.grad, w.grad, b.grad))
     for ours, theirs in zip(*grads):
         torch.testing.assert_close(ours, theirs, atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("shape", [(1, 0, 5, 5), (1, 1, 0, 5), (1, 1, 5, 0), (0, 5, 5)])
+def test_im2col_refuses_empty_images(shape):
+    with pytest.raises(ValueError, match=rf"x must have at least 1 channel, 1 row and 1 column, "
+                                         rf"got shape \({', '.join(map(str, shape))}\)"):
+        im2col(torch.zeros(shape), 1)
+    with pytest.raises(ValueError, match="x must have at least 1 channel"):
+        conv2d_im2col(torch.zeros(shape), torch.zeros(2, max(shape[-3], 1), 1, 1))
+
+
+def test_an_empty_batch_unfolds_like_pytorch():
+    assert im2col(torch.zeros(0, 1, 5, 5), 3).shape == F.unfold(torch.zeros(0, 1, 5, 5), 3).shape
+    assert conv2d_im2col(torch.zeros(0, 1, 5, 5), torch.zeros(2, 1, 3, 3)).shape == (0, 2, 3, 3)
+
+
+@pytest.mark.parametrize("shape", [(0, 1, 3, 3), (2, 0, 3, 3), (2, 1, 0, 3), (2, 1, 3, 0)])
+def test_conv2d_im2col_refuses_an_empty_weight(shape):
+    with pytest.raises(ValueError, match=r"weight must have at least 1 filter"):
+        conv2d_im2col(torch.zeros(1, 1, 5, 5), torch.zeros(shape))
+
+
+def test_conv2d_im2col_says_the_kernel_is_weights():
+    with pytest.raises(ValueError, match=r"weight of shape \(1, 1, 7, 7\) does not fit x of shape \(1, 1, 5, 5\)"):
+        conv2d_im2col(torch.zeros(1, 1, 5, 5), torch.zeros(1, 1, 7, 7))
+    with pytest.raises(ValueError, match="stride must be an integer >= 1, got 0"):
+        conv2d_im2col(torch.zeros(1, 1, 5, 5), torch.zeros(1, 1, 3, 3), stride=0)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: im2col(torch.zeros(1, 1, 5, 5), 3, padding=30_000), r"padding \(30000, 30000\) would need 134.1 GiB"),
+    (lambda: im2col(torch.zeros(64, 3, 512, 512), 11, padding=5), r"would need 22.9 GiB"),
+    (lambda: conv2d_im2col(torch.zeros(1, 1, 64, 64), torch.zeros(200_000, 1, 1, 1)),
+     r"output of shape \(1, 200000, 64, 64\) would need 3.1 GiB"),
+])
+def test_im2col_refuses_to_allocate_gigabytes(call, match):
+    # torch.zeros of a few small shapes only: the refusal comes before any allocation.
+    with pytest.raises(ValueError, match=match + r", more than the 2 GiB allowed"):
+        call()
+
+
+def test_conv2d_im2col_refuses_a_boolean_weight():
+    with pytest.raises(TypeError, match="weight must hold numbers, got torch.bool"):
+        conv2d_im2col(torch.ones(1, 1, 5, 5, dtype=torch.bool), torch.ones(1, 1, 3, 3, dtype=torch.bool))

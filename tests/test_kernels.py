@@ -83,3 +83,63 @@ def test_diagonal_kernels_find_their_diagonals():
     below_main = (rows > cols).float()      # bright below the top-left→bottom-right diagonal
     assert conv2d_loop(below_anti, diag1_edge).max() > conv2d_loop(below_anti, diag2_edge).abs().max()
     assert conv2d_loop(below_main, diag2_edge).max() > conv2d_loop(below_main, diag1_edge).abs().max()
+
+
+@pytest.mark.parametrize("im, kernel, error, match", [
+    (torch.rand(5, 5), torch.ones(0, 0), ValueError, r"kernel must be a non-empty kernel .*got shape \(0, 0\)"),
+    (torch.rand(5, 5), torch.ones(3, 0), ValueError, r"kernel must be a non-empty kernel .*got shape \(3, 0\)"),
+    (torch.rand(0, 5), torch.ones(1, 1), ValueError, r"im must be a non-empty image .*got shape \(0, 5\)"),
+    (torch.rand(5), torch.ones(1, 1), ValueError, r"im must have shape \(H, W\).*got shape \(5,\)"),
+    (torch.rand(5, 5), [[1.0]], TypeError, "kernel must be a torch.Tensor"),
+    (torch.zeros(1001, 1001), torch.ones(1, 1), ValueError,
+     r"im of shape \(1001, 1001\) gives 1,002,001 positions.*Use F.conv2d"),
+])
+def test_conv2d_loop_refuses_empty_and_huge_inputs(im, kernel, error, match):
+    with pytest.raises(error, match=match):
+        conv2d_loop(im, kernel)
+
+
+def test_apply_kernel_refuses_an_empty_kernel_or_image():
+    with pytest.raises(ValueError, match="kernel must be a non-empty kernel"):
+        apply_kernel(torch.zeros(5, 5), 2, 2, torch.ones(0, 3))
+    with pytest.raises(ValueError, match="im must be a non-empty image"):
+        apply_kernel(torch.zeros(0, 0), 0, 0, torch.ones(1, 1))
+
+
+def test_a_learners_in_place_edit_changes_only_their_copy():
+    import coursecode
+    import coursecode.kernels
+    from coursecode.kernels import top_edge as mine
+
+    before = coursecode.kernels.top_edge
+    mine.mul_(2)
+    coursecode.kernels.left_edge[0, 0] = 100.0
+    coursecode.kernels.edge_kernels.zero_()
+    from coursecode.kernels import top_edge as again
+    assert torch.equal(again, before) and torch.equal(coursecode.kernels.top_edge, before)
+    assert coursecode.kernels.left_edge[0, 0] == -1.0
+    fresh = coursecode.kernels.edge_kernels
+    assert torch.equal(fresh[0, 0], coursecode.kernels.top_edge)
+    assert torch.equal(fresh[1, 0], coursecode.kernels.left_edge)
+    assert coursecode.kernels.top_edge is not coursecode.kernels.top_edge
+    assert {"top_edge", "edge_kernels"} <= set(dir(coursecode.kernels))
+    with pytest.raises(AttributeError, match="no attribute 'bottom_edge'"):
+        coursecode.kernels.bottom_edge
+
+
+@pytest.mark.xfail("top_edge" in vars(__import__("coursecode")), strict=True,
+                   reason="coursecode/__init__.py still binds the kernels once: it must hand "
+                          "them out through kernels.__getattr__")
+def test_the_packages_top_level_kernels_are_fresh_copies_too():
+    import coursecode
+
+    from coursecode import top_edge as mine
+    from coursecode import edge_kernels as ours
+    # First: two imports give two tensors (else the edits below would corrupt the session's).
+    assert coursecode.top_edge is not mine and coursecode.edge_kernels is not ours
+    mine.mul_(2)
+    ours.zero_()
+    from coursecode import top_edge as again
+    from coursecode import edge_kernels
+    assert again[0, 0] == -1.0 and coursecode.top_edge[0, 0] == -1.0
+    assert torch.equal(edge_kernels[0, 0], again)

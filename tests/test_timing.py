@@ -121,3 +121,31 @@ def test_torch_threads_restores_after_an_error():
 def test_compare_times_bad_arguments(fns, kwargs, error, match):
     with pytest.raises(error, match=match):
         compare_times(fns, **kwargs)
+
+
+@pytest.mark.parametrize("fn, kwargs, error, match", [
+    (3, {}, TypeError, "fn must be a function that takes no arguments, .*got int: 3"),
+    ("conv2d_loop", {}, TypeError, "fn must be a function .*got str"),
+    (print, {"repeat": 10**9}, ValueError, "repeat must be an integer from 1 to 1,000, got 1,000,000,000"),
+    (print, {"number": 10**12}, ValueError, "number must be an integer from 1 to 10,000,000"),
+    (print, {"warmup": 10**6}, ValueError, "warmup must be an integer from 0 to 1,000"),
+    (print, {"threads": 10**6}, ValueError, "threads must be an integer from 1 to 1,024"),
+    (print, {"threads": 1.5}, TypeError, "threads must be an integer >= 1"),
+    (print, {"repeat": 1_000, "number": 10_000_000}, ValueError,
+     r"repeat × number must be at most 100,000,000 calls, got 1,000 × 10,000,000"),
+])
+def test_best_time_names_the_argument_passed(fn, kwargs, error, match):
+    calls = []
+    with pytest.raises(error, match=match):
+        best_time(fn if fn is not print else lambda: calls.append(1), **kwargs)
+    assert calls == []   # refused before any call
+
+
+def test_compare_times_names_the_entry_that_is_not_a_function():
+    with pytest.raises(TypeError, match=r"fns\['b'\] is int: 3"):
+        compare_times({"a": print, "b": 3})
+    with pytest.raises(TypeError, match="got an empty dict"):
+        compare_times({})
+    with pytest.raises(ValueError, match="threads must be an integer from 1 to 1,024"):
+        with torch_threads(5000):
+            pass

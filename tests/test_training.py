@@ -142,7 +142,7 @@ def test_fit_simple_cnn_on_the_sample():
     ({"model": "cnn"}, TypeError, "model must be an nn.Module"),
     ({"loss_func": 3}, TypeError, "loss_func must be callable"),
     ({"opt": "sgd"}, TypeError, "opt must be a torch.optim.Optimizer"),
-    ({"valid_dl": []}, ValueError, "must each yield at least one batch"),
+    ({"valid_dl": []}, ValueError, r"valid_dl must yield at least one batch, got none$"),
 ])
 def test_fit_bad_arguments(change, error, match):
     model = nn.Linear(2, 2)
@@ -152,3 +152,181 @@ def test_fit_bad_arguments(change, error, match):
             "valid_dl": [(torch.zeros(4, 2), torch.zeros(4, dtype=torch.long))], **change}
     with pytest.raises(error, match=match):
         fit(**args, progress=False)
+
+
+@pytest.mark.parametrize("change, error, match", [
+    ({"train_dl": []}, ValueError, r"train_dl must yield at least one batch, got none$"),
+    ({"train_dl": iter([])}, ValueError, "train_dl must yield at least one batch, got none .*used up"),
+    ({"train_dl": 3}, TypeError, "train_dl must be a DataLoader .*got int"),
+    ({"valid_dl": "batches"}, TypeError, "valid_dl must be a DataLoader .*got str"),
+    ({"train_dl": [torch.zeros(2, 4, 2)]}, ValueError,
+     r"train_dl must yield \(xb, yb\) pairs .*got a tensor of shape \(2, 4, 2\)"),
+    ({"valid_dl": [(torch.zeros(4, 2),)]}, ValueError, r"valid_dl must yield \(xb, yb\) pairs .*got a tuple of 1 items"),
+    ({"opt": optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1)}, ValueError, "opt holds none of model's parameters"),
+    ({"loss_func": lambda p, t: F.cross_entropy(p, t, reduction="none")}, ValueError,
+     r"loss_func must return one number .*got shape \(4,\)"),
+    ({"progress": "no"}, TypeError, "progress must be True or False"),
+])
+def test_fit_names_the_bad_argument(change, error, match):
+    model = nn.Linear(2, 2)
+    args = {"epochs": 1, "model": model, "loss_func": F.cross_entropy,
+            "opt": optim.SGD(model.parameters(), lr=0.1),
+            "train_dl": [(torch.zeros(4, 2), torch.zeros(4, dtype=torch.long))],
+            "valid_dl": [(torch.zeros(4, 2), torch.zeros(4, dtype=torch.long))], "progress": False,
+            **change}
+    with pytest.raises(error, match=match):
+        fit(**args)
+
+
+def test_a_generator_is_used_up_after_one_epoch():
+    model = nn.Linear(2, 2)
+    batches = ((torch.zeros(4, 2), torch.zeros(4, dtype=torch.long)) for _ in range(2))
+    with pytest.raises(ValueError, match="train_dl must yield at least one batch, got none .*used up"):
+        fit(2, model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.1), batches,
+            [(torch.zeros(4, 2), torch.zeros(4, dtype=torch.long))], progress=False)
+
+
+def test_accuracy_refuses_an_empty_batch_and_nan_scores():
+    with pytest.raises(ValueError, match=r"preds must hold at least one row .*got shape \(0, 10\)"):
+        accuracy(torch.zeros(0, 10), torch.zeros(0, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"preds must hold at least one row and one class.*\(3, 0\)"):
+        accuracy(torch.zeros(3, 0), torch.zeros(3, dtype=torch.long))
+    preds = torch.tensor([[0.1, 0.9], [float("nan"), 0.2], [0.3, float("nan")]])
+    with pytest.raises(ValueError, match="preds holds NaN scores in 2 of its 3 rows .*first is row 1"):
+        accuracy(preds, torch.tensor([1, 0, 0]))
+    with pytest.raises(TypeError, match="preds must be a tensor of shape .*got list"):
+        accuracy([[0.1, 0.9]], torch.tensor([1]))
+    with pytest.raises(TypeError, match="preds must hold real-valued scores, got torch.bool"):
+        accuracy(torch.ones(2, 2, dtype=torch.bool), torch.tensor([1, 0]))
+    # infinities are scores like any other, and integer scores work too
+    assert accuracy(torch.tensor([[0.0, float("inf")], [1.0, float("-inf")]]), torch.tensor([1, 0])) == 1.0
+    assert accuracy(torch.tensor([[0, 3], [2, 1]]), torch.tensor([1, 1])) == 0.5
+
+
+def test_to_device_keeps_every_kind_of_container():
+    from collections import OrderedDict
+    from collections import defaultdict
+    from collections import namedtuple
+
+    Batch = namedtuple("Batch", "x y")
+    t = torch.zeros(2)
+    moved = to_device(Batch(t, [t, "label"]), "cpu")
+    assert isinstance(moved, Batch) and moved.y[1] == "label" and torch.equal(moved.x, t)
+    counts = defaultdict(list, {"x": t})
+    moved = to_device(counts, "cpu")
+    assert isinstance(moved, defaultdict) and moved.default_factory is list and torch.equal(moved["x"], t)
+    assert moved["new"] == []
+    assert isinstance(to_device(OrderedDict(x=t), "cpu"), OrderedDict)
+    moved = to_device({t, 3}, "cpu")
+    assert isinstance(moved, set) and 3 in moved and sum(isinstance(v, torch.Tensor) for v in moved) == 1
+    assert isinstance(to_device(frozenset([t]), "cpu"), frozenset)
+    assert to_device("label", "cpu") == "label" and to_device(None, "cpu") is None
+
+
+def test_to_device_moves_what_is_inside_a_set(monkeypatch):
+    seen = []
+    monkeypatch.setattr(torch.Tensor, "to", lambda self, device: seen.append(device) or self)
+    to_device({torch.zeros(1), torch.ones(1)}, torch.device("cpu"))
+    to_device(frozenset([torch.zeros(1)]), "cpu")
+    assert seen == [torch.device("cpu")] * 3
+
+
+@pytest.mark.parametrize("device, error, match", [
+    ("gpu", ValueError, r"device must be a device name such as 'cpu', 'cuda', 'cuda:0' or 'mps', got 'gpu'"),
+    ("cuda:x", ValueError, "got 'cuda:x'"),
+    (1.5, TypeError, "device must be a device name .*got float"),
+    (None, TypeError, "device must be a device name .*got NoneType"),
+    (True, TypeError, "device must be a device name .*got bool"),
+])
+def test_to_device_names_a_bad_device(device, error, match):
+    with pytest.raises(error, match=match):
+        to_device(torch.zeros(1), device)
+
+
+def test_to_device_says_when_there_is_no_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    for device in ("cuda", "cuda:0", torch.device("cuda")):
+        with pytest.raises(ValueError, match=r"no CUDA GPU is available here .*def_device picks"):
+            to_device(torch.zeros(1), device)
+    with pytest.raises(ValueError, match=r"device 'mps': no Apple GPU \(MPS\) is available here; def_device"):
+        to_device([torch.zeros(1)], "mps")
+    assert to_device(torch.zeros(1), "cpu").device.type == "cpu"
+
+
+def test_to_device_refuses_a_model():
+    with pytest.raises(TypeError, match=r"x must be a tensor .*got a model \(Linear\): move a model with model.to"):
+        to_device(nn.Linear(2, 2), "cpu")
+
+
+def test_dataset_and_get_dls_name_the_bad_argument():
+    with pytest.raises(TypeError, match="x must be a sequence of samples with a length .*got int"):
+        Dataset(3, torch.zeros(3))
+    with pytest.raises(TypeError, match="y must be a sequence of samples .*got Tensor"):
+        Dataset(torch.zeros(3), torch.tensor(3))
+    ds = Dataset(torch.zeros(4, 2), torch.zeros(4))
+    with pytest.raises(TypeError, match="train_ds must be a dataset with a length .*got int"):
+        get_dls(5, ds, bs=2)
+    with pytest.raises(ValueError, match="valid_ds must hold at least one sample"):
+        get_dls(ds, Dataset(torch.zeros(0), torch.zeros(0)), bs=2)
+
+    class Stream(torch.utils.data.IterableDataset):
+        def __iter__(self):
+            yield from ()
+
+    with pytest.raises(TypeError, match="train_ds must be a dataset that can be indexed and shuffled"):
+        get_dls(Stream(), ds, bs=2)
+
+
+def test_collate_device_and_set_seed_name_the_bad_argument():
+    with pytest.raises(TypeError, match="batch must be a non-empty list of samples, got list"):
+        collate_device([])
+    with pytest.raises(TypeError, match="batch must be a non-empty list of samples, got int"):
+        collate_device(3)
+    with pytest.raises(ValueError, match=r"seed must be an integer >= 0 and < 2\*\*64"):
+        set_seed(2**64)
+    with pytest.raises(TypeError, match="deterministic must be True or False, got 'yes'"):
+        set_seed(0, deterministic="yes")
+
+
+def test_more_bad_arguments_are_named():
+    with pytest.raises(TypeError, match=r"targets must be a tensor of shape \(2,\) to match preds, got list"):
+        accuracy(torch.ones(2, 2), [0, 1])
+    ds = Dataset(torch.zeros(4, 2), torch.zeros(4))
+    with pytest.raises(TypeError, match="kwargs must not hold it, got batch_size=3"):
+        get_dls(ds, ds, 2, batch_size=3)
+    with pytest.raises(TypeError, match="got shuffle=False"):
+        get_dls(ds, ds, 2, shuffle=False)
+    with pytest.raises(ValueError, match="batch's samples cannot be stacked into one batch"):
+        collate_device([(torch.zeros(2), 1), (torch.zeros(3), 1)])
+
+
+def test_accuracy_wants_class_indices_in_range():
+    preds = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    with pytest.raises(TypeError, match="targets must hold class indices .*got torch.float32: .*targets.long()"):
+        accuracy(preds, torch.tensor([1.0, 0.0, 1.0]))
+    with pytest.raises(TypeError, match="targets must hold class indices .*got torch.bool"):
+        accuracy(preds, torch.tensor([True, False, True]))
+    with pytest.raises(ValueError, match="targets must be class indices from 0 to 1 .*got values from 1 to 7"):
+        accuracy(preds, torch.tensor([1, 1, 7]))
+    with pytest.raises(ValueError, match="got values from -1 to 1"):
+        accuracy(preds, torch.tensor([1, -1, 1]))
+    assert accuracy(preds, torch.tensor([1, 0, 1], dtype=torch.uint8)) == 1.0
+
+
+def test_fit_stops_with_a_clear_error_when_training_diverges():
+    model = nn.Linear(2, 2)
+    with torch.no_grad():
+        model.weight.fill_(float("nan"))
+    batches = [(torch.ones(4, 2), torch.zeros(4, dtype=torch.long))]
+    with pytest.raises(ValueError, match="model's outputs on valid_dl hold NaN: training diverged"):
+        fit(1, model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.1), batches, batches,
+            progress=False)
+
+
+def test_fit_reports_no_accuracy_for_a_regression():
+    model = nn.Linear(2, 1)
+    batches = [(torch.ones(4, 2), torch.ones(4, 1))]
+    history = fit(1, model, F.mse_loss, optim.SGD(model.parameters(), lr=0.1), batches, batches,
+                  progress=False)
+    assert history["valid_loss"].notna().all() and history["valid_accuracy"].isna().all()

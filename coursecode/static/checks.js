@@ -4,8 +4,11 @@
 // The tests run it in Node against Python on every checker (tests/test_answer_boxes.py).
 
 export const NEGATIVE = "sizes and counts are never negative";
+export const NOT_FINITE = "the kernel's numbers must be finite: no inf or nan, and none so large that its "
+  + "sums overflow";
 const NUMBER = /^[+-]?[0-9]{1,15}$/;
-const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$/;
+// One way to match each text (no nested choices): a long run of digits cannot make it backtrack.
+const DECIMAL = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$/;
 const TINY = 1e-6;   // below this a response counts as 0: rounding does not decide a verdict
 
 /** The typed text with compatibility forms folded, "−" as "-", no torch.Size(...), no brackets. */
@@ -111,8 +114,11 @@ function kernelVerdict(spec, text) {
   if (read.kernel === undefined) {
     return { ok: false, message: `the kernel should be 3×3: nine numbers, row by row (got ${read.count} numbers)` };
   }
-  for (const [image, test, hint] of spec.probes) {
-    if (!TESTS[test](probe(read.kernel, spec.images[image]))) return { ok: false, message: hint };
+  if (!read.kernel.flat().every(Number.isFinite)) return { ok: false, message: NOT_FINITE };
+  const responses = spec.probes.map(([image]) => probe(read.kernel, spec.images[image]));
+  if (!responses.flat().every(Number.isFinite)) return { ok: false, message: NOT_FINITE };
+  for (const [i, [, test, hint]] of spec.probes.entries()) {
+    if (!TESTS[test](responses[i])) return { ok: false, message: hint };
   }
   return { ok: true, message: spec.right };
 }
