@@ -110,6 +110,22 @@ class AnswerBox(anywidget.AnyWidget):
 
 
 def answer_box(check) -> AnswerBox:
-    """An answer box for a checker, given as the function (``check_map_size``) or its name."""
-    name = getattr(check, "__name__", check)
+    """An answer box for a checker, given as the function (``check_map_size``) or its name.
+
+    Examples
+    --------
+    >>> answer_box("check_map_size")
+    AnswerBox(check_map_size): an answer box. Run this cell in Jupyter to use it.
+    >>> answer_box("check_mapsize")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: check must name one of the table-driven checkers (check_bottom_edge, ...), got 'check_mapsize'
+    """
+    name = check if isinstance(check, str) else getattr(check, "__name__", None)
+    if not isinstance(name, str):
+        raise TypeError(f"check must be a checker such as check_map_size or its name "
+                        f"'check_map_size', got {type(check).__name__}")
+    if name not in CHECKS:
+        raise ValueError(f"check must name one of the table-driven checkers "
+                         f"({', '.join(sorted(CHECKS))}), got {name!r}")
     return AnswerBox(name)

@@ -2,6 +2,9 @@
 
 import hashlib
 import math
+import numbers
+import operator
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,7 +15,10 @@ from matplotlib.colors import Normalize
 from matplotlib.colors import is_color_like
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
+import matplotlib.axes
 import torch
+
+from coursecode._validate import check_int
 
 __all__ = [
     "plot_history",
@@ -33,22 +39,118 @@ def _to_numpy(im) -> np.ndarray:
     return np.asarray(im)  # NumPy arrays, PIL images, nested lists
 
 
-def _as_hw_or_hwc(im) -> np.ndarray:
+_MAX_AXES = 256  # axes in one figure: each costs time to make and draw
+_MAX_PIXELS = 4096 * 4096  # pixels in one image: more takes minutes to draw
+_MAX_FIGURE_INCHES = 100  # a side of a figure
+_MAX_TABLE_CELLS = 10_000  # cells of a show_pixels table (HTML, styled cell by cell)
+_MAX_WINDOWS = 64  # windows outlined by show_windows / columns drawn by show_unfold
+
+
+def _check_finite(arr: np.ndarray, name: str) -> None:
+    """Raise a ValueError naming ``name`` if ``arr`` holds NaN or infinity (they would turn a
+    rescale, a colour scale or a log axis into a silently wrong picture)."""
+    if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
+        nans = int(np.isnan(arr).sum())
+        infs = int(np.isinf(arr).sum())
+        raise ValueError(f"{name} must hold finite numbers, got {nans} NaN and {infs} infinite "
+                         f"values (of {arr.size}); replace them first, e.g. with "
+                         f"torch.nan_to_num")
+
+
+def _check_ax(ax, name: str = "ax") -> None:
+    if ax is not None and not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"{name} must be a matplotlib Axes or None, got {type(ax).__name__}")
+
+
+def _check_figsize(figsize, name: str = "figsize"):
+    """``figsize`` as a (width, height) pair of inches, or None; a clear error otherwise."""
+    if figsize is None:
+        return None
+    if isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__") or len(figsize) != 2:
+        raise TypeError(f"{name} must be a pair (width, height) in inches, got {figsize!r}")
+    sides = []
+    for side in figsize:
+        if isinstance(side, bool) or not isinstance(side, numbers.Real):
+            raise TypeError(f"{name} must be a pair (width, height) in inches, got {figsize!r}")
+        if not (0 < side <= _MAX_FIGURE_INCHES):  # NaN fails too
+            raise ValueError(f"{name} must be a pair (width, height) of sides from 0 to "
+                             f"{_MAX_FIGURE_INCHES} inches, got {figsize!r}")
+        sides.append(float(side))
+    return tuple(sides)
+
+
+def _index(value, name: str) -> int:
+    """An integer (Python, NumPy or a 0-d integer tensor) as an int; a TypeError otherwise."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _odd_kernel_size(kernel_size) -> int:
+    if isinstance(kernel_size, bool) or not isinstance(kernel_size, numbers.Integral):
+        raise TypeError(f"kernel_size must be an odd integer >= 1, got {kernel_size!r}")
+    if kernel_size < 1 or kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size!r}")
+    return int(kernel_size)
+
+
+def _window_centres(centres, kernel_size: int, shape, at_least: int = 0) -> list[tuple[int, int]]:
+    """``centres`` as (row, col) int pairs whose windows lie inside an image of ``shape``."""
+    if isinstance(centres, (str, bytes)) or not hasattr(centres, "__iter__"):
+        raise TypeError(f"centres must be a list of (row, col) pairs, got {centres!r}")
+    centres = list(centres)
+    if len(centres) < at_least:
+        raise ValueError(f"centres must hold at least {at_least} (row, col) pair, got {centres!r}")
+    if len(centres) > _MAX_WINDOWS:
+        raise ValueError(f"centres must hold at most {_MAX_WINDOWS} windows to draw them "
+                         f"legibly, got {len(centres)}")
+    h, w = shape[:2]
+    half = kernel_size // 2
+    pairs = []
+    for i, c in enumerate(centres):
+        if isinstance(c, (str, bytes)) or not hasattr(c, "__len__") or len(c) != 2:
+            raise ValueError(f"centres must be (row, col) pairs, got centres[{i}] = {c!r}")
+        row, col = _index(c[0], f"centres[{i}][0] (a row)"), _index(c[1], f"centres[{i}][1] (a column)")
+        if not (half <= row <= h - 1 - half and half <= col <= w - 1 - half):
+            raise ValueError(
+                f"centres[{i}] = ({row}, {col}) puts a {kernel_size}×{kernel_size} window outside "
+                f"the {h}×{w} image: centres must have rows from {half} to {h - 1 - half} and "
+                f"columns from {half} to {w - 1 - half}")
+        pairs.append((row, col))
+    return pairs
+
+
+def _as_hw_or_hwc(im, name: str = "im") -> np.ndarray:
     """Return ``im`` as (H, W) or (H, W, 3), the layouts ``imshow`` understands."""
-    arr = _to_numpy(im)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    try:
+        arr = _to_numpy(im)
+    except (TypeError, ValueError, RuntimeError):  # ragged lists, odd objects
+        arr = np.asarray(None)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool) \
+            or np.iscomplexobj(arr):
         raise TypeError(
-            f"im must be a tensor, a NumPy array or a PIL image of numbers, got {type(im).__name__}"
+            f"{name} must be a tensor, a NumPy array or a PIL image of real numbers, "
+            f"got {type(im).__name__}"
         )
     if arr.ndim == 3 and arr.shape[0] in (1, 3):
         arr = arr.transpose(1, 2, 0)  # (C, H, W) -> (H, W, C); PyTorch's layout wins a tie
     if arr.ndim == 3 and arr.shape[-1] == 1:
         arr = arr[..., 0]
-    if arr.ndim == 2 or (arr.ndim == 3 and arr.shape[-1] == 3):
-        return arr
-    raise ValueError(
-        f"im must have shape (H, W), (1, H, W), (3, H, W) or (H, W, 3), got {tuple(arr.shape)}"
-    )
+    if not (arr.ndim == 2 or (arr.ndim == 3 and arr.shape[-1] == 3)):
+        raise ValueError(
+            f"{name} must have shape (H, W), (1, H, W), (3, H, W) or (H, W, 3), "
+            f"got {tuple(arr.shape)}"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} must have at least one pixel, got shape {tuple(arr.shape)}")
+    if arr.shape[0] * arr.shape[1] > _MAX_PIXELS:
+        raise ValueError(f"{name} must have at most {_MAX_PIXELS:,} pixels (4096×4096) to draw, "
+                         f"got {arr.shape[0]}×{arr.shape[1]}; show a part or a smaller copy")
+    _check_finite(arr, name)
+    return arr
 
 
 def _rgb_for_imshow(arr: np.ndarray) -> np.ndarray:
@@ -71,7 +173,8 @@ def show_image(im, ax=None, figsize=None, title=None, noframe=True, **kwargs):
     ----------
     im
         A tensor (on any device) or array of shape (H, W), (1, H, W),
-        (3, H, W) or (H, W, 3).
+        (3, H, W) or (H, W, 3), of finite numbers (NaN or infinity is refused
+        with a ValueError: it would spoil the grey or colour scale of every pixel).
     ax
         The matplotlib axes to draw on; a new figure if None.
     figsize
@@ -89,6 +192,8 @@ def show_image(im, ax=None, figsize=None, title=None, noframe=True, **kwargs):
     matplotlib.axes.Axes
     """
     arr = _as_hw_or_hwc(im)
+    _check_ax(ax)
+    figsize = _check_figsize(figsize)
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     if arr.ndim == 3:
@@ -115,7 +220,8 @@ def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs
         A list of images, or a tensor whose first axis indexes them (e.g.
         feature maps (C, H, W), a batch (N, 1, H, W) or kernels (4, 1, 3, 3)).
     nrows, ncols
-        Grid shape; by default as square as possible.
+        Grid shape; by default as square as possible. At most 256 axes, and no
+        more empty axes than would fill one row or column.
     titles
         One title per image.
     figsize
@@ -128,20 +234,48 @@ def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs
     numpy.ndarray of matplotlib.axes.Axes
         The grid's axes, flattened.
     """
+    if isinstance(ims, (str, bytes)) or not hasattr(ims, "__iter__"):
+        raise TypeError(f"ims must be a list of images or a tensor whose first axis indexes "
+                        f"them, got {type(ims).__name__}")
+    if isinstance(ims, (torch.Tensor, np.ndarray)) and ims.ndim < 3:
+        raise ValueError(f"ims must be a list of images or a tensor whose first axis indexes "
+                         f"them (3 or 4 dimensions), got shape {tuple(ims.shape)}; "
+                         f"show one image with show_image")
     ims = list(ims)
     n = len(ims)
     if n == 0:
         raise ValueError("ims must hold at least one image")
-    if titles is not None and len(titles) != n:
-        raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+    if n > _MAX_AXES:
+        raise ValueError(f"ims must hold at most {_MAX_AXES} images to draw in one figure, "
+                         f"got {n}; show a part, e.g. ims[:64]")
+    if titles is not None:
+        if isinstance(titles, (str, bytes)) or not hasattr(titles, "__len__"):
+            raise TypeError(f"titles must be a list of one title per image, got {titles!r}")
+        if len(titles) != n:
+            raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+    nrows = None if nrows is None else check_int(nrows, "nrows", 1)
+    ncols = None if ncols is None else check_int(ncols, "ncols", 1)
+    figsize = _check_figsize(figsize)
+    for i, im in enumerate(ims):  # every image checked before any drawing
+        _as_hw_or_hwc(im, f"ims[{i}]")
     if ncols is None:
         ncols = math.ceil(n / nrows) if nrows else math.ceil(math.sqrt(n))
     if nrows is None:
         nrows = math.ceil(n / ncols)
     if nrows * ncols < n:
-        raise ValueError(f"a {nrows}×{ncols} grid cannot hold {n} images")
-    if figsize is None:
-        figsize = (1.5 * ncols, 1.5 * nrows)
+        raise ValueError(f"nrows × ncols must be at least the number of images: a "
+                         f"{nrows}×{ncols} grid (nrows={nrows}, ncols={ncols}) cannot hold {n}")
+    if nrows * ncols > _MAX_AXES:
+        raise ValueError(f"nrows × ncols must be at most {_MAX_AXES} axes in one figure, got "
+                         f"{nrows}×{ncols} = {nrows * ncols} for {n} images")
+    empty = nrows * ncols - n
+    if empty >= max(nrows, ncols):
+        raise ValueError(f"nrows × ncols must not leave more than one row or column empty: "
+                         f"a {nrows}×{ncols} grid has {empty} empty axes for {n} images; "
+                         f"leave nrows or ncols out for a grid that fits")
+    if figsize is None:  # about 1.5 inches per image, within the cap on a side
+        scale = min(1.0, 0.4 * _MAX_FIGURE_INCHES / (1.5 * max(nrows, ncols)))
+        figsize = (1.5 * ncols * scale, 1.5 * nrows * scale)
     _, axs = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
     axs = axs.flatten()
     for i, ax in enumerate(axs):
@@ -185,11 +319,19 @@ def show_pixels(im, rows=slice(None), cols=slice(None)):
             raise TypeError(f"{name} must be a slice or a range, e.g. slice(3, 13), got {value!r}")
     rows = rows if isinstance(rows, slice) else slice(rows.start, rows.stop, rows.step)
     cols = cols if isinstance(cols, slice) else slice(cols.start, cols.stop, cols.step)
-    row_ids = np.arange(arr.shape[0])[rows]
-    col_ids = np.arange(arr.shape[1])[cols]
+    try:
+        row_ids = np.arange(arr.shape[0])[rows]
+        col_ids = np.arange(arr.shape[1])[cols]
+    except (TypeError, ValueError) as e:  # a slice of floats or strings, a zero step
+        raise ValueError(f"rows and cols must be slices of integers, got rows={rows} and "
+                         f"cols={cols} ({e})") from None
     if len(row_ids) == 0 or len(col_ids) == 0:
         raise ValueError(f"rows={rows} and cols={cols} select no pixel of the {arr.shape} image")
-    df = pd.DataFrame(arr[rows, cols], index=row_ids, columns=col_ids)
+    if len(row_ids) * len(col_ids) > _MAX_TABLE_CELLS:
+        raise ValueError(f"rows and cols must select at most {_MAX_TABLE_CELLS} pixels for a "
+                         f"table, got {len(row_ids)}×{len(col_ids)} = "
+                         f"{len(row_ids) * len(col_ids)}; pick a part, e.g. rows=slice(0, 28)")
+    df = pd.DataFrame(arr[np.ix_(row_ids, col_ids)], index=row_ids, columns=col_ids)
     precision = 0 if np.issubdtype(arr.dtype, np.integer) else 2
     # pandas names each table's CSS with a random id; one derived from the content keeps the
     # HTML identical from run to run (nbval compares it) and distinct between tables.
@@ -207,7 +349,8 @@ def show_windows(im, centres, kernel_size=3, labels=None, colors=None, grid=Fals
     im
         The image, any layout :func:`show_image` accepts.
     centres
-        A list of ``(row, col)`` window centres.
+        A list of ``(row, col)`` window centres (integers, NumPy's too), each
+        window inside the image; at most 64.
     kernel_size
         The side of each window (odd).
     labels
@@ -223,14 +366,27 @@ def show_windows(im, centres, kernel_size=3, labels=None, colors=None, grid=Fals
     -------
     matplotlib.axes.Axes
     """
-    if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
-        raise ValueError(f"kernel_size must be an odd integer >= 1, got {kernel_size!r}")
-    centres = [tuple(c) for c in centres]
-    if any(len(c) != 2 for c in centres):
-        raise ValueError(f"centres must be (row, col) pairs, got {centres!r}")
-    if labels is not None and len(labels) != len(centres):
-        raise ValueError(f"labels must have one entry per window: {len(centres)} windows, {len(labels)} labels")
-    colors = colors or [plt.get_cmap("tab10")(i % 10) for i in range(len(centres))]
+    kernel_size = _odd_kernel_size(kernel_size)
+    arr = _as_hw_or_hwc(im)
+    centres = _window_centres(centres, kernel_size, arr.shape)
+    if labels is not None:
+        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+            raise TypeError(f"labels must be a list of one text per window, got {labels!r}")
+        if len(labels) != len(centres):
+            raise ValueError(f"labels must have one entry per window: {len(centres)} windows, {len(labels)} labels")
+    if colors is None:
+        colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centres))]
+    else:
+        if isinstance(colors, (str, bytes)) or not hasattr(colors, "__len__"):
+            raise TypeError(f"colors must be a list of one matplotlib colour per window, "
+                            f"got {colors!r}")
+        if len(colors) < len(centres):
+            raise ValueError(f"colors must have one colour per window: {len(centres)} windows, "
+                             f"{len(colors)} colors")
+        for i, color in enumerate(colors[:len(centres)]):
+            if not is_color_like(color):
+                raise ValueError(f"colors[{i}] must be a matplotlib colour such as 'red', "
+                                 f"got {color!r}")
     ax = show_image(im, ax=ax, **kwargs)
     if grid:
         h, w = ax.images[-1].get_array().shape[:2]
@@ -254,7 +410,9 @@ def show_unfold(im, centres, kernel_size=3, figsize=(7, 3)):
     Left: the image with each window outlined. Right: those windows'
     columns of ``F.unfold(im[None], kernel_size)``, side by side, framed in
     the same colours. Column ``i * out_w + j`` holds the window whose top-left
-    pixel is ``(i, j)``, read row by row.
+    pixel is ``(i, j)``, read row by row. Each window must lie inside the image
+    (unfold makes no column for one that does not), and both pictures share
+    the image's grey scale.
 
     Returns
     -------
@@ -264,7 +422,16 @@ def show_unfold(im, centres, kernel_size=3, figsize=(7, 3)):
     arr = torch.as_tensor(_as_hw_or_hwc(im)).float()
     if arr.dim() != 2:
         raise ValueError(f"im must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
-    k = kernel_size
+    k = _odd_kernel_size(kernel_size)
+    if k > min(arr.shape):
+        raise ValueError(f"kernel_size must fit in the {arr.shape[0]}×{arr.shape[1]} image, "
+                         f"got {k}")
+    # A window that sticks out of the image has no column: it would be drawn cut short and
+    # numbered past the last column.
+    centres = _window_centres(centres, k, tuple(arr.shape), at_least=1)
+    figsize = _check_figsize(figsize)
+    if figsize is None:
+        raise TypeError("figsize must be a pair (width, height) in inches, got None")
     out_w = arr.shape[1] - k + 1
     # Written without F.unfold so the picture does not depend on what it illustrates.
     columns = [arr[r - k // 2: r + k // 2 + 1, c - k // 2: c + k // 2 + 1].reshape(-1) for r, c in centres]
@@ -274,7 +441,10 @@ def show_unfold(im, centres, kernel_size=3, figsize=(7, 3)):
     show_windows(arr, centres, kernel_size=k, colors=colors, ax=axs[0])
     axs[0].set_title("windows")
     # aspect="auto": a few columns of 9 pixels would otherwise be a thin sliver.
-    axs[1].imshow(torch.stack(columns, dim=1).numpy(), cmap="gray", vmin=0, vmax=1, aspect="auto")
+    # On the image's own grey scale (as show_image draws it on the left), not clipped to [0, 1].
+    lo, hi = float(arr.min()), float(arr.max())
+    axs[1].imshow(torch.stack(columns, dim=1).numpy(), cmap="gray", vmin=lo, vmax=hi,
+                  aspect="auto")
     for i, color in enumerate(colors):
         axs[1].add_patch(Rectangle((i - 0.5, -0.5), 1, k * k, fill=False, edgecolor=color, linewidth=3))
     axs[1].set_xticks(range(len(indices)), [str(i) for i in indices])
@@ -300,13 +470,30 @@ def plot_timings(times: dict, reference: str, ax=None, title=None):
     -------
     matplotlib.axes.Axes
     """
-    if reference not in times:
+    if not isinstance(times, Mapping):
+        raise TypeError(f"times must be a dict of name → seconds, got {type(times).__name__}")
+    if not times:
+        raise ValueError("times must hold at least one timing, got an empty dict")
+    if len(times) > _MAX_AXES:
+        raise ValueError(f"times must hold at most {_MAX_AXES} timings to draw, got {len(times)}")
+    for name, t in times.items():
+        if isinstance(t, bool) or not isinstance(t, numbers.Real):
+            raise TypeError(f"times[{name!r}] must be a number of seconds, got {t!r}")
+        if not (0 < t < math.inf):  # NaN fails too; a log axis needs positive times
+            raise ValueError(f"times[{name!r}] must be a positive, finite number of seconds, "
+                             f"got {t!r}")
+    try:
+        known = reference in times
+    except TypeError:  # unhashable
+        known = False
+    if not known:
         raise ValueError(f"reference={reference!r} is not one of the timed names {list(times)}")
+    _check_ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(times)))
     names = list(times)[::-1]  # the first entry on top
     seconds = [times[n] for n in names]
-    ax.barh(names, seconds, color=["tab:orange" if n == reference else "tab:blue" for n in names])
+    ax.barh([str(n) for n in names], seconds, color=["tab:orange" if n == reference else "tab:blue" for n in names])
     ax.set_xscale("log")
     ax.set_xlim(min(seconds) / 3, max(seconds) * 30)
     for i, (name, t) in enumerate(zip(names, seconds)):
@@ -342,7 +529,33 @@ def plot_history(*histories, figsize=(7, 2.6)):
     """
     if not histories:
         raise ValueError("pass at least one history returned by fit")
-    history = pd.concat(histories, ignore_index=True)
+    columns = ["train_loss", "valid_loss", "valid_accuracy"]
+    for i, h in enumerate(histories):
+        if not isinstance(h, pd.DataFrame):
+            raise TypeError(f"histories[{i}] must be a pandas DataFrame returned by fit, "
+                            f"got {type(h).__name__}")
+        missing = [c for c in columns if c not in h.columns]
+        if missing:
+            raise ValueError(f"histories[{i}] must have the columns {columns} that fit returns, "
+                             f"missing {missing}")
+        if len(h) == 0:
+            raise ValueError(f"histories[{i}] must hold at least one epoch, got an empty table")
+        try:
+            values = h[columns].to_numpy(dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"histories[{i}] must hold numbers in {columns}") from None
+        if not np.all(np.isfinite(values)):
+            row, col = np.argwhere(~np.isfinite(values))[0]
+            raise ValueError(f"histories[{i}] must hold finite numbers, got "
+                             f"{values[row, col]} in {columns[col]} at its row {row} (did the "
+                             f"training diverge? try a lower learning rate)")
+    figsize = _check_figsize(figsize)
+    if figsize is None:
+        raise TypeError("figsize must be a pair (width, height) in inches, got None")
+    total = sum(len(h) for h in histories)
+    if total > 100_000:
+        raise ValueError(f"histories must hold at most 100000 epochs in all, got {total}")
+    history = pd.concat([h[columns] for h in histories], ignore_index=True)
     history.index = history.index + 1
     fig, axs = plt.subplots(1, 2, figsize=figsize)
     history[["train_loss", "valid_loss"]].plot(ax=axs[0], marker=".")
@@ -370,10 +583,30 @@ def show_channels(im, names=("red", "green", "blue"), figsize=(7.5, 3)):
     -------
     numpy.ndarray of matplotlib.axes.Axes
     """
-    arr = _to_numpy(im)
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__len__"):
+        raise TypeError(f"names must be a list of matplotlib colours, one per channel, "
+                        f"got {names!r}")
+    if not 1 <= len(names) <= 16:
+        raise ValueError(f"names must hold 1 to 16 colours, one per channel, got {len(names)}")
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or not is_color_like(name):
+            raise ValueError(f"names[{i}] must be a matplotlib colour name such as 'red', "
+                             f"got {name!r}")
+    try:
+        arr = _to_numpy(im)
+    except (TypeError, ValueError, RuntimeError):
+        arr = np.asarray(None)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool) \
+            or np.iscomplexobj(arr):
+        raise TypeError(f"im must be a tensor or an array of real numbers, got {type(im).__name__}")
     if arr.ndim != 3 or arr.shape[0] != len(names):
         raise ValueError(f"im must have shape ({len(names)}, H, W), one channel per name, got {tuple(arr.shape)}")
-    _, axs = plt.subplots(1, len(names), figsize=figsize)
+    if arr.size == 0:
+        raise ValueError(f"im must have at least one pixel, got shape {tuple(arr.shape)}")
+    _check_finite(arr, "im")
+    figsize = _check_figsize(figsize)
+    _, axs = plt.subplots(1, len(names), figsize=figsize, squeeze=False)
+    axs = axs[0]
     for i, (channel, ax, name) in enumerate(zip(arr, axs, names)):
         # From black (0) to the full colour (the channel's maximum): bright means more of it.
         cmap = LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
@@ -471,12 +704,16 @@ def show_kernel_on_channels(patch, kernel, bias=None, names=None, decimals: int 
     if names is None:
         names = (("red", "green", "blue") if channels == 3
                  else [f"channel {i}" for i in range(channels)])
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise TypeError(f"names must be a list of one name per channel, got {names!r}")
     names = [str(name) for name in names]
     if len(names) != channels:
         raise ValueError(f"names must have one entry per channel: {channels} channels, "
                          f"{len(names)} names")
-    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4:
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or not 0 <= decimals <= 4:
         raise ValueError(f"decimals must be an integer from 0 to 4, got {decimals!r}")
+    decimals = int(decimals)
+    figsize = _check_figsize(figsize)
     return _draw_kernel_on_channels(patch_arr, kernel_arr, bias, names, decimals, figsize)
 
 

@@ -12,6 +12,7 @@ in Node against PyTorch.
 
 import base64
 import copy
+import numbers
 import re
 from pathlib import Path
 
@@ -100,6 +101,58 @@ def _explorer_repr(self) -> str:
     return f"{type(self).__name__}: an explorer. Run this cell in Jupyter to use it."
 
 
+
+class _CheckedTraits:
+    """Mixed into each explorer's drawing (before ``anywidget.AnyWidget``): the drawing's
+    integer traits are checked when it is made as the package checks arguments, with a
+    TypeError or ValueError that names the trait and its range (traitlets' own TraitError is
+    neither), NumPy integers accepted; then its ``image`` against ``height`` × ``width``.
+
+    Every integer trait has the range its slider or menu has (``traitlets.Int(min=, max=)``),
+    so a later assignment out of range is refused too (with traitlets' TraitError); the
+    JavaScript checks the same ranges again, for values that come from the page.
+    """
+
+    _image_channels = 1  # numbers per pixel in ``image``
+
+    def __init__(self, **kwargs):
+        traits = self.class_traits()
+        for name, value in kwargs.items():
+            trait = traits.get(name)
+            if type(trait) is traitlets.Int:
+                allowed = (f"an integer from {trait.min} to {trait.max}" if trait.max is not None
+                           else f"an integer >= {trait.min}")
+                if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                    raise TypeError(f"{name} must be {allowed}, got {value!r}")
+                if (trait.min is not None and value < trait.min) or (
+                        trait.max is not None and value > trait.max):
+                    raise ValueError(f"{name} must be {allowed}, got {value}")
+                kwargs[name] = int(value)
+        try:
+            super().__init__(**kwargs)
+        except traitlets.TraitError as err:
+            raise ValueError(str(err)) from None
+        if "image" in traits and "height" in kwargs:
+            expected = self._image_channels * self.height * self.width
+            if self.height * self.width > _MAX_PIXELS:
+                raise ValueError(f"height × width must be at most {_MAX_PIXELS} pixels, got "
+                                 f"{self.height}×{self.width}")
+            if len(self.image) != expected:
+                raise ValueError(f"image must hold {expected} numbers ({self._image_channels} × "
+                                 f"height {self.height} × width {self.width}), got "
+                                 f"{len(self.image)}")
+            if not all(np.isfinite(self.image)):
+                raise ValueError("image must hold finite numbers (no NaN or inf)")
+        for name in ("preset", "stack"):  # an index into the menu's entries
+            entries = kwargs.get(f"{name}s") if name in traits else None
+            if entries is not None and getattr(self, name) >= len(entries):
+                raise ValueError(f"{name} must be an index into {name}s (0 to "
+                                 f"{len(entries) - 1}), got {getattr(self, name)}")
+
+
+_MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
+
+
 SLIDER_RANGES = {
     "n": ("input size n", 1, 12),
     "k": ("kernel size k", 1, 7),
@@ -110,7 +163,7 @@ SLIDER_RANGES = {
 """Each explorer slider: its label, minimum and maximum."""
 
 
-class ConvGrid(anywidget.AnyWidget):
+class ConvGrid(_CheckedTraits, anywidget.AnyWidget):
     """The drawing: padded input grid, the kernel's first positions, the output grid, the formula.
 
     Its JavaScript (``static/conv_explorer.js``) recomputes the output size
@@ -124,11 +177,11 @@ class ConvGrid(anywidget.AnyWidget):
     .conv-explorer-size { font-weight: bold; margin-bottom: 6px; }
     .conv-explorer-invalid { color: #b00020; }
     """
-    n = traitlets.Int(5, min=1).tag(sync=True)
-    k = traitlets.Int(3, min=1).tag(sync=True)
-    p = traitlets.Int(1, min=0).tag(sync=True)
-    s = traitlets.Int(1, min=1).tag(sync=True)
-    d = traitlets.Int(1, min=1).tag(sync=True)
+    n = traitlets.Int(5, min=SLIDER_RANGES["n"][1], max=SLIDER_RANGES["n"][2]).tag(sync=True)
+    k = traitlets.Int(3, min=SLIDER_RANGES["k"][1], max=SLIDER_RANGES["k"][2]).tag(sync=True)
+    p = traitlets.Int(1, min=SLIDER_RANGES["p"][1], max=SLIDER_RANGES["p"][2]).tag(sync=True)
+    s = traitlets.Int(1, min=SLIDER_RANGES["s"][1], max=SLIDER_RANGES["s"][2]).tag(sync=True)
+    d = traitlets.Int(1, min=SLIDER_RANGES["d"][1], max=SLIDER_RANGES["d"][2]).tag(sync=True)
 
 
 class ConvExplorer(widgets.VBox):
@@ -192,10 +245,7 @@ KERNEL_SLIDER_RANGES = {
 }
 """Each kernel-explorer slider: its minimum and maximum."""
 
-_MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
-
-
-class FeatureMap(anywidget.AnyWidget):
+class FeatureMap(_CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`KernelExplorer`: an image, a kernel, and the map they make.
 
     Its JavaScript (``static/feature_map.js`` after ``static/conv_math.js``) computes
@@ -213,14 +263,25 @@ class FeatureMap(anywidget.AnyWidget):
     .feature-map-figure figcaption { font-size: 12px; }
     """
     image = traitlets.List(traitlets.Float()).tag(sync=True)
-    height = traitlets.Int(1, min=1).tag(sync=True)
-    width = traitlets.Int(1, min=1).tag(sync=True)
+    height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     kernel = traitlets.List(traitlets.Float()).tag(sync=True)
-    kh = traitlets.Int(1, min=1).tag(sync=True)
-    kw = traitlets.Int(1, min=1).tag(sync=True)
-    stride = traitlets.Int(1, min=1).tag(sync=True)
-    padding = traitlets.Int(0, min=0).tag(sync=True)
-    dilation = traitlets.Int(1, min=1).tag(sync=True)
+    kh = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    kw = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    stride = traitlets.Int(1, min=KERNEL_SLIDER_RANGES["stride"][0],
+                           max=KERNEL_SLIDER_RANGES["stride"][1]).tag(sync=True)
+    padding = traitlets.Int(0, min=KERNEL_SLIDER_RANGES["padding"][0],
+                            max=KERNEL_SLIDER_RANGES["padding"][1]).tag(sync=True)
+    dilation = traitlets.Int(1, min=KERNEL_SLIDER_RANGES["dilation"][0],
+                             max=KERNEL_SLIDER_RANGES["dilation"][1]).tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if "kernel" in kwargs and len(self.kernel) != self.kh * self.kw:
+            raise ValueError(f"kernel must hold kh × kw = {self.kh * self.kw} numbers, got "
+                             f"{len(self.kernel)}")
+        if self.kh * self.kw > _MAX_PIXELS:
+            raise ValueError(f"kh × kw must be at most {_MAX_PIXELS}, got {self.kh}×{self.kw}")
 
 
 class KernelExplorer(widgets.VBox):
@@ -263,6 +324,9 @@ class KernelExplorer(widgets.VBox):
                 raise ValueError(f"{name} must be between {low} and {high}, got {value}")
         if not torch.isfinite(kernel).all():
             raise ValueError("kernel must hold finite numbers (no NaN or inf)")
+        if kernel.numel() > _MAX_PIXELS:
+            raise ValueError(f"kernel must have at most {_MAX_PIXELS} numbers (it is stored "
+                             f"in the page), got {tuple(kernel.shape)}")
         self.image = torch.tensor(_rounded(image)).view(image.shape)
         self.kernel = kernel.detach().float().cpu()
         self.map = FeatureMap(
@@ -314,7 +378,7 @@ POOL_MODES = ("max", "average")
 """The pool explorer's modes: ``F.max_pool2d`` and ``F.avg_pool2d``, in the toggle's order."""
 
 
-class PoolView(anywidget.AnyWidget):
+class PoolView(_CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`PoolExplorer`: the input, the pooled output, one window's numbers.
 
     Its JavaScript (``static/pool_explorer.js`` after ``static/pool_math.js``, without
@@ -346,14 +410,16 @@ class PoolView(anywidget.AnyWidget):
     .pool-value { font-family: monospace; font-weight: bold; margin-top: 6px; }
     """
     image = traitlets.List(traitlets.Float()).tag(sync=True)
-    height = traitlets.Int(1, min=1).tag(sync=True)
-    width = traitlets.Int(1, min=1).tag(sync=True)
-    kernel_size = traitlets.Int(2, min=1, max=4).tag(sync=True)
-    stride = traitlets.Int(2, min=1, max=4).tag(sync=True)
+    height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    kernel_size = traitlets.Int(2, min=POOL_RANGES["kernel_size"][1],
+                                max=POOL_RANGES["kernel_size"][2]).tag(sync=True)
+    stride = traitlets.Int(2, min=POOL_RANGES["stride"][1],
+                           max=POOL_RANGES["stride"][2]).tag(sync=True)
     mode = traitlets.Int(0, min=0, max=len(POOL_MODES) - 1).tag(sync=True)
     ceil_mode = traitlets.Bool(False).tag(sync=True)
-    row = traitlets.Int(0, min=0).tag(sync=True)
-    col = traitlets.Int(0, min=0).tag(sync=True)
+    row = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
+    col = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
 
 
 def _pool(image: torch.Tensor, kernel_size: int, stride: int, mode: str,
@@ -498,7 +564,7 @@ def _rounded(t: torch.Tensor) -> list:
     return [round(v, 4) for v in t.flatten().tolist()]
 
 
-class SlidingWindow(anywidget.AnyWidget):
+class SlidingWindow(_CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`WindowExplorer`: digit, window, nine products, their sum, the map.
 
     Its JavaScript (``static/sliding_window.js`` after ``static/conv_math.js``) does
@@ -523,11 +589,11 @@ class SlidingWindow(anywidget.AnyWidget):
     .window-steps button { margin-right: 6px; }
     """
     image = traitlets.List(traitlets.Float()).tag(sync=True)
-    height = traitlets.Int(3, min=3).tag(sync=True)
-    width = traitlets.Int(3, min=3).tag(sync=True)
-    position = traitlets.Int(1, min=1).tag(sync=True)
+    height = traitlets.Int(3, min=3, max=_MAX_PIXELS).tag(sync=True)
+    width = traitlets.Int(3, min=3, max=_MAX_PIXELS).tag(sync=True)
+    position = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     presets = traitlets.List().tag(sync=True)
-    preset = traitlets.Int(0, min=0).tag(sync=True)
+    preset = traitlets.Int(0, min=0, max=len(WINDOW_PRESETS)).tag(sync=True)
     w0 = traitlets.Float(0.0).tag(sync=True)
     w1 = traitlets.Float(0.0).tag(sync=True)
     w2 = traitlets.Float(0.0).tag(sync=True)
@@ -637,9 +703,11 @@ class WindowExplorer(widgets.VBox):
 
 UNFOLD_SLIDER_RANGES = {"stride": (1, 3), "padding": (0, 2)}
 """The unfold explorer's stride and padding sliders: minimum and maximum."""
+_MAX_UNFOLD_SIDE = 8  # the unfold explorer prints every number of its image
+_MAX_UNFOLD_WINDOWS = (_MAX_UNFOLD_SIDE + 2 * UNFOLD_SLIDER_RANGES["padding"][1]) ** 2
 
 
-class UnfoldMatrix(anywidget.AnyWidget):
+class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`UnfoldExplorer`: input, unfolded matrix, weights × one column.
 
     Its JavaScript (``static/unfold_explorer.js`` after ``static/conv_math.js``)
@@ -664,14 +732,16 @@ class UnfoldMatrix(anywidget.AnyWidget):
                                       width: auto; padding: 0 2px; background: #fff !important; }
     """
     image = traitlets.List(traitlets.Float()).tag(sync=True)
-    height = traitlets.Int(1, min=1).tag(sync=True)
-    width = traitlets.Int(1, min=1).tag(sync=True)
-    k = traitlets.Int(3, min=1).tag(sync=True)
+    height = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
+    width = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
+    k = traitlets.Int(3, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
     weights = traitlets.List(traitlets.Float()).tag(sync=True)
-    stride = traitlets.Int(1, min=1).tag(sync=True)
-    padding = traitlets.Int(0, min=0).tag(sync=True)
-    column = traitlets.Int(1, min=1).tag(sync=True)
-    windows = traitlets.Int(1, min=1).tag(sync=True)
+    stride = traitlets.Int(1, min=UNFOLD_SLIDER_RANGES["stride"][0],
+                           max=UNFOLD_SLIDER_RANGES["stride"][1]).tag(sync=True)
+    padding = traitlets.Int(0, min=UNFOLD_SLIDER_RANGES["padding"][0],
+                            max=UNFOLD_SLIDER_RANGES["padding"][1]).tag(sync=True)
+    column = traitlets.Int(1, min=1, max=_MAX_UNFOLD_WINDOWS).tag(sync=True)
+    windows = traitlets.Int(1, min=1, max=_MAX_UNFOLD_WINDOWS).tag(sync=True)
 
 
 class UnfoldExplorer(widgets.VBox):
@@ -705,6 +775,8 @@ class UnfoldExplorer(widgets.VBox):
             raise ValueError(f"image must be at most 8×8 (its numbers are printed), "
                              f"got {tuple(image.shape)}")
         check_tensor(kernel, "kernel", (2,), "(k, k)")
+        if kernel.numel() == 0:
+            raise ValueError(f"kernel must not be empty, got shape {tuple(kernel.shape)}")
         if kernel.shape[0] != kernel.shape[1] or kernel.shape[0] > min(image.shape):
             raise ValueError(f"kernel must be square and fit the image {tuple(image.shape)}, "
                              f"got {tuple(kernel.shape)}")
@@ -769,7 +841,7 @@ CHANNEL_PRESETS = {
 CHANNEL_MODES = ("3×3×3 kernel", "1×1 mix")
 
 
-class ChannelMaps(anywidget.AnyWidget):
+class ChannelMaps(_CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`ChannelsExplorer`: photo, three per-channel maps, their sum.
 
     Its JavaScript (``static/channels_explorer.js`` after ``static/conv_math.js``)
@@ -793,13 +865,14 @@ class ChannelMaps(anywidget.AnyWidget):
     .channels-mix label { margin-right: 12px; }
     """
     image = traitlets.List(traitlets.Float()).tag(sync=True)
-    height = traitlets.Int(1, min=1).tag(sync=True)
-    width = traitlets.Int(1, min=1).tag(sync=True)
+    height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     mode = traitlets.Int(0, min=0, max=1).tag(sync=True)
     kernel = traitlets.List(traitlets.Float(), minlen=27, maxlen=27).tag(sync=True)
     mix = traitlets.List(traitlets.Float(), minlen=3, maxlen=3).tag(sync=True)
     presets = traitlets.List().tag(sync=True)
-    preset = traitlets.Int(0, min=0).tag(sync=True)
+    preset = traitlets.Int(0, min=0, max=len(CHANNEL_PRESETS) - 1).tag(sync=True)
+    _image_channels = 3
 
 
 class ChannelsExplorer(widgets.VBox):
@@ -1109,7 +1182,7 @@ def _field_stack(layers) -> list[list[int]]:
     return stack
 
 
-class FieldView(anywidget.AnyWidget):
+class FieldView(_CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`FieldExplorer`: the input, every layer's grid, the field table.
 
     Its JavaScript (``static/field_explorer.js`` after ``static/field_math.js``) walks
@@ -1137,15 +1210,15 @@ class FieldView(anywidget.AnyWidget):
     .field-buttons button { margin: 4px 6px 0 0; }
     """
     image = traitlets.List(traitlets.Float()).tag(sync=True)
-    height = traitlets.Int(1, min=1).tag(sync=True)
-    width = traitlets.Int(1, min=1).tag(sync=True)
+    height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     layers = traitlets.List(traitlets.List(traitlets.Int())).tag(sync=True)
     ranges = traitlets.Dict().tag(sync=True)
     stacks = traitlets.List().tag(sync=True)
-    stack = traitlets.Int(0, min=0).tag(sync=True)
-    level = traitlets.Int(1, min=1).tag(sync=True)
-    row = traitlets.Int(0, min=0).tag(sync=True)
-    col = traitlets.Int(0, min=0).tag(sync=True)
+    stack = traitlets.Int(0, min=0, max=len(FIELD_STACKS)).tag(sync=True)
+    level = traitlets.Int(1, min=1, max=_MAX_FIELD_LAYERS).tag(sync=True)
+    row = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
+    col = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
 
     @traitlets.validate("layers")
     def _valid_layers(self, proposal):

@@ -149,3 +149,221 @@ def pytorch_conv_channels(image, kernel, stride, padding, dilation):
 
 def test_greys_in_a_fixed_range_clip(js):
     assert js("greysIn", [-1.0, 0.0, 1.0, 3.0], 0.0, 2.0) == [0, 0, 128, 255]
+
+
+# Nonsense never loops: conv_math.js answers null, and every explorer's drawing, run in Node
+# on a stand-in DOM, says "no output" (issue 16). Python refuses these values when a drawing
+# is made (tests/test_widgets.py); these are the values a page could still send.
+
+@pytest.mark.parametrize("args", [
+    (5, 3, 1, 0, 1), (5, 3, -2, 1, 1), ("NaN", 3, 1, 1, 1), (5, 3, 1, "Infinity", 1),
+    (1e300, 3, 1, 1, 1), (5, 3, 1e300, 1, 1), (2**53, 1, 0, 1, 1), (5, "3", 1, 1, 1),
+])
+def test_output_size_has_no_answer_for_nonsense(js, args):
+    assert js("outputSize", *args) is None
+
+
+@pytest.mark.parametrize("fn, args", [
+    ("conv2d", ([0.0], 10**6, 10**6, [1.0], 1, 1)),          # sizes the arrays do not have
+    ("conv2d", ([0.0] * 4, 2, 2, [1.0], 1, 1, 0)),           # stride 0
+    ("conv2d", ([0.0] * 4, 2, 2, [1.0], 1, 1, 1, "NaN")),    # padding NaN
+    ("conv2d", ([0.0], 1, 1, [1.0], 1, 1, 1, 10**6)),        # a 2000001² map: too big
+    ("windowAt", ([0.0], 10**6, 10**6, [0.0] * 9, 3, 5)),
+    ("unfold", ([0.0], 1, 10**5, 10**5, 3)),
+    ("unfold", ([0.0] * 4, 1, 2, 2, 1, "Infinity")),
+    ("conv2dChannels", ([0.0] * 4, 10**9, 2, 2, [1.0], 1, 1)),
+])
+def test_arithmetic_answers_null_for_nonsense_without_looping(js, fn, args):
+    assert js(fn, *args) is None
+
+
+# A stand-in for the browser's DOM, enough for the drawings: elements that record their
+# text, a canvas context that draws nothing. Every element made and every call on a canvas
+# counts, and past LIMIT it throws: a drawing that would not end fails the test instead.
+FAKE_DOM = r"""
+const LIMIT = 300000;
+let made = 0;
+const count = () => { if (++made > LIMIT) throw new Error("the drawing does not end"); };
+const context = new Proxy({}, { get: (t, key) => (key in t ? t[key] : () => { count(); return { data: new Uint8ClampedArray(4 * 280 * 280) }; }),
+                                set: (t, key, v) => { t[key] = v; return true; } });
+function fake(tag) {
+  count();
+  const t = {
+    tagName: tag.toUpperCase(), children: [], style: {}, dataset: {}, attrs: {},
+    textContent: "", value: "", hidden: false, disabled: false, width: 0, height: 0,
+    classList: { add() {}, remove() {}, toggle() {}, contains: () => false },
+    appendChild(c) { this.children.push(c); c.parentNode = this; return c; },
+    append(...cs) { cs.forEach((c) => this.appendChild(typeof c === "string" ? fake("text") : c)); },
+    prepend(...cs) { this.append(...cs); },
+    replaceChildren(...cs) { this.children = []; this.append(...cs); },
+    insertBefore(c) { return this.appendChild(c); },
+    remove() {}, setAttribute(k, v) { this.attrs[k] = String(v); },
+    getAttribute(k) { return this.attrs[k] ?? null; }, removeAttribute() {},
+    addEventListener() {}, removeEventListener() {}, focus() {}, blur() {},
+    querySelectorAll(tag) {     // selectors by tag name only
+      const found = [];
+      const walk = (node) => (node.children ?? []).forEach((c) => {
+        if (c.tagName === tag.toUpperCase()) found.push(c);
+        walk(c);
+      });
+      walk(this);
+      return found;
+    },
+    querySelector(tag) { return this.querySelectorAll(tag)[0] ?? null; },
+    closest: () => null,
+    getContext: () => context,
+    insertRow() { return this.appendChild(fake("tr")); },
+    insertCell() { return this.appendChild(fake("td")); },
+    createCaption() { return this.appendChild(fake("caption")); },
+    getBoundingClientRect: () => ({ left: 0, top: 0, width: 100, height: 100 }),
+    get options() { return this.children; },
+    get rows() { return this.children.filter((c) => c.tagName === "TR"); },
+    get firstChild() { return this.children[0] ?? null; },
+    get lastChild() { return this.children.at(-1) ?? null; },
+    get nextSibling() {
+      const all = this.parentNode?.children ?? [];
+      return all[all.indexOf(this) + 1] ?? null;
+    },
+    get isConnected() { return true; },
+  };
+  t.parentNode = null;
+  return t;
+}
+globalThis.document = { createElement: fake, createElementNS: (ns, tag) => fake(tag),
+                        createTextNode: (text) => ({ textContent: text }), activeElement: null };
+globalThis.window = globalThis;
+globalThis.queueMicrotask = (fn) => fn();     // draw at once, inside the call
+globalThis.requestAnimationFrame = () => 0;
+globalThis.setInterval = () => 0;
+const text = (node) => (node.textContent ?? "") + " " + (node.children ?? []).map(text).join(" ");
+const HELPERS = {
+  render(traits) {
+    made = 0;
+    const listeners = {};
+    const model = {
+      get: (name) => traits[name],
+      set: (name, value) => { traits[name] = value; },
+      on: (event, fn) => { (listeners[event] ??= []).push(fn); },
+      off() {}, save_changes() {}, send() {},
+      widget_manager: { get_model: async () => null },
+    };
+    const el = fake("div");
+    math.default.render({ model, el });
+    return { text: text(el), made };
+  },
+};
+"""
+
+
+def _drawings():
+    from coursecode import simple_cnn
+    from coursecode import widgets as cw
+
+    digit = torch.rand(28, 28)
+    images = torch.rand(3, 28, 28)
+    return {
+        "ConvGrid": (cw.ConvExplorer().grid, ["n", "k", "p", "s", "d"]),
+        "FeatureMap": (cw.KernelExplorer(digit, torch.ones(3, 3)).map,
+                       ["height", "width", "kh", "kw", "stride", "padding", "dilation"]),
+        "SlidingWindow": (cw.WindowExplorer(digit).window, ["height", "width", "position"]),
+        "UnfoldMatrix": (cw.UnfoldExplorer(torch.rand(5, 5)).map,
+                         ["height", "width", "k", "stride", "padding", "column"]),
+        "ChannelMaps": (cw.ChannelsExplorer(torch.rand(3, 8, 8)).map, ["height", "width", "mode"]),
+        "PoolView": (cw.PoolExplorer(torch.rand(6, 6)).view,
+                     ["height", "width", "kernel_size", "stride", "mode", "row", "col"]),
+        "FieldView": (cw.FieldExplorer(digit).view, ["height", "width", "level", "row", "col"]),
+        "NetworkExplorer": (cw.NetworkExplorer(simple_cnn(), images, torch.tensor([1, 2, 3]),
+                                               n_random=2, n_wrong=0), ["digit"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def drawings(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("drawings")
+    found = {}
+    for name, (widget, traits) in _drawings().items():
+        module = folder / f"{name}.js"
+        module.write_text(widget._esm, encoding="utf-8")
+        state = {key: getattr(widget, key) for key in widget.keys
+                 if not key.startswith("_") and key not in ("layout", "comm", "tabbable", "tooltip")}
+        found[name] = (Node(module, folder, FAKE_DOM), state, traits)
+    yield found
+    for node, _, _ in found.values():
+        node.close()
+
+
+DRAWINGS = ["ConvGrid", "FeatureMap", "SlidingWindow", "UnfoldMatrix", "ChannelMaps", "PoolView",
+            "FieldView", "NetworkExplorer"]
+
+
+@pytest.mark.parametrize("name", DRAWINGS)
+def test_each_drawing_draws_its_own_settings(drawings, name):
+    node, state, _ = drawings[name]
+    got = node("render", state)
+    assert "no output" not in got["text"] and got["made"] > 3
+
+
+@pytest.mark.parametrize("value", [0, -1, "NaN", "Infinity", 10**9, 2.5, "3", None])
+@pytest.mark.parametrize("name", DRAWINGS)
+def test_each_drawing_says_no_output_for_nonsense(drawings, name, value):
+    node, state, traits = drawings[name]
+    for trait in traits:
+        in_range = {"p": [0], "padding": [0], "row": [0], "col": [0], "mode": [0], "digit": [0, -1]}
+        if value in in_range.get(trait, []):
+            continue
+        got = node("render", {**state, trait: value})
+        assert "no output" in got["text"], (trait, value, got["text"][:200])
+        assert got["made"] < 100, (trait, value)   # nothing drawn past the note
+
+
+@pytest.mark.parametrize("name", ["FeatureMap", "SlidingWindow", "UnfoldMatrix", "ChannelMaps",
+                                  "PoolView", "FieldView"])
+def test_each_drawing_says_no_output_for_an_image_of_the_wrong_size(drawings, name):
+    node, state, _ = drawings[name]
+    for image in ([0.0], state["image"] + [0.0], ["NaN"] * len(state["image"])):
+        got = node("render", {**state, "image": image})
+        assert "no output" in got["text"] and got["made"] < 100
+
+
+def test_field_drawing_refuses_layers_out_of_range(drawings):
+    node, state, _ = drawings["FieldView"]
+    for layer in ([10**9, 1, 1, 1], [3, 0, 1, 1], [3, 1, 1, "NaN"], [3, 1]):
+        got = node("render", {**state, "layers": [layer]})
+        assert "no output" in got["text"] and got["made"] < 100, layer
+
+
+@pytest.mark.parametrize("name", DRAWINGS)
+def test_each_drawing_checks_the_ranges_python_checks(drawings, name):
+    # The JavaScript's limits are the traits' own (traitlets.Int(min=, max=) in widgets.py):
+    # one past either end is "no output", naming the trait and the same range.
+    from coursecode import widgets as cw
+
+    node, state, traits = drawings[name]
+    widget_class = getattr(cw, name)
+    for trait in traits:
+        if trait in ("position", "digit"):     # their ranges depend on the image / the picks
+            continue
+        low, high = widget_class.class_traits()[trait].min, widget_class.class_traits()[trait].max
+        for value in (low - 1, high + 1):
+            got = node("render", {**state, trait: value})
+            assert f"{trait} must be a whole number from {low} to {high}, not {value}" in got["text"]
+
+
+@pytest.fixture(scope="module")
+def field_js(tmp_path_factory):
+    from coursecode.widgets import FIELD_MATH_PATH
+
+    node = Node(FIELD_MATH_PATH, tmp_path_factory.mktemp("field_js"))
+    yield node
+    node.close()
+
+
+@pytest.mark.parametrize("fn, args", [
+    ("layerSizes", ([{"k": 3, "s": 1, "p": 1, "d": 1}], 10**9)),         # a side of 10⁹
+    ("feeders", ([{"k": 3, "s": 1, "p": 1, "d": 1}], 10**9, 1, 5)),      # would allocate 1 GB
+    ("feeders", ([{"k": 10**9, "s": 1, "p": 10**9, "d": 1}], 5, 1, 0)),  # a kernel of 10⁹ taps
+    ("fieldTable", ([{"k": 3, "s": 0, "p": 1, "d": 1}],)),
+    ("fieldTable", ([{"k": 3, "s": "Infinity", "p": 1, "d": 1}],)),
+])
+def test_field_arithmetic_answers_null_for_nonsense(field_js, fn, args):
+    assert field_js(fn, *args) is None

@@ -45,10 +45,22 @@ def test_glue_outside_a_notebook_does_nothing(monkeypatch):
     assert calls == []
 
 
-@pytest.mark.parametrize("name", ["", "two words", "1st", None, "loop-ms"])
+@pytest.mark.parametrize("name", ["", "two words", "1st", "loop-ms"])
 def test_glue_names_must_be_identifiers(name):
     with pytest.raises(ValueError, match="name must be an identifier"):
         glue(name, 1.0)
+
+
+@pytest.mark.parametrize("name", [None, 3, b"loop_ms", ["loop_ms"]])
+def test_glue_names_must_be_strings(name):
+    with pytest.raises(TypeError, match="name must be a str, an identifier such as 'loop_ms', got"):
+        glue(name, 1.0)
+
+
+@pytest.mark.parametrize("display", [1, "yes", None])
+def test_glue_display_must_be_a_bool(display):
+    with pytest.raises(TypeError, match="display must be True or False, got"):
+        glue("a_name", 1.0, display=display)
 
 
 def test_importing_coursecode_does_not_import_myst_nb():

@@ -87,7 +87,7 @@ def test_show_images_grid():
         show_images(edge_kernels, titles=["a", "b"])
     with pytest.raises(ValueError, match="at least one image"):
         show_images([])
-    with pytest.raises(ValueError, match="cannot hold 4 images"):
+    with pytest.raises(ValueError, match="cannot hold 4"):
         show_images(edge_kernels, nrows=1, ncols=2)
 
 
@@ -245,3 +245,141 @@ def test_show_kernel_on_channels_bad_input(args, kwargs, error, match):
 
     with pytest.raises(error, match=match):
         show_kernel_on_channels(*args, **kwargs)
+
+
+# Bad input: a clear error that names the argument, never a wrong picture or a hang (issue 16).
+
+def test_show_image_refuses_nan_rather_than_drawing_black():
+    im = torch.rand(3, 8, 8)
+    im[0, 2, 3] = float("nan")
+    with pytest.raises(ValueError, match=r"im must hold finite numbers, got 1 NaN"):
+        show_image(im)
+    with pytest.raises(ValueError, match=r"ims\[1\] must hold finite numbers"):
+        show_images([torch.rand(4, 4), torch.full((4, 4), float("inf"))])
+    with pytest.raises(ValueError, match="im must hold finite numbers"):
+        show_pixels(torch.tensor([[0.0, float("nan")]]))
+    with pytest.raises(ValueError, match="im must hold finite numbers"):
+        show_windows(torch.full((5, 5), float("nan")), [(2, 2)])
+    with pytest.raises(ValueError, match="im must hold finite numbers"):
+        show_unfold(torch.full((5, 5), float("-inf")), [(2, 2)])
+    from coursecode import show_channels
+    with pytest.raises(ValueError, match="im must hold finite numbers"):
+        show_channels(im)
+    with pytest.raises(ValueError, match="im must have at least one pixel"):
+        show_image(torch.rand(0, 5))
+
+
+def test_show_images_refuses_absurd_grids_before_drawing():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match=r"nrows × ncols must be at most 256 axes.*60×60 = 3600"):
+        show_images([torch.rand(4, 4)], nrows=60, ncols=60)
+    with pytest.raises(ValueError, match="4 empty axes for 5 images"):
+        show_images(torch.rand(5, 4, 4), nrows=3, ncols=3)
+    with pytest.raises(ValueError, match="ims must hold at most 256 images"):
+        show_images(torch.zeros(300, 1, 2, 2))
+    assert plt.get_fignums() == before  # nothing was drawn
+    with pytest.raises(TypeError, match="nrows must be an integer"):
+        show_images([torch.rand(4, 4)], nrows=1.5)
+    with pytest.raises(ValueError, match="ncols must be an integer >= 1"):
+        show_images([torch.rand(4, 4)], ncols=0)
+    with pytest.raises(ValueError, match=r"figsize must be a pair .* from 0 to 100 inches"):
+        show_images([torch.rand(4, 4)], figsize=(1e6, 2))
+    with pytest.raises(TypeError, match="ims must be a list of images"):
+        show_images(3)
+    with pytest.raises(ValueError, match=r"ims must be .* got shape \(28, 28\)"):
+        show_images(torch.rand(28, 28))
+    assert len(show_images([torch.rand(4, 4)], nrows=np.int64(1), ncols=np.int64(2))) == 2
+
+
+def test_show_windows_refuses_windows_outside_the_image():
+    with pytest.raises(ValueError, match=r"centres\[1\] = \(0, 2\) puts a 3×3 window outside "
+                                         r"the 5×6 image: centres must have rows from 1 to 3"):
+        show_windows(torch.rand(5, 6), [(2, 2), (0, 2)])
+    with pytest.raises(ValueError, match=r"outside the 5×5 image"):
+        show_windows(torch.rand(5, 5), [(2, 2)], kernel_size=7)
+    with pytest.raises(TypeError, match=r"centres\[0\]\[1\] \(a column\) must be an integer"):
+        show_windows(torch.rand(5, 5), [(2, 2.5)])
+    with pytest.raises(TypeError, match="centres must be a list of"):
+        show_windows(torch.rand(5, 5), 3)
+    with pytest.raises(TypeError, match="kernel_size must be an odd integer"):
+        show_windows(torch.rand(5, 5), [(2, 2)], kernel_size="3")
+
+
+def test_show_windows_accepts_numpy_integers():
+    ax = show_windows(torch.rand(7, 7), [(np.int64(3), np.int32(2))], kernel_size=np.int64(3))
+    assert [(p.get_x(), p.get_y(), p.get_width()) for p in ax.patches] == [(0.5, 1.5, 3)]
+    ax = show_windows(torch.rand(7, 7), np.array([[1, 1], [5, 5]]))
+    assert len(ax.patches) == 2
+
+
+def test_show_windows_names_too_few_colors():
+    with pytest.raises(ValueError, match="colors must have one colour per window: 2 windows, 1 colors"):
+        show_windows(torch.rand(5, 5), [(1, 1), (3, 3)], colors=["red"])
+    with pytest.raises(ValueError, match=r"colors\[0\] must be a matplotlib colour"):
+        show_windows(torch.rand(5, 5), [(1, 1)], colors=["not-a-colour"])
+
+
+def test_show_unfold_refuses_a_window_past_the_last_column():
+    # Centre (6, 7) of an 8×8 image: a 3×3 window cut to 6 pixels, once labelled column 36
+    # of the 36 columns (0 to 35) that unfold makes.
+    with pytest.raises(ValueError, match=r"centres\[0\] = \(6, 7\) puts a 3×3 window outside the 8×8"):
+        show_unfold(torch.rand(8, 8), [(6, 7)])
+    with pytest.raises(ValueError, match="centres must hold at least 1"):
+        show_unfold(torch.rand(8, 8), [])
+    with pytest.raises(ValueError, match="kernel_size must fit in the 4×4 image"):
+        show_unfold(torch.rand(4, 4), [(2, 2)], kernel_size=5)
+    # The last window that fits is the last column, 35, on the image's own grey scale.
+    im = torch.rand(8, 8) * 5
+    axs = show_unfold(im, [(np.int64(6), 6)])
+    assert [t.get_text() for t in axs[1].get_xticklabels()] == ["35"]
+    assert np.allclose(shown(axs[1])[:, 0], torch.nn.functional.unfold(im[None], 3)[:, 35].numpy())
+    assert axs[1].images[0].get_clim() == pytest.approx((im.min().item(), im.max().item()))
+
+
+@pytest.mark.parametrize("times, reference, error, match", [
+    ([1.0], "a", TypeError, "times must be a dict"),
+    ({}, "a", ValueError, "times must hold at least one timing"),
+    ({"a": 0.0, "b": 1.0}, "a", ValueError, r"times\['a'\] must be a positive, finite"),
+    ({"a": float("nan")}, "a", ValueError, r"times\['a'\] must be a positive"),
+    ({"a": 1.0, "b": float("inf")}, "a", ValueError, r"times\['b'\] must be a positive"),
+    ({"a": "1 s"}, "a", TypeError, r"times\['a'\] must be a number"),
+    ({"a": 1.0}, ["a"], ValueError, "reference=.* is not one of the timed names"),
+])
+def test_plot_timings_bad_input(times, reference, error, match):
+    with pytest.raises(error, match=match):
+        plot_timings(times, reference)
+
+
+def test_plot_history_bad_input():
+    good = pd.DataFrame({"train_loss": [1.0], "valid_loss": [0.9], "valid_accuracy": [0.7]})
+    with pytest.raises(TypeError, match=r"histories\[1\] must be a pandas DataFrame"):
+        plot_history(good, {"train_loss": [1.0]})
+    with pytest.raises(ValueError, match=r"histories\[0\] must have the columns.*missing \['valid_accuracy'\]"):
+        plot_history(good.drop(columns="valid_accuracy"))
+    with pytest.raises(ValueError, match=r"histories\[0\] must hold at least one epoch"):
+        plot_history(good.iloc[:0])
+    with pytest.raises(ValueError, match=r"histories\[0\] must hold finite numbers, got nan in train_loss"):
+        plot_history(good.assign(train_loss=[float("nan")]))
+    with pytest.raises(ValueError, match="figsize must be a pair"):
+        plot_history(good, figsize=(0, 2))
+
+
+def test_show_channels_and_kernel_diagram_bad_input():
+    from coursecode import show_channels
+    from coursecode.plotting import show_kernel_on_channels
+
+    with pytest.raises(ValueError, match=r"names\[1\] must be a matplotlib colour"):
+        show_channels(torch.rand(3, 4, 4), names=["red", "grean", "blue"])
+    with pytest.raises(TypeError, match="names must be a list"):
+        show_channels(torch.rand(3, 4, 4), names="rgb")
+    with pytest.raises(TypeError, match="im must be a tensor"):
+        show_channels("photo.png")
+    assert len(show_channels(torch.rand(1, 4, 4), names=["red"])) == 1
+    axs = show_kernel_on_channels(torch.ones(1, 2, 2), torch.ones(1, 2, 2), decimals=np.int64(1))
+    assert output_written(axs) == 4.0
+    with pytest.raises(ValueError, match="figsize must be a pair"):
+        show_kernel_on_channels(torch.ones(1, 2, 2), torch.ones(1, 2, 2), figsize=(-1, 2))
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        show_image(torch.rand(3, 3), ax="left")

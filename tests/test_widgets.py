@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 
+import numpy as np
 from ipywidgets.widgets.widget_link import Link
 import pytest
 import torch
@@ -162,10 +163,65 @@ def test_kernel_explorer_bad_arguments(args, kwargs, error, match):
         cw.KernelExplorer(*args, **kwargs)
 
 
-@pytest.mark.parametrize("trait, value", [("s", 0), ("k", 0), ("p", -1), ("d", 0)])
+@pytest.mark.parametrize("trait, value", [("s", 0), ("k", 0), ("p", -1), ("d", 0), ("s", 5),
+                                          ("n", 10**9), ("p", 4)])
 def test_conv_grid_refuses_values_its_drawing_cannot_use(trait, value):
-    with pytest.raises(traitlets.TraitError):
+    # Made with them: the ValueError the package raises, naming the trait and its slider's range.
+    low, high = cw.SLIDER_RANGES[trait][1:]
+    with pytest.raises(ValueError, match=f"{trait} must be an integer from {low} to {high}, got {value}"):
         cw.ConvGrid(**{trait: value})
+    # Set later (as jslink or a learner would): traitlets refuses it too.
+    grid = cw.ConvGrid()
+    with pytest.raises(traitlets.TraitError):
+        setattr(grid, trait, value)
+
+
+def test_conv_grid_takes_numpy_integers_and_refuses_other_types():
+    assert cw.ConvGrid(s=np.int64(2), n=np.int32(7)).s == 2
+    for value in (1.0, "2", True, None):
+        with pytest.raises(TypeError, match=r"s must be an integer from 1 to 4, got"):
+            cw.ConvGrid(s=value)
+
+
+# Every explorer's drawing: each integer trait has its control's range, and the image
+# matches height × width, when the drawing is made (a ValueError naming the trait).
+@pytest.mark.parametrize("make, match", [
+    (lambda: cw.FeatureMap(image=[0.0] * 4, height=2, width=2, kernel=[1.0], kh=1, kw=1,
+                           stride=0), "stride must be an integer from 1 to 4"),
+    (lambda: cw.FeatureMap(image=[0.0] * 4, height=2, width=2, kernel=[1.0], kh=1, kw=1,
+                           padding=10**6), "padding must be an integer from 0 to 4"),
+    (lambda: cw.FeatureMap(image=[0.0] * 3, height=2, width=2, kernel=[1.0], kh=1, kw=1),
+     r"image must hold 4 numbers"),
+    (lambda: cw.FeatureMap(image=[0.0] * 4, height=2, width=2, kernel=[1.0, 2.0], kh=1, kw=1),
+     r"kernel must hold kh × kw = 1 numbers"),
+    (lambda: cw.PoolView(image=[0.0] * 4, height=2, width=2, stride=0),
+     "stride must be an integer from 1 to 4"),
+    (lambda: cw.PoolView(image=[0.0] * 4, height=2, width=2, kernel_size=99),
+     "kernel_size must be an integer from 1 to 4"),
+    (lambda: cw.SlidingWindow(image=[0.0] * 9, height=3, width=3, position=0),
+     "position must be an integer from 1 to 4096"),
+    (lambda: cw.SlidingWindow(image=[0.0] * 9, height=3, width=3, presets=[["a", [0.0] * 9]],
+                              preset=1), r"preset must be an index into presets \(0 to 0\)"),
+    (lambda: cw.UnfoldMatrix(image=[0.0] * 4, height=2, width=2, k=1, stride=0),
+     "stride must be an integer from 1 to 3"),
+    (lambda: cw.UnfoldMatrix(image=[0.0] * 100, height=10, width=10, k=1),
+     "height must be an integer from 1 to 8"),
+    (lambda: cw.ChannelMaps(image=[0.0] * 9, height=3, width=3, kernel=[0.0] * 27,
+                            mix=[0.0] * 3), r"image must hold 27 numbers \(3 × height 3"),
+    (lambda: cw.ChannelMaps(image=[0.0] * 27, height=3, width=3, kernel=[0.0] * 27,
+                            mix=[0.0] * 3, mode=2), "mode must be an integer from 0 to 1"),
+    (lambda: cw.FieldView(image=[0.0] * 4, height=2, width=2, layers=[[3, 1, 1, 1]], level=0),
+     "level must be an integer from 1 to 8"),
+    (lambda: cw.FieldView(image=[0.0] * 4, height=2, width=2, layers=[[3, 1, 1, 1]],
+                          row=-1), "row must be an integer from 0 to 4096"),
+    (lambda: cw.FeatureMap(image=[float("nan")] * 4, height=2, width=2, kernel=[1.0], kh=1,
+                           kw=1), "image must hold finite numbers"),
+    (lambda: cw.FeatureMap(image=[0.0] * 10**4, height=100, width=100, kernel=[1.0], kh=1,
+                           kw=1), r"height × width must be at most 4096 pixels"),
+])
+def test_every_drawing_checks_its_traits(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
 
 
 def test_window_explorer_links_every_control_to_the_drawing():
@@ -563,3 +619,16 @@ def test_pool_explorer_bad_arguments(args, kwargs, error, match):
 def test_pool_view_refuses_values_its_drawing_cannot_use(trait, value):
     with pytest.raises(traitlets.TraitError):
         setattr(cw.PoolExplorer(torch.rand(8, 8)).view, trait, value)
+
+
+@pytest.mark.parametrize("check, error, match", [
+    (3, TypeError, "check must be a checker such as check_map_size or its name"),
+    (None, TypeError, "check must be a checker such as check_map_size"),
+    ("check_mapsize", ValueError, r"check must name one of the table-driven checkers \(check_bottom_edge, .*got 'check_mapsize'"),
+    (print, ValueError, "check must name one of the table-driven checkers .*got 'print'"),
+])
+def test_answer_box_names_its_argument(check, error, match):
+    from coursecode.exercises import answer_box
+
+    with pytest.raises(error, match=match):
+        answer_box(check)

@@ -6,6 +6,8 @@
 const CELL = 18;        // pixels per grid cell
 const GAP = 60;         // between the input and the output grids
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];
+// The sliders' ranges (SLIDER_RANGES in widgets.py): anything else is not drawn.
+const LIMITS = { n: [1, 12], k: [1, 7], p: [0, 3], s: [1, 4], d: [1, 3] };
 
 function svgEl(tag, attrs, parent) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
@@ -16,6 +18,11 @@ function svgEl(tag, attrs, parent) {
 
 function draw(model, el) {
   const [n, k, p, s, d] = ["n", "k", "p", "s", "d"].map((name) => model.get(name));
+  const problem = settingsProblem({ n, k, p, s, d }, LIMITS);
+  if (problem !== null) {
+    showProblem(el, problem, "conv-explorer-size conv-explorer-invalid");
+    return;
+  }
   const out = outputSize(n, k, p, s, d);
   const span = d * (k - 1) + 1;
   el.replaceChildren();

@@ -2,12 +2,17 @@
 // widgets run it in the browser (Python puts it in front of each widget's drawing code),
 // and the tests run it in Node and compare it with PyTorch (tests/test_conv_math.py).
 
+/** The most numbers a function here computes or returns (a 4096×4096 map): beyond it, null. */
+export const MAX_NUMBERS = 2 ** 24;
+
 /** ⌊(n + 2p − d(k−1) − 1) / s⌋ + 1, or null when the kernel does not fit the padded input. */
 export function outputSize(n, k, p, s, d) {
-  // Anything but whole numbers in range (0, NaN, Infinity) has no output: never loop on it.
-  if (![n, k, p, s, d].every(Number.isInteger) || n < 1 || k < 1 || p < 0 || s < 1 || d < 1) {
+  // Anything but whole numbers in range (0, NaN, Infinity, past 2**53 where arithmetic is
+  // no longer exact) has no output: never loop on it.
+  if (![n, k, p, s, d].every(Number.isSafeInteger) || n < 1 || k < 1 || p < 0 || s < 1 || d < 1) {
     return null;
   }
+  if (n + 2 * p > Number.MAX_SAFE_INTEGER || d * (k - 1) + 1 > Number.MAX_SAFE_INTEGER) return null;
   const span = d * (k - 1) + 1;
   if (span > n + 2 * p) return null;
   return Math.floor((n + 2 * p - span) / s) + 1;
@@ -23,6 +28,9 @@ export function conv2d(image, h, w, kernel, kh, kw, stride = 1, padding = 0, dil
   const height = outputSize(h, kh, padding, stride, dilation);
   const width = outputSize(w, kw, padding, stride, dilation);
   if (height === null || width === null) return null;
+  // Sizes that the arrays do not have, or work past MAX_NUMBERS: no answer, not a hang.
+  if (image.length !== h * w || kernel.length !== kh * kw) return null;
+  if (height * width > MAX_NUMBERS || height * width * kh * kw > 64 * MAX_NUMBERS) return null;
   const data = new Float64Array(height * width);
   for (let i = 0; i < height; i++) {
     for (let j = 0; j < width; j++) {
@@ -70,6 +78,7 @@ export function windowAt(image, h, w, kernel, k, position) {
   const outW = outputSize(w, k, 0, 1, 1);
   const outH = outputSize(h, k, 0, 1, 1);
   if (outW === null || outH === null || !Number.isInteger(position)) return null;
+  if (image.length !== h * w || kernel.length !== k * k) return null;
   if (position < 0 || position >= outH * outW) return null;
   const row = Math.floor(position / outW);
   const col = position % outW;
@@ -98,8 +107,10 @@ export function unfold(image, c, h, w, k, stride = 1, padding = 0) {
   const outH = outputSize(h, k, padding, stride, 1);
   const outW = outputSize(w, k, padding, stride, 1);
   if (outH === null || outW === null || !Number.isInteger(c) || c < 1) return null;
+  if (image.length !== c * h * w) return null;
   const rows = c * k * k;
   const cols = outH * outW;
+  if (rows * cols > MAX_NUMBERS) return null;
   const data = new Float64Array(rows * cols);
   for (let ch = 0; ch < c; ch++) {
     for (let a = 0; a < k; a++) {
@@ -124,7 +135,8 @@ export function unfold(image, c, h, w, k, stride = 1, padding = 0) {
  * their sum), or null when the kernel does not fit.
  */
 export function conv2dChannels(image, c, h, w, kernel, kh, kw, stride = 1, padding = 0, dilation = 1) {
-  if (!Number.isInteger(c) || c < 1) return null;
+  if (!Number.isInteger(c) || c < 1 || c > 64) return null;
+  if (image.length !== c * h * w || kernel.length !== c * kh * kw) return null;
   const channels = [];
   for (let ch = 0; ch < c; ch++) {
     const map = conv2d(image.slice(ch * h * w, (ch + 1) * h * w), h, w,

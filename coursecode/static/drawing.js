@@ -47,3 +47,43 @@ function paintGreys(ctx, levels, height, width, scale, x0 = 0, y0 = 0) {
     }
   }
 }
+
+/**
+ * Why a drawing cannot be made: the first of `values` (name → value) that is not a whole
+ * number within `limits` (name → [low, high], the ranges of the explorer's controls), as a
+ * sentence; or null when every value is in range. Each drawing asks before it computes or
+ * loops, so that what the page may send (a stride of 0, NaN, 10**9, a string) is answered
+ * with "no output" and never with a loop that does not end.
+ */
+export function settingsProblem(values, limits) {
+  for (const [name, [low, high]] of Object.entries(limits)) {
+    const v = values[name];
+    if (!Number.isInteger(v) || v < low || v > high) {
+      return `${name} must be a whole number from ${low} to ${high}, not ${String(v)}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Why `values` (e.g. an image) cannot be drawn as `expected` finite numbers: a sentence, or
+ * null when it can.
+ */
+export function numbersProblem(name, values, expected) {
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values)) return `${name} is not a list of numbers`;
+  if (values.length !== expected) {
+    return `${name} holds ${values.length} numbers where ${expected} are needed`;
+  }
+  for (const v of values) {
+    if (typeof v !== "number" || !Number.isFinite(v)) return `${name} holds ${String(v)}`;
+  }
+  return null;
+}
+
+/** Show `problem` in `el` (its only content) as "no output: …", in the class `className`. */
+function showProblem(el, problem, className) {
+  const note = document.createElement("div");
+  note.className = className;
+  note.textContent = `no output: ${problem}`;
+  el.replaceChildren(note);
+}

@@ -3,6 +3,11 @@
 // this file), so the jslinked sliders redraw the map on the static book page too.
 
 const SCALE = 5;  // screen pixels per image pixel, the same for the input and the map
+// The traits' ranges (FeatureMap in widgets.py): anything else is not drawn.
+const LIMITS = {
+  height: [1, 4096], width: [1, 4096], kh: [1, 4096], kw: [1, 4096],
+  stride: [1, 4], padding: [0, 4], dilation: [1, 3],
+};
 
 function paint(canvas, levels, height, width, padding = 0) {
   canvas.width = (width + 2 * padding) * SCALE;
@@ -17,6 +22,14 @@ function draw(model, el) {
   const [h, w, kh, kw] = ["height", "width", "kh", "kw"].map((name) => model.get(name));
   const [s, p, d] = ["stride", "padding", "dilation"].map((name) => model.get(name));
   const image = model.get("image");
+  const problem = settingsProblem({ height: h, width: w, kh, kw, stride: s, padding: p, dilation: d }, LIMITS)
+    ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
+    ?? numbersProblem("the image", image, h * w)
+    ?? numbersProblem("the kernel", model.get("kernel"), kh * kw);
+  if (problem !== null) {
+    showProblem(el, problem, "feature-map-caption feature-map-invalid");
+    return;
+  }
   const result = conv2d(image, h, w, model.get("kernel"), kh, kw, s, p, d);
   el.replaceChildren();
 

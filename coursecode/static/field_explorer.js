@@ -27,6 +27,34 @@ function span(indices) {
 /** The layers as field_math.js reads them. */
 const asLayers = (layers) => layers.map(([k, s, p, d]) => ({ k, s, p, d }));
 
+/**
+ * Why the model's settings cannot be drawn (FieldView's traits out of their ranges: a layer
+ * value outside FIELD_RANGES, not 1 to 8 layers, an image that is not height × width finite
+ * numbers), or null.
+ */
+function fieldProblem(model) {
+  const [h, w] = [model.get("height"), model.get("width")];
+  const layers = model.get("layers");
+  const ranges = model.get("ranges");
+  const problem = settingsProblem({ height: h, width: w, level: model.get("level"),
+    row: model.get("row"), col: model.get("col") },
+  { height: [1, 4096], width: [1, 4096], level: [1, 8], row: [0, 4096], col: [0, 4096] })
+    ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
+    ?? numbersProblem("the image", model.get("image"), h * w);
+  if (problem !== null) return problem;
+  if (!Array.isArray(layers) || layers.length < 1 || layers.length > 8) {
+    return "layers must hold 1 to 8 layers";
+  }
+  for (const [i, layer] of layers.entries()) {
+    if (!Array.isArray(layer) || layer.length !== 4) return `layer ${i + 1} is not 4 numbers`;
+    const limits = Object.fromEntries(FIELDS.map((name) => [name, ranges[name] ?? [0, 0]]));
+    const values = Object.fromEntries(FIELDS.map((name, f) => [name, layer[f]]));
+    const bad = settingsProblem(values, limits);
+    if (bad !== null) return `layer ${i + 1}: ${bad}`;
+  }
+  return null;
+}
+
 /** The unit (level, row, col) moved back onto the grids that exist for these layers. */
 function clampUnit(layers, h, w, level, row, col) {
   const rows = layerSizes(asLayers(layers), h);
@@ -183,6 +211,13 @@ function render({ model, el }) {
   const draw = () => {
     const [h, w] = [model.get("height"), model.get("width")];
     const layers = model.get("layers");
+    const problem = fieldProblem(model);
+    if (problem !== null) {
+      caption.textContent = `no output: ${problem}`;
+      caption.classList.add("field-invalid");
+      grids.replaceChildren();
+      return;
+    }
     const stack = asLayers(layers);
     if (boxes.length !== layers.length) buildTable(layers);
     add.disabled = layers.length >= 8;

@@ -4,11 +4,15 @@
 // A stack of layers is an array of {k, s, p, d}: kernel, stride, padding and dilation,
 // the same for both axes.
 
+/** The largest side, kernel, stride, padding or dilation answered (no explorer's image is
+ * larger than 64×64 = 4096 pixels): past it, null, never an array of that many units. */
+const MAX_SIDE = 4096;
+
 /** Whether `layers` is an array of {k, s, p, d}, each a whole number in range. */
 function validLayers(layers) {
   return Array.isArray(layers) && layers.every((layer) => layer !== null
     && typeof layer === "object"
-    && [layer.k, layer.s, layer.p, layer.d].every(Number.isInteger)
+    && [layer.k, layer.s, layer.p, layer.d].every((v) => Number.isInteger(v) && v <= MAX_SIDE)
     && layer.k >= 1 && layer.s >= 1 && layer.p >= 0 && layer.d >= 1);
 }
 
@@ -18,7 +22,7 @@ function validLayers(layers) {
  * its padded input on, the sides are null. Null (not an array) for bad layers or n.
  */
 export function layerSizes(layers, n) {
-  if (!validLayers(layers) || !Number.isInteger(n) || n < 1) return null;
+  if (!validLayers(layers) || !Number.isInteger(n) || n < 1 || n > MAX_SIDE) return null;
   const sizes = [n];
   let side = n;
   for (const { k, s, p, d } of layers) {

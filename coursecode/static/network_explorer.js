@@ -127,8 +127,18 @@ function render({ model, el }) {
   };
 
   const draw = () => {
-    const input = currentInput();
     const d = model.get("digit");
+    const picks = model.get("picks");
+    if (!Number.isInteger(d) || d < -1 || d >= picks.length) {
+      // Not a digit the page holds (NetworkExplorer's digit: -1 for the drawing, or a pick).
+      caption.textContent = `no output: digit must be -1 (the drawing) or a whole number from 0 `
+        + `to ${picks.length - 1}, not ${String(d)}`;
+      probs.replaceChildren();
+      stagesBox.replaceChildren();
+      el.dataset.prediction = "";
+      return;
+    }
+    const input = currentInput();
     wrong.value = d >= model.get("n_random") ? String(d) : "";   // "choose one…" otherwise
     const result = input === null ? null : forward(model.get("layers"), params, input, 1, 28, 28);
     const ctx = seen.getContext("2d");

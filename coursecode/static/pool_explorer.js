@@ -94,6 +94,23 @@ function render({ model, el }) {
     const mode = MODE_NAMES[modeIndex] ?? "max";
     const ceil = model.get("ceil_mode");
     const image = model.get("image");
+    // The traits' ranges (PoolView in widgets.py): anything else is not drawn.
+    const problem = settingsProblem({ height: h, width: w, kernel_size: k, stride: s, mode: modeIndex },
+      { height: [1, 4096], width: [1, 4096], kernel_size: [1, 4], stride: [1, 4], mode: [0, 1] })
+      ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
+      ?? numbersProblem("the image", image, h * w)
+      ?? settingsProblem({ row: model.get("row"), col: model.get("col") },
+        { row: [0, 4096], col: [0, 4096] });
+    if (problem !== null) {
+      caption.textContent = `no output: ${problem}`;
+      caption.classList.add("pool-invalid");
+      input.parentNode.hidden = true;
+      output.parentNode.hidden = true;
+      panel.hidden = true;
+      about.textContent = "";
+      return;
+    }
+    input.parentNode.hidden = false;
     const settings = `${MODE_WORDS[modeIndex] ?? "max pool"} ${k}, stride ${s}`
       + (ceil ? ", ceil_mode" : "");
     const result = pool2d(image, h, w, k, s, mode, ceil);

@@ -36,6 +36,14 @@ function draw(model, el) {
   const image = model.get("image");
   const kernel = kernelOf(model);
   const position = model.get("position") - 1;           // the slider counts from 1
+  const problem = settingsProblem({ height: h, width: w }, { height: [3, 4096], width: [3, 4096] })
+    ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
+    ?? numbersProblem("the image", image, h * w) ?? numbersProblem("the kernel", kernel, 9)
+    ?? settingsProblem({ position: model.get("position") }, { position: [1, (h - 2) * (w - 2)] });
+  if (problem !== null) {
+    showProblem(el, problem, "window-caption");
+    return;
+  }
   const map = conv2d(image, h, w, kernel, 3, 3);
   const win = windowAt(image, h, w, kernel, 3, position);
   el.replaceChildren();
