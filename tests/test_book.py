@@ -1,4 +1,11 @@
-"""The book's structure: lessons paired with their notebooks, listed in the TOC, shaped as LESSONS.md says."""
+"""The book's structure, read from its files (no build): each lesson a MyST notebook in
+lessons/NN_topic.md, paired with an executed, in-sync .ipynb; listed in order in _toc.yml;
+shaped like every other lesson (a title, "In this lesson you will:", a "Check yourself"
+section of at least three exercises, each with a collapsed solution, a "Summary", a link to
+the next lesson); code lines that fit the page; measured numbers glued from the run, never
+typed; hidden cells collapsed and saying why; figures with alt text; no machine path or
+stale output in a notebook; a config that builds offline from the .md files and names the
+repository only where it should; and Binder set up to open the lessons with CPU PyTorch."""
 
 import json
 import re

@@ -172,3 +172,71 @@ def test_no_built_page_shows_a_machine_path(built_html):
 
     for page in built_html.rglob("*.html"):
         assert not MACHINE_PATH.findall(page.read_text(errors="ignore")), page.name
+
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+PUBLISH = ROOT / ".github" / "workflows" / "publish.yml"
+WRITE_SCOPES = {"pages", "id-token"}
+
+
+def workflow(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text())
+
+
+def granted(permissions) -> dict:
+    """A `permissions:` value as {scope: level}; `write-all`/`read-all` spelled out."""
+    if permissions in (None, {}):
+        return {}
+    if isinstance(permissions, str):
+        level = permissions.split("-")[0]
+        return {scope: level for scope in ("contents", "pages", "id-token", "actions", "packages")}
+    return dict(permissions)
+
+
+def test_only_the_deploy_job_may_publish():
+    """The build job installs packages and runs the tests: it must not hold the Pages or the
+    OIDC token permission. The workflow grants nothing; the deploy job, which runs only
+    actions/deploy-pages, gets exactly pages and id-token."""
+    flow = workflow(PUBLISH)
+    assert "permissions" in flow and not WRITE_SCOPES & set(granted(flow["permissions"])), (
+        "the workflow's own permissions reach every job: grant pages/id-token to deploy alone")
+    assert all(level != "write" for level in granted(flow["permissions"]).values())
+    holders = {name for name, job in flow["jobs"].items()
+               if WRITE_SCOPES & {s for s, level in granted(job.get("permissions")).items() if level == "write"}}
+    assert holders == {"deploy"}, holders
+    deploy = flow["jobs"]["deploy"]
+    assert granted(deploy["permissions"]) == {"pages": "write", "id-token": "write"}
+    assert all("run" not in step and step["uses"].startswith("actions/deploy-pages@")
+               for step in deploy["steps"]), "the deploy job runs something besides deploy-pages"
+    for name, job in flow["jobs"].items():
+        assert "permissions" in job, f"job {name} inherits the workflow's permissions: say them"
+        if name != "deploy":
+            assert all(level != "write" for level in granted(job["permissions"]).values()), name
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_named():
+    """A tag can be moved to other code; a full commit SHA cannot. The comment says which
+    release it is, for people and for update tools."""
+    assert WORKFLOWS
+    for path in WORKFLOWS:
+        for line in path.read_text().splitlines():
+            found = re.match(r"\s*(?:-\s*)?uses:\s*(\S+)(.*)$", line)
+            if not found:
+                continue
+            action, rest = found.groups()
+            if action.startswith("./"):
+                continue                                   # an action of this repository
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), (
+                f"{path.name}: {action} is not pinned to a full commit SHA")
+            assert re.match(r"\s*#\s*v\d+(\.\d+)*\b", rest), (
+                f"{path.name}: {action} has no '# vX.Y.Z' comment naming its version")
+
+
+def test_checkout_keeps_no_credentials():
+    for path in WORKFLOWS:
+        for job in workflow(path)["jobs"].values():
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step.get("with", {}).get("persist-credentials") is False, path.name
