@@ -127,9 +127,6 @@ def test_a_learners_in_place_edit_changes_only_their_copy():
         coursecode.kernels.bottom_edge
 
 
-@pytest.mark.xfail("top_edge" in vars(__import__("coursecode")), strict=True,
-                   reason="coursecode/__init__.py still binds the kernels once: it must hand "
-                          "them out through kernels.__getattr__")
 def test_the_packages_top_level_kernels_are_fresh_copies_too():
     import coursecode
 
