@@ -97,12 +97,7 @@ class AnswerBox(anywidget.AnyWidget):
     """The last answer checked on the page (it reaches Python when a kernel is connected)."""
 
     def __init__(self, name: str):
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a checker's name such as 'check_map_size', "
-                            f"got {type(name).__name__}")
-        if name not in CHECKS:
-            raise ValueError(f"name must be one of the table-driven checkers {sorted(CHECKS)}, "
-                             f"got {name!r}")
+        name = _table_checker(name, "name")
         super().__init__(name=name, spec=CHECKS[name], code=_answer_code())
 
     def __repr__(self) -> str:
@@ -121,11 +116,17 @@ def answer_box(check) -> AnswerBox:
     ...
     ValueError: check must name one of the table-driven checkers (check_bottom_edge, ...), got 'check_mapsize'
     """
+    return AnswerBox(_table_checker(check, "check"))
+
+
+def _table_checker(check, argument: str) -> str:
+    """The name of a table-driven checker, given as the function or its name; the errors
+    name ``argument``."""
     name = check if isinstance(check, str) else getattr(check, "__name__", None)
     if not isinstance(name, str):
-        raise TypeError(f"check must be a checker such as check_map_size or its name "
-                        f"'check_map_size', got {type(check).__name__}")
+        raise TypeError(f"{argument} must be a checker such as check_map_size or its name, "
+                        f"the checker's name as text ('check_map_size'), got {type(check).__name__}")
     if name not in CHECKS:
-        raise ValueError(f"check must name one of the table-driven checkers "
+        raise ValueError(f"{argument} must name one of the table-driven checkers "
                          f"({', '.join(sorted(CHECKS))}), got {name!r}")
-    return AnswerBox(name)
+    return name
