@@ -6,13 +6,13 @@ Each module holds what one lesson teaches, so later lessons can import it::
 """
 
 from coursecode.arithmetic import conv_out_size
-from coursecode.arithmetic import layer_shapes
-from coursecode.arithmetic import receptive_field
 from coursecode.arithmetic import same_padding
-from coursecode.data import CacheError
-from coursecode.data import DownloadError
 from coursecode.data import load_image
 from coursecode.data import load_mnist
+from coursecode.download import CacheError
+from coursecode.download import DownloadError
+from coursecode.inspection import layer_shapes
+from coursecode.inspection import receptive_field
 from coursecode.book import glue
 from coursecode.im2col import conv2d_im2col
 from coursecode.im2col import im2col
@@ -56,8 +56,6 @@ __all__ = [
     "conv_out_size",
     "Dataset",
     "def_device",
-    "diag1_edge",
-    "diag2_edge",
     "DownloadError",
     "edge_kernels",
     "fit",
@@ -68,6 +66,7 @@ __all__ = [
     "left_edge",
     "load_image",
     "load_mnist",
+    "named_edge_kernels",
     "plot_history",
     "plot_timings",
     "receptive_field",
@@ -83,16 +82,20 @@ __all__ = [
     "simple_cnn",
     "to_device",
     "top_edge",
+    "top_left_edge",
+    "top_right_edge",
     "torch_threads",
 ]
 
 
-_KERNELS = ("diag1_edge", "diag2_edge", "edge_kernels", "left_edge", "top_edge")
+_KERNELS = ("edge_kernels", "left_edge", "named_edge_kernels", "top_edge", "top_left_edge",
+            "top_right_edge")
 
 
 def __getattr__(name):
-    """The edge kernels: a fresh copy on every access, so that a learner's in-place edit
-    (``top_edge.mul_(2)``) changes only their own copy (see coursecode.kernels)."""
+    """The edge kernels and ``named_edge_kernels``: a fresh copy on every access, so that a
+    learner's in-place edit (``top_edge.mul_(2)``) changes only their own copy (see
+    coursecode.kernels)."""
     if name in _KERNELS:
         from coursecode import kernels
 

@@ -634,7 +634,11 @@ def verdict(name: str, answer) -> Feedback:
     """What the checker ``name`` (a key of :data:`CHECKS`) says to ``answer``."""
     if not isinstance(name, str) or name not in CHECKS:
         raise ValueError(f"name must be one of {sorted(CHECKS)}, got {name!r}")
-    spec = CHECKS[name]
+    return _verdict(CHECKS[name], answer)
+
+
+def _verdict(spec: dict, answer) -> Feedback:
+    """:func:`verdict` of a checker's entry of :data:`CHECKS`."""
     if spec["kind"] == "kernel":
         return _kernel_verdict(spec, answer)
     try:
@@ -663,7 +667,7 @@ def _checker(name: str):
     spec = CHECKS[name]
 
     def check(answer) -> Feedback:
-        return verdict(name, answer)
+        return _verdict(CHECKS[name], answer)   # name is a key of CHECKS: nothing to check
 
     check.__name__ = check.__qualname__ = name
     check.__doc__ = (f"Lesson {spec['lesson']}: {spec['question']}.\n\n"

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from coursecode._validate import as_pair
 from coursecode._validate import check_tensor
-from coursecode.arithmetic import conv_out_size
+from coursecode.arithmetic import _out_size
 
 __all__ = ["conv2d_im2col", "im2col"]
 
@@ -65,12 +65,25 @@ def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> tor
     unbatched = x.dim() == 3
     if unbatched:
         x = x[None]
-    kh, kw = as_pair(kernel_size, "kernel_size", 1)
-    sh, sw = as_pair(stride, "stride", 1)
-    ph, pw = as_pair(padding, "padding", 0)
-    dh, dw = as_pair(dilation, "dilation", 1)
+    k = as_pair(kernel_size, "kernel_size", 1)
+    s, p, d = _check_geometry(stride, padding, dilation)
+    out = _out_size(tuple(x.shape[-2:]), k, s, p, d)
+    cols = _im2col(x, k, s, p, d, out)
+    return cols[0] if unbatched else cols
+
+
+def _check_geometry(stride, padding, dilation) -> tuple[tuple[int, int], ...]:
+    """``stride``, ``padding`` and ``dilation`` as checked ``(height, width)`` pairs."""
+    return (as_pair(stride, "stride", 1), as_pair(padding, "padding", 0),
+            as_pair(dilation, "dilation", 1))
+
+
+def _im2col(x: torch.Tensor, k: tuple, s: tuple, p: tuple, d: tuple, out: tuple) -> torch.Tensor:
+    """The unfolding of :func:`im2col`, of checked arguments: ``x`` batched (N, C, H, W),
+    kernel size, stride, padding and dilation as pairs, and ``out``, the output's
+    ``(height, width)`` that they give. Only the memory it would take is checked here."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw), (out_h, out_w) = k, s, p, d, out
     n, c, h, w = x.shape
-    out_h, out_w = conv_out_size((h, w), (kh, kw), (sh, sw), (ph, pw), (dh, dw))
     _check_memory(f"im2col of x with shape {tuple(x.shape)}, kernel_size {(kh, kw)} and padding "
                   f"{(ph, pw)}", n * c * ((h + 2 * ph) * (w + 2 * pw) + kh * kw * out_h * out_w), x)
 
@@ -83,8 +96,7 @@ def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> tor
             taps.append(padded[:, :, top: top + sh * (out_h - 1) + 1: sh,
                                      left: left + sw * (out_w - 1) + 1: sw])
     cols = torch.stack(taps, dim=2)                      # (N, C, kH*kW, out_h, out_w)
-    cols = cols.reshape(n, c * kh * kw, out_h * out_w)   # (N, C*kH*kW, L)
-    return cols[0] if unbatched else cols
+    return cols.reshape(n, c * kh * kw, out_h * out_w)   # (N, C*kH*kW, L)
 
 
 def conv2d_im2col(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
@@ -141,17 +153,16 @@ def conv2d_im2col(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
     if x.device != weight.device:
         raise ValueError(f"x is on {x.device} but weight is on {weight.device}: move one with .to()")
 
-    h, w = x.shape[-2:]
-    for value, name, minimum in ((stride, "stride", 1), (padding, "padding", 0), (dilation, "dilation", 1)):
-        as_pair(value, name, minimum)
+    s, p, d = _check_geometry(stride, padding, dilation)
     try:
-        out_h, out_w = conv_out_size((h, w), (kh, kw), stride, padding, dilation)
+        out_h, out_w = _out_size(tuple(x.shape[-2:]), (kh, kw), s, p, d)
     except ValueError as err:   # the kernel does not fit: say that it is weight's
         raise ValueError(f"weight of shape {tuple(weight.shape)} does not fit x of shape "
                          f"{tuple(x.shape)}: {err}") from None
     _check_memory(f"conv2d_im2col's output of shape {(x.shape[0], c_out, out_h, out_w)}",
                   x.shape[0] * c_out * out_h * out_w, x)
-    cols = im2col(x, (kh, kw), stride, padding, dilation)     # (N, C_in*kH*kW, L)
+    # Checked once, above: the unfolding itself checks nothing but its memory.
+    cols = _im2col(x, (kh, kw), s, p, d, (out_h, out_w))       # (N, C_in*kH*kW, L)
     out = weight.reshape(c_out, -1) @ cols                   # (N, C_out, L)
     if bias is not None:
         out.add_(bias[:, None])  # in place: the product is a fresh tensor, no second copy

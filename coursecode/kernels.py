@@ -11,16 +11,19 @@ from coursecode._validate import check_tensor
 __all__ = [
     "apply_kernel",
     "conv2d_loop",
-    "diag1_edge",
-    "diag2_edge",
     "edge_kernels",
     "left_edge",
+    "named_edge_kernels",
     "top_edge",
+    "top_left_edge",
+    "top_right_edge",
 ]
 
 # The package keeps its own copies; every access hands out a fresh one (``__getattr__``
 # below), so that a learner's ``top_edge.mul_(2)`` changes their copy only, not the
 # kernel every later lesson, ``edge_kernels`` and the widgets see.
+# Each edge kernel is named by its dark side: ``top_edge`` answers dark above bright,
+# ``top_left_edge`` dark top-left of bright bottom-right. The order is ``edge_kernels``'s.
 _KERNELS = {
     # dark pixels above bright ones (a top edge)
     "top_edge": [[-1.0, -1.0, -1.0],
@@ -31,25 +34,33 @@ _KERNELS = {
                   [-1.0, 0.0, 1.0],
                   [-1.0, 0.0, 1.0]],
     # dark top-left, bright bottom-right: an edge running from bottom-left to top-right
-    "diag1_edge": [[-1.0, -1.0, 0.0],
-                   [-1.0, 0.0, 1.0],
-                   [0.0, 1.0, 1.0]],
+    "top_left_edge": [[-1.0, -1.0, 0.0],
+                      [-1.0, 0.0, 1.0],
+                      [0.0, 1.0, 1.0]],
     # dark top-right, bright bottom-left: an edge running from top-left to bottom-right
-    "diag2_edge": [[0.0, -1.0, -1.0],
-                   [1.0, 0.0, -1.0],
-                   [1.0, 1.0, 0.0]],
+    "top_right_edge": [[0.0, -1.0, -1.0],
+                       [1.0, 0.0, -1.0],
+                       [1.0, 1.0, 0.0]],
 }
 
+# The label of each edge kernel in ``named_edge_kernels`` (and in the lessons' figures).
+_LABELS = {"top_edge": "top", "left_edge": "left", "top_left_edge": "top-left",
+           "top_right_edge": "top-right"}
 
-def __getattr__(name: str) -> torch.Tensor:
-    """``top_edge``, ``left_edge``, ``diag1_edge``, ``diag2_edge`` (each 3×3) and
-    ``edge_kernels`` (the four as one conv2d weight, (4, 1, 3, 3)): a new float32 tensor
-    on every access, which its user may change in place without changing anyone else's."""
+
+def __getattr__(name: str):
+    """``top_edge``, ``left_edge``, ``top_left_edge``, ``top_right_edge`` (each 3×3),
+    ``edge_kernels`` (the four as one conv2d weight, (4, 1, 3, 3)) and
+    ``named_edge_kernels`` (the four as a list of (label, kernel) pairs, in the order of
+    ``edge_kernels``: ``"top"``, ``"left"``, ``"top-left"``, ``"top-right"``): new float32
+    tensors (and a new list) on every access, which their user may change in place
+    without changing anyone else's."""
     if name in _KERNELS:
         return torch.tensor(_KERNELS[name])
     if name == "edge_kernels":
-        return torch.tensor([_KERNELS[k] for k in ("top_edge", "left_edge", "diag1_edge",
-                                                   "diag2_edge")])[:, None]
+        return torch.tensor(list(_KERNELS.values()))[:, None]
+    if name == "named_edge_kernels":
+        return [(_LABELS[k], torch.tensor(v)) for k, v in _KERNELS.items()]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -60,23 +71,25 @@ def __dir__() -> list[str]:
 _MAX_LOOP_POSITIONS = 1_000_000   # about 10 s of conv2d_loop's Python loops
 
 
-def _check_im_and_kernel(im, kernel) -> None:
+def _check_image_and_kernel(image, kernel) -> None:
     """Both 2-D, neither empty, on one device."""
-    check_tensor(im, "im", (2,), "(H, W)")
+    check_tensor(image, "image", (2,), "(H, W)")
     check_tensor(kernel, "kernel", (2,), "(kH, kW)")
-    for x, name, what in ((im, "im", "image"), (kernel, "kernel", "kernel")):
-        if x.numel() == 0:
-            raise ValueError(f"{name} must be a non-empty {what} (at least 1×1), got shape {tuple(x.shape)}")
-    if im.device != kernel.device:
-        raise ValueError(f"im is on {im.device} but kernel is on {kernel.device}: move one with .to()")
+    for t, name in ((image, "image"), (kernel, "kernel")):
+        if t.numel() == 0:
+            raise ValueError(f"{name} must be a non-empty {name} (at least 1×1), "
+                             f"got shape {tuple(t.shape)}")
+    if image.device != kernel.device:
+        raise ValueError(f"image is on {image.device} but kernel is on {kernel.device}: "
+                         f"move one with .to()")
 
 
-def apply_kernel(im: torch.Tensor, row: int, col: int, kernel: torch.Tensor) -> torch.Tensor:
-    """Multiply ``kernel`` with the window of ``im`` centred on ``(row, col)``, and sum.
+def apply_kernel(image: torch.Tensor, row: int, col: int, kernel: torch.Tensor) -> torch.Tensor:
+    """Multiply ``kernel`` with the window of ``image`` centred on ``(row, col)``, and sum.
 
     Parameters
     ----------
-    im
+    image
         A 2-D image (H, W).
     row, col
         The centre of the window. The whole window must lie inside the image.
@@ -90,13 +103,13 @@ def apply_kernel(im: torch.Tensor, row: int, col: int, kernel: torch.Tensor) -> 
 
     Examples
     --------
-    >>> im = torch.zeros(5, 5)
-    >>> im[3:] = 1.0                        # bright bottom rows: a top edge
+    >>> image = torch.zeros(5, 5)
+    >>> image[3:] = 1.0                     # bright bottom rows: a top edge
     >>> from coursecode import top_edge
-    >>> apply_kernel(im, 2, 2, top_edge)
+    >>> apply_kernel(image, 2, 2, top_edge)
     tensor(3.)
     """
-    _check_im_and_kernel(im, kernel)
+    _check_image_and_kernel(image, kernel)
     kh, kw = kernel.shape
     if kh % 2 == 0 or kw % 2 == 0:
         raise ValueError(
@@ -104,18 +117,18 @@ def apply_kernel(im: torch.Tensor, row: int, col: int, kernel: torch.Tensor) -> 
         )
     row = check_int(row, "row", 0)
     col = check_int(col, "col", 0)
-    h, w = im.shape
+    h, w = image.shape
     rh, rw = kh // 2, kw // 2
     if not (rh <= row < h - rh and rw <= col < w - rw):
         raise ValueError(
             f"a {kh}×{kw} window centred at (row={row}, col={col}) leaves the {h}×{w} image: "
             f"row must be in [{rh}, {h - rh - 1}] and col in [{rw}, {w - rw - 1}]"
         )
-    return (im[row - rh: row + rh + 1, col - rw: col + rw + 1] * kernel).sum()
+    return (image[row - rh: row + rh + 1, col - rw: col + rw + 1] * kernel).sum()
 
 
-def conv2d_loop(im: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
-    """Slide ``kernel`` over every position of ``im`` with Python loops (the slow reference).
+def conv2d_loop(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """Slide ``kernel`` over every position of ``image`` with Python loops (the slow reference).
 
     This is a "valid" cross-correlation, what deep-learning libraries call a
     convolution: no padding, stride 1, so an H×W image and a kH×kW kernel give
@@ -127,20 +140,21 @@ def conv2d_loop(im: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
     >>> conv2d_loop(torch.ones(28, 28), top_edge).shape
     torch.Size([26, 26])
     """
-    _check_im_and_kernel(im, kernel)
-    h, w = im.shape
+    _check_image_and_kernel(image, kernel)
+    h, w = image.shape
     kh, kw = kernel.shape
     if kh > h or kw > w:
         raise ValueError(f"kernel of shape {(kh, kw)} is larger than the image of shape {(h, w)}")
     positions = (h - kh + 1) * (w - kw + 1)
     if positions > _MAX_LOOP_POSITIONS:
         raise ValueError(
-            f"im of shape {(h, w)} gives {positions:,} positions: more than the "
+            f"image of shape {(h, w)} gives {positions:,} positions: more than the "
             f"{_MAX_LOOP_POSITIONS:,} that conv2d_loop's Python loops visit in about ten seconds. "
             "Use F.conv2d for large images"
         )
-    out = torch.empty(h - kh + 1, w - kw + 1, dtype=torch.result_type(im, kernel), device=im.device)
+    out = torch.empty(h - kh + 1, w - kw + 1, dtype=torch.result_type(image, kernel),
+                      device=image.device)
     for i in range(h - kh + 1):
         for j in range(w - kw + 1):
-            out[i, j] = (im[i: i + kh, j: j + kw] * kernel).sum()
+            out[i, j] = (image[i: i + kh, j: j + kw] * kernel).sum()
     return out

@@ -33,10 +33,10 @@ __all__ = [
 ]
 
 
-def _to_numpy(im) -> np.ndarray:
-    if isinstance(im, torch.Tensor):
-        return im.detach().cpu().numpy()
-    return np.asarray(im)  # NumPy arrays, PIL images, nested lists
+def _to_numpy(image) -> np.ndarray:
+    if isinstance(image, torch.Tensor):
+        return image.detach().cpu().numpy()
+    return np.asarray(image)  # NumPy arrays, PIL images, nested lists
 
 
 _MAX_AXES = 256  # axes in one figure: each costs time to make and draw
@@ -97,43 +97,44 @@ def _odd_kernel_size(kernel_size) -> int:
     return int(kernel_size)
 
 
-def _window_centres(centres, kernel_size: int, shape, at_least: int = 0) -> list[tuple[int, int]]:
-    """``centres`` as (row, col) int pairs whose windows lie inside an image of ``shape``."""
-    if isinstance(centres, (str, bytes)) or not hasattr(centres, "__iter__"):
-        raise TypeError(f"centres must be a list of (row, col) pairs, got {centres!r}")
-    centres = list(centres)
-    if len(centres) < at_least:
-        raise ValueError(f"centres must hold at least {at_least} (row, col) pair, got {centres!r}")
-    if len(centres) > _MAX_WINDOWS:
-        raise ValueError(f"centres must hold at most {_MAX_WINDOWS} windows to draw them "
-                         f"legibly, got {len(centres)}")
+def _window_centers(centers, kernel_size: int, shape, at_least: int = 0) -> list[tuple[int, int]]:
+    """``centers`` as (row, col) int pairs whose windows lie inside an image of ``shape``."""
+    if isinstance(centers, (str, bytes)) or not hasattr(centers, "__iter__"):
+        raise TypeError(f"centers must be a list of (row, col) pairs, got {centers!r}")
+    centers = list(centers)
+    if len(centers) < at_least:
+        raise ValueError(f"centers must hold at least {at_least} (row, col) pair, got {centers!r}")
+    if len(centers) > _MAX_WINDOWS:
+        raise ValueError(f"centers must hold at most {_MAX_WINDOWS} windows to draw them "
+                         f"legibly, got {len(centers)}")
     h, w = shape[:2]
     half = kernel_size // 2
     pairs = []
-    for i, c in enumerate(centres):
+    for i, c in enumerate(centers):
         if isinstance(c, (str, bytes)) or not hasattr(c, "__len__") or len(c) != 2:
-            raise ValueError(f"centres must be (row, col) pairs, got centres[{i}] = {c!r}")
-        row, col = _index(c[0], f"centres[{i}][0] (a row)"), _index(c[1], f"centres[{i}][1] (a column)")
+            raise ValueError(f"centers must be (row, col) pairs, got centers[{i}] = {c!r}")
+        row = _index(c[0], f"centers[{i}][0] (a row)")
+        col = _index(c[1], f"centers[{i}][1] (a column)")
         if not (half <= row <= h - 1 - half and half <= col <= w - 1 - half):
             raise ValueError(
-                f"centres[{i}] = ({row}, {col}) puts a {kernel_size}×{kernel_size} window outside "
-                f"the {h}×{w} image: centres must have rows from {half} to {h - 1 - half} and "
+                f"centers[{i}] = ({row}, {col}) puts a {kernel_size}×{kernel_size} window outside "
+                f"the {h}×{w} image: centers must have rows from {half} to {h - 1 - half} and "
                 f"columns from {half} to {w - 1 - half}")
         pairs.append((row, col))
     return pairs
 
 
-def _as_hw_or_hwc(im, name: str = "im") -> np.ndarray:
-    """Return ``im`` as (H, W) or (H, W, 3), the layouts ``imshow`` understands."""
+def _as_hw_or_hwc(image, name: str = "image") -> np.ndarray:
+    """Return ``image`` as (H, W) or (H, W, 3), the layouts ``imshow`` understands."""
     try:
-        arr = _to_numpy(im)
+        arr = _to_numpy(image)
     except (TypeError, ValueError, RuntimeError):  # ragged lists, odd objects
         arr = np.asarray(None)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool) \
             or np.iscomplexobj(arr):
         raise TypeError(
             f"{name} must be a tensor, a NumPy array or a PIL image of real numbers, "
-            f"got {type(im).__name__}"
+            f"got {type(image).__name__}"
         )
     if arr.ndim == 3 and arr.shape[0] in (1, 3):
         arr = arr.transpose(1, 2, 0)  # (C, H, W) -> (H, W, C); PyTorch's layout wins a tie
@@ -166,12 +167,12 @@ def _rgb_for_imshow(arr: np.ndarray) -> np.ndarray:
     return (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
 
 
-def show_image(im, ax=None, figsize=None, title=None, noframe=True, **kwargs):
+def show_image(image, ax=None, figsize=None, title=None, noframe=True, **kwargs):
     """Show one image, kernel or feature map, greyscale unless it has three colour channels.
 
     Parameters
     ----------
-    im
+    image
         A tensor (on any device) or array of shape (H, W), (1, H, W),
         (3, H, W) or (H, W, 3), of finite numbers (NaN or infinity is refused
         with a ValueError: it would spoil the grey or colour scale of every pixel).
@@ -191,9 +192,14 @@ def show_image(im, ax=None, figsize=None, title=None, noframe=True, **kwargs):
     -------
     matplotlib.axes.Axes
     """
-    arr = _as_hw_or_hwc(im)
+    arr = _as_hw_or_hwc(image)
     _check_ax(ax)
     figsize = _check_figsize(figsize)
+    return _draw_image(arr, ax, figsize, title, noframe, **kwargs)
+
+
+def _draw_image(arr: np.ndarray, ax=None, figsize=None, title=None, noframe=True, **kwargs):
+    """:func:`show_image` of checked arguments: ``arr`` as :func:`_as_hw_or_hwc` returns it."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     if arr.ndim == 3:
@@ -211,12 +217,12 @@ def show_image(im, ax=None, figsize=None, title=None, noframe=True, **kwargs):
     return ax
 
 
-def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs):
+def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, **kwargs):
     """Show several images in a grid; extra axes are hidden.
 
     Parameters
     ----------
-    ims
+    images
         A list of images, or a tensor whose first axis indexes them (e.g.
         feature maps (C, H, W), a batch (N, 1, H, W) or kernels (4, 1, 3, 3)).
     nrows, ncols
@@ -234,20 +240,20 @@ def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs
     numpy.ndarray of matplotlib.axes.Axes
         The grid's axes, flattened.
     """
-    if isinstance(ims, (str, bytes)) or not hasattr(ims, "__iter__"):
-        raise TypeError(f"ims must be a list of images or a tensor whose first axis indexes "
-                        f"them, got {type(ims).__name__}")
-    if isinstance(ims, (torch.Tensor, np.ndarray)) and ims.ndim < 3:
-        raise ValueError(f"ims must be a list of images or a tensor whose first axis indexes "
-                         f"them (3 or 4 dimensions), got shape {tuple(ims.shape)}; "
+    if isinstance(images, (str, bytes)) or not hasattr(images, "__iter__"):
+        raise TypeError(f"images must be a list of images or a tensor whose first axis indexes "
+                        f"them, got {type(images).__name__}")
+    if isinstance(images, (torch.Tensor, np.ndarray)) and images.ndim < 3:
+        raise ValueError(f"images must be a list of images or a tensor whose first axis indexes "
+                         f"them (3 or 4 dimensions), got shape {tuple(images.shape)}; "
                          f"show one image with show_image")
-    ims = list(ims)
-    n = len(ims)
+    images = list(images)
+    n = len(images)
     if n == 0:
-        raise ValueError("ims must hold at least one image")
+        raise ValueError("images must hold at least one image")
     if n > _MAX_AXES:
-        raise ValueError(f"ims must hold at most {_MAX_AXES} images to draw in one figure, "
-                         f"got {n}; show a part, e.g. ims[:64]")
+        raise ValueError(f"images must hold at most {_MAX_AXES} images to draw in one figure, "
+                         f"got {n}; show a part, e.g. images[:64]")
     if titles is not None:
         if isinstance(titles, (str, bytes)) or not hasattr(titles, "__len__"):
             raise TypeError(f"titles must be a list of one title per image, got {titles!r}")
@@ -256,8 +262,8 @@ def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs
     nrows = None if nrows is None else check_int(nrows, "nrows", 1)
     ncols = None if ncols is None else check_int(ncols, "ncols", 1)
     figsize = _check_figsize(figsize)
-    for i, im in enumerate(ims):  # every image checked before any drawing
-        _as_hw_or_hwc(im, f"ims[{i}]")
+    # Every image checked before any drawing, and drawn as checked (not checked again).
+    arrays = [_as_hw_or_hwc(image, f"images[{i}]") for i, image in enumerate(images)]
     if ncols is None:
         ncols = math.ceil(n / nrows) if nrows else math.ceil(math.sqrt(n))
     if nrows is None:
@@ -280,7 +286,7 @@ def show_images(ims, nrows=None, ncols=None, titles=None, figsize=None, **kwargs
     axs = axs.flatten()
     for i, ax in enumerate(axs):
         if i < n:
-            show_image(ims[i], ax=ax, title=None if titles is None else titles[i], **kwargs)
+            _draw_image(arrays[i], ax, title=None if titles is None else titles[i], **kwargs)
         else:
             ax.axis("off")
     return axs
@@ -295,12 +301,12 @@ class _PixelTable(Styler):
         return f"<pixel table: {rows} rows × {cols} columns>"
 
 
-def show_pixels(im, rows=slice(None), cols=slice(None)):
+def show_pixels(image, rows=slice(None), cols=slice(None)):
     """The pixels of a 2-D image as a table, each cell shaded by its value.
 
     Parameters
     ----------
-    im
+    image
         A 2-D image (H, W) or (1, H, W).
     rows, cols
         Which part to show (slices or ranges), e.g. ``rows=slice(3, 13)``.
@@ -311,9 +317,9 @@ def show_pixels(im, rows=slice(None), cols=slice(None)):
         Displays as a shaded HTML table in Jupyter; row and column labels are
         the pixels' coordinates in the full image.
     """
-    arr = _as_hw_or_hwc(im)
+    arr = _as_hw_or_hwc(image)
     if arr.ndim != 2:
-        raise ValueError(f"im must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
+        raise ValueError(f"image must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
     for name, value in (("rows", rows), ("cols", cols)):
         if not isinstance(value, (slice, range)):
             raise TypeError(f"{name} must be a slice or a range, e.g. slice(3, 13), got {value!r}")
@@ -341,22 +347,23 @@ def show_pixels(im, rows=slice(None), cols=slice(None)):
             .background_gradient(cmap="gray", axis=None))  # as show_image: 0 black, 1 white
 
 
-def show_windows(im, centres, kernel_size=3, labels=None, colors=None, grid=False, ax=None, **kwargs):
-    """Show a 2-D image with square kernel windows outlined at the given centres.
+def show_windows(image, centers, kernel_size=3, labels=None, colors=None, grid=False, ax=None,
+                 **kwargs):
+    """Show a 2-D image with square kernel windows outlined at the given centers.
 
     Parameters
     ----------
-    im
+    image
         The image, any layout :func:`show_image` accepts.
-    centres
-        A list of ``(row, col)`` window centres (integers, NumPy's too), each
+    centers
+        A list of ``(row, col)`` window centers (integers, NumPy's too), each
         window inside the image; at most 64.
     kernel_size
         The side of each window (odd).
     labels
         Optional text written beside each window.
     colors
-        One matplotlib colour per window (default: a qualitative palette).
+        One matplotlib color per window (default: a qualitative palette).
     grid
         Draw the pixel boundaries, to count rows and columns.
     ax, **kwargs
@@ -367,33 +374,42 @@ def show_windows(im, centres, kernel_size=3, labels=None, colors=None, grid=Fals
     matplotlib.axes.Axes
     """
     kernel_size = _odd_kernel_size(kernel_size)
-    arr = _as_hw_or_hwc(im)
-    centres = _window_centres(centres, kernel_size, arr.shape)
+    arr = _as_hw_or_hwc(image)
+    centers = _window_centers(centers, kernel_size, arr.shape)
     if labels is not None:
         if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
             raise TypeError(f"labels must be a list of one text per window, got {labels!r}")
-        if len(labels) != len(centres):
-            raise ValueError(f"labels must have one entry per window: {len(centres)} windows, {len(labels)} labels")
+        if len(labels) != len(centers):
+            raise ValueError(f"labels must have one entry per window: {len(centers)} windows, "
+                             f"{len(labels)} labels")
     if colors is None:
-        colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centres))]
+        colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centers))]
     else:
         if isinstance(colors, (str, bytes)) or not hasattr(colors, "__len__"):
-            raise TypeError(f"colors must be a list of one matplotlib colour per window, "
+            raise TypeError(f"colors must be a list of one matplotlib color per window, "
                             f"got {colors!r}")
-        if len(colors) < len(centres):
-            raise ValueError(f"colors must have one colour per window: {len(centres)} windows, "
+        if len(colors) < len(centers):
+            raise ValueError(f"colors must have one color per window: {len(centers)} windows, "
                              f"{len(colors)} colors")
-        for i, color in enumerate(colors[:len(centres)]):
+        for i, color in enumerate(colors[:len(centers)]):
             if not is_color_like(color):
-                raise ValueError(f"colors[{i}] must be a matplotlib colour such as 'red', "
+                raise ValueError(f"colors[{i}] must be a matplotlib color such as 'red', "
                                  f"got {color!r}")
-    ax = show_image(im, ax=ax, **kwargs)
+    _check_ax(ax)   # then what show_image would check, once
+    figsize = _check_figsize(kwargs.pop("figsize", None))
+    return _draw_windows(arr, centers, kernel_size, labels, colors, grid, ax, figsize, **kwargs)
+
+
+def _draw_windows(arr: np.ndarray, centers, kernel_size: int, labels, colors, grid: bool, ax,
+                  figsize=None, **kwargs):
+    """:func:`show_windows` of checked arguments (``colors`` one per window)."""
+    ax = _draw_image(arr, ax, figsize, **kwargs)
     if grid:
         h, w = ax.images[-1].get_array().shape[:2]
         ax.vlines(np.arange(w + 1) - 0.5, -0.5, h - 0.5, colors="0.5", linewidth=0.4)
         ax.hlines(np.arange(h + 1) - 0.5, -0.5, w - 0.5, colors="0.5", linewidth=0.4)
     half = kernel_size // 2
-    for i, (row, col) in enumerate(centres):
+    for i, (row, col) in enumerate(centers):
         # Pixel (r, c) covers [c - 0.5, c + 0.5] × [r - 0.5, r + 0.5] in imshow's coordinates.
         ax.add_patch(Rectangle((col - half - 0.5, row - half - 0.5), kernel_size, kernel_size,
                                fill=False, edgecolor=colors[i], linewidth=2))
@@ -404,11 +420,11 @@ def show_windows(im, centres, kernel_size=3, labels=None, colors=None, grid=Fals
     return ax
 
 
-def show_unfold(im, centres, kernel_size=3, figsize=(7, 3)):
+def show_unfold(image, centers, kernel_size=3, figsize=(7, 3)):
     """Windows of a 2-D image next to the columns that unfold (im2col) makes of them.
 
     Left: the image with each window outlined. Right: those windows'
-    columns of ``F.unfold(im[None], kernel_size)``, side by side, framed in
+    columns of ``F.unfold(image[None], kernel_size)``, side by side, framed in
     the same colours. Column ``i * out_w + j`` holds the window whose top-left
     pixel is ``(i, j)``, read row by row. Each window must lie inside the image
     (unfold makes no column for one that does not), and both pictures share
@@ -419,26 +435,27 @@ def show_unfold(im, centres, kernel_size=3, figsize=(7, 3)):
     numpy.ndarray of matplotlib.axes.Axes
         The two axes.
     """
-    arr = torch.as_tensor(_as_hw_or_hwc(im)).float()
+    arr = torch.as_tensor(_as_hw_or_hwc(image)).float()
     if arr.dim() != 2:
-        raise ValueError(f"im must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
+        raise ValueError(f"image must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
     k = _odd_kernel_size(kernel_size)
     if k > min(arr.shape):
         raise ValueError(f"kernel_size must fit in the {arr.shape[0]}×{arr.shape[1]} image, "
                          f"got {k}")
     # A window that sticks out of the image has no column: it would be drawn cut short and
     # numbered past the last column.
-    centres = _window_centres(centres, k, tuple(arr.shape), at_least=1)
+    centers = _window_centers(centers, k, tuple(arr.shape), at_least=1)
     figsize = _check_figsize(figsize)
     if figsize is None:
         raise TypeError("figsize must be a pair (width, height) in inches, got None")
     out_w = arr.shape[1] - k + 1
     # Written without F.unfold so the picture does not depend on what it illustrates.
-    columns = [arr[r - k // 2: r + k // 2 + 1, c - k // 2: c + k // 2 + 1].reshape(-1) for r, c in centres]
-    indices = [(r - k // 2) * out_w + (c - k // 2) for r, c in centres]
-    colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centres))]
+    columns = [arr[r - k // 2: r + k // 2 + 1, c - k // 2: c + k // 2 + 1].reshape(-1)
+               for r, c in centers]
+    indices = [(r - k // 2) * out_w + (c - k // 2) for r, c in centers]
+    colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centers))]
     fig, axs = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1, 1]})
-    show_windows(arr, centres, kernel_size=k, colors=colors, ax=axs[0])
+    _draw_windows(arr.numpy(), centers, k, None, colors, False, axs[0])   # all checked above
     axs[0].set_title("windows")
     # aspect="auto": a few columns of 9 pixels would otherwise be a thin sliver.
     # On the image's own grey scale (as show_image draws it on the left), not clipped to [0, 1].
@@ -572,7 +589,7 @@ def plot_history(*histories, figsize=(7, 2.6)):
     return axs
 
 
-def show_channels(im, names=("red", "green", "blue"), figsize=(7.5, 3)):
+def show_channels(image, names=("red", "green", "blue"), figsize=(7.5, 3)):
     """Show each channel of a (3, H, W) image on its own, shaded in its own colour.
 
     Each panel is titled with the channel's index on axis 0 and its name
@@ -584,26 +601,28 @@ def show_channels(im, names=("red", "green", "blue"), figsize=(7.5, 3)):
     numpy.ndarray of matplotlib.axes.Axes
     """
     if isinstance(names, (str, bytes)) or not hasattr(names, "__len__"):
-        raise TypeError(f"names must be a list of matplotlib colours, one per channel, "
+        raise TypeError(f"names must be a list of matplotlib colors, one per channel, "
                         f"got {names!r}")
     if not 1 <= len(names) <= 16:
-        raise ValueError(f"names must hold 1 to 16 colours, one per channel, got {len(names)}")
+        raise ValueError(f"names must hold 1 to 16 colors, one per channel, got {len(names)}")
     for i, name in enumerate(names):
         if not isinstance(name, str) or not is_color_like(name):
-            raise ValueError(f"names[{i}] must be a matplotlib colour name such as 'red', "
+            raise ValueError(f"names[{i}] must be a matplotlib color name such as 'red', "
                              f"got {name!r}")
     try:
-        arr = _to_numpy(im)
+        arr = _to_numpy(image)
     except (TypeError, ValueError, RuntimeError):
         arr = np.asarray(None)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool) \
             or np.iscomplexobj(arr):
-        raise TypeError(f"im must be a tensor or an array of real numbers, got {type(im).__name__}")
+        raise TypeError(f"image must be a tensor or an array of real numbers, "
+                        f"got {type(image).__name__}")
     if arr.ndim != 3 or arr.shape[0] != len(names):
-        raise ValueError(f"im must have shape ({len(names)}, H, W), one channel per name, got {tuple(arr.shape)}")
+        raise ValueError(f"image must have shape ({len(names)}, H, W), one channel per name, "
+                         f"got {tuple(arr.shape)}")
     if arr.size == 0:
-        raise ValueError(f"im must have at least one pixel, got shape {tuple(arr.shape)}")
-    _check_finite(arr, "im")
+        raise ValueError(f"image must have at least one pixel, got shape {tuple(arr.shape)}")
+    _check_finite(arr, "image")
     figsize = _check_figsize(figsize)
     _, axs = plt.subplots(1, len(names), figsize=figsize, squeeze=False)
     axs = axs[0]
@@ -656,7 +675,7 @@ def show_kernel_on_channels(patch, kernel, bias=None, names=None, decimals: int 
     ----------
     patch
         The window of the image under the kernel, shape (C, k, k), e.g.
-        ``x[:, r:r + 3, c:c + 3]`` of a (3, H, W) image ``x``. Its slices are
+        ``image[:, r:r + 3, c:c + 3]`` of a (3, H, W) ``image``. Its slices are
         shaded from black to the channel's colour, on a 0 to 1 scale.
     kernel
         One kernel, the same shape, e.g. ``weight[0]`` of a ``(out, C, k, k)``
@@ -734,7 +753,7 @@ def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
     fontsize = 8 if side <= 3 else 7
     axs = []
     for c, name in enumerate(names):
-        colour = name if is_color_like(name) else "black"
+        color = name if is_color_like(name) else "black"
         # From black (none) to the channel's colour, as show_channels shades it.
         shade = (LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
                  if is_color_like(name) else plt.get_cmap("gray"))
@@ -742,13 +761,13 @@ def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
         _write_cells(row[0], patch[c], shade, Normalize(0, 1), decimals, fontsize)
         _write_cells(row[1], kernel[c], bwr, weight_norm, decimals, fontsize)
         _write_cells(row[2], products[c], bwr, product_norm, decimals, fontsize)
-        row[0].set_ylabel(name, color=colour, fontsize=11, fontweight="bold")
+        row[0].set_ylabel(name, color=color, fontsize=11, fontweight="bold")
         for ax, sign in ((row[0], "×"), (row[1], "=")):
             ax.text(1.25, 0.5, sign, transform=ax.transAxes, fontsize=16,
                     ha="center", va="center")
         row[3].axis("off")
         row[3].text(0.15, 0.5, f"→ {_number_text(sums[c], decimals)}",
-                    transform=row[3].transAxes, fontsize=12, va="center", color=colour)
+                    transform=row[3].transAxes, fontsize=12, va="center", color=color)
         axs.extend(row)
     for ax, title in zip(axs, ("image patch", "kernel slice", "product", "its sum")):
         ax.set_title(title, fontsize=10)

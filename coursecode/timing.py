@@ -58,10 +58,18 @@ def torch_threads(threads: int | None):
     >>> torch.get_num_threads() == before
     True
     """
+    if threads is not None:
+        threads = _check_count(threads, "threads", 1)
+    with _torch_threads(threads):
+        yield
+
+
+@contextlib.contextmanager
+def _torch_threads(threads: int | None):
+    """:func:`torch_threads` of a checked ``threads``."""
     if threads is None:
         yield
         return
-    threads = _check_count(threads, "threads", 1)
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
@@ -88,8 +96,7 @@ def best_time(fn, repeat: int = 7, number: int | None = None, warmup: int = 1,
     if not callable(fn):
         raise TypeError(f"fn must be a function that takes no arguments, e.g. "
                         f"lambda: conv2d_loop(im, kernel), got {type(fn).__name__}: {fn!r}"[:200])
-    return compare_times({"fn": fn}, repeat=repeat, number=number, warmup=warmup,
-                         threads=threads)["fn"]
+    return _compare_times({"fn": fn}, *_check_settings(repeat, number, warmup, threads))["fn"]
 
 
 def compare_times(fns: dict, repeat: int = 7, number: int | None = None, warmup: int = 1,
@@ -121,6 +128,11 @@ def compare_times(fns: dict, repeat: int = 7, number: int | None = None, warmup:
                 "fns must be a non-empty dict of name -> function taking no arguments, "
                 f"but fns[{name!r}] is {type(fn).__name__}: {fn!r}"[:200]
             )
+    return _compare_times(fns, *_check_settings(repeat, number, warmup, threads))
+
+
+def _check_settings(repeat, number, warmup, threads) -> tuple:
+    """``repeat``, ``number``, ``warmup`` and ``threads`` of a timing, checked."""
     repeat = _check_count(repeat, "repeat", 1)
     warmup = _check_count(warmup, "warmup", 0)
     if number is not None:
@@ -130,8 +142,14 @@ def compare_times(fns: dict, repeat: int = 7, number: int | None = None, warmup:
                              f"{repeat:,} × {number:,} = {repeat * number:,}: that could run "
                              "for hours")
     if threads is not None:
-        _check_count(threads, "threads", 1)
-    with torch_threads(threads):
+        threads = _check_count(threads, "threads", 1)
+    return repeat, number, warmup, threads
+
+
+def _compare_times(fns: dict, repeat: int, number: int | None, warmup: int,
+                   threads: int | None) -> dict:
+    """:func:`compare_times` of checked arguments."""
+    with _torch_threads(threads):
         numbers = {}
         for name, fn in fns.items():
             for _ in range(warmup):

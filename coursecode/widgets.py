@@ -26,13 +26,13 @@ from torch import nn
 
 from coursecode._validate import check_int
 from coursecode._validate import check_tensor
-from coursecode.arithmetic import _spatial_layers
 from coursecode.arithmetic import conv_out_size
-from coursecode.arithmetic import receptive_field
-from coursecode.kernels import diag1_edge
-from coursecode.kernels import diag2_edge
+from coursecode.inspection import _spatial_layers
+from coursecode.inspection import receptive_field
 from coursecode.kernels import left_edge
 from coursecode.kernels import top_edge
+from coursecode.kernels import top_left_edge
+from coursecode.kernels import top_right_edge
 
 __all__ = [
     "CHANNEL_PRESETS",
@@ -540,8 +540,8 @@ WINDOW_PRESETS = {
     "bottom edge": -top_edge,
     "left edge": left_edge,
     "right edge": -left_edge,
-    "diagonal ↗": diag1_edge,
-    "diagonal ↘": diag2_edge,
+    "top-left edge": top_left_edge,
+    "top-right edge": top_right_edge,
     "identity": torch.tensor([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
     "blur": torch.full((3, 3), 1 / 9),
 }
@@ -823,17 +823,17 @@ class UnfoldExplorer(widgets.VBox):
         return (self.kernel.flatten() @ column).item()
 
 
-_GREY = (0.299, 0.587, 0.114)   # the usual weights of R, G and B in a grey level (lesson 05)
+_GRAY = (0.299, 0.587, 0.114)   # the usual weights of R, G and B in a grey level (lesson 05)
 _ZERO = torch.zeros(3, 3)
-_RED_CENTRE = torch.zeros(3, 3, 3)
-_RED_CENTRE[:, 1, 1] = torch.tensor([1.0, -0.5, -0.5])
+_RED_CENTER = torch.zeros(3, 3, 3)
+_RED_CENTER[:, 1, 1] = torch.tensor([1.0, -0.5, -0.5])
 
 CHANNEL_PRESETS = {
     "top edge in every channel": torch.stack([top_edge, top_edge, top_edge]),
     "top edge in red only": torch.stack([top_edge, _ZERO, _ZERO]),
-    "grey, then top edge": torch.stack([g * top_edge for g in _GREY]),
-    "red detector (centre only)": _RED_CENTRE,
-    "1×1: grey": torch.tensor(_GREY).view(3, 1, 1),
+    "grey, then top edge": torch.stack([g * top_edge for g in _GRAY]),
+    "red detector (centre only)": _RED_CENTER,
+    "1×1: grey": torch.tensor(_GRAY).view(3, 1, 1),
     "1×1: red minus blue": torch.tensor([1.0, 0.0, -1.0]).view(3, 1, 1),
 }
 """The channel explorer's menu: kernels of shape (3, 3, 3), or (3, 1, 1) for the 1×1 mode."""
@@ -914,7 +914,7 @@ class ChannelsExplorer(widgets.VBox):
         first = CHANNEL_PRESETS["top edge in every channel"]
         self.map = ChannelMaps(image=pixels, height=image.shape[1],
                                width=image.shape[2], mode=0, kernel=_rounded(first),
-                               mix=list(_GREY), presets=presets, preset=0)
+                               mix=list(_GRAY), presets=presets, preset=0)
         self.menu = widgets.Dropdown(options=list(CHANNEL_PRESETS), index=0, description="kernel",
                                      layout=widgets.Layout(width="22em"))
         self.mode = widgets.ToggleButtons(options=list(CHANNEL_MODES), index=0,

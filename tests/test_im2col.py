@@ -1,5 +1,8 @@
 """im2col and conv2d_im2col, checked against PyTorch's F.unfold and F.conv2d."""
 
+import importlib
+from collections import Counter
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -150,3 +153,45 @@ def test_im2col_refuses_to_allocate_gigabytes(call, match):
 def test_conv2d_im2col_refuses_a_boolean_weight():
     with pytest.raises(TypeError, match="weight must hold numbers, got torch.bool"):
         conv2d_im2col(torch.ones(1, 1, 5, 5, dtype=torch.bool), torch.ones(1, 1, 3, 3, dtype=torch.bool))
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts, during a call, each argument's check and each output-size computation of
+    coursecode.im2col (as the module looks them up)."""
+    module = importlib.import_module("coursecode.im2col")  # not coursecode.im2col, the function
+    counts = Counter()
+
+    def spy(name, key):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            counts[key(args)] += 1
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, name, wrapper)
+
+    spy("check_tensor", lambda args: ("check_tensor", args[1]))
+    spy("as_pair", lambda args: ("as_pair", args[1]))
+    spy("_check_sizes", lambda args: ("_check_sizes", args[1]))
+    spy("_out_size", lambda args: ("_out_size",))
+    return counts
+
+
+def test_conv2d_im2col_checks_and_computes_the_size_once(counted):
+    x, w, b = torch.randn(2, 3, 9, 8), torch.randn(4, 3, 3, 2), torch.randn(4)
+    ours = conv2d_im2col(x, w, b, stride=2, padding=(1, 0), dilation=1)
+    torch.testing.assert_close(ours, F.conv2d(x, w, b, stride=2, padding=(1, 0)),
+                               atol=1e-5, rtol=1e-5)
+    # The unfolding inside gets clean values: nothing is checked or computed a second time.
+    assert counted == {("check_tensor", "x"): 1, ("check_tensor", "weight"): 1,
+                       ("check_tensor", "bias"): 1, ("_check_sizes", "x"): 1,
+                       ("as_pair", "stride"): 1, ("as_pair", "padding"): 1,
+                       ("as_pair", "dilation"): 1, ("_out_size",): 1}
+
+
+def test_im2col_checks_and_computes_the_size_once(counted):
+    x = torch.randn(3, 7, 7)
+    assert torch.equal(im2col(x, 3, stride=2), F.unfold(x[None], 3, stride=2)[0])
+    assert counted == {("check_tensor", "x"): 1, ("_check_sizes", "x"): 1,
+                       ("as_pair", "kernel_size"): 1, ("as_pair", "stride"): 1,
+                       ("as_pair", "padding"): 1, ("as_pair", "dilation"): 1, ("_out_size",): 1}

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 
 from coursecode import edge_kernels
 from coursecode import load_image
+from coursecode import named_edge_kernels
 from coursecode import show_image
 from coursecode import show_images
 from coursecode import show_pixels
@@ -24,7 +25,7 @@ def shown(ax):
     return np.asarray(ax.images[-1].get_array())  # the latest image drawn
 
 
-@pytest.mark.parametrize("im, shape", [
+@pytest.mark.parametrize("image, shape", [
     (torch.rand(28, 28), (28, 28)),
     (torch.rand(1, 28, 28), (28, 28)),
     (torch.rand(3, 10, 12), (10, 12, 3)),
@@ -32,17 +33,17 @@ def shown(ax):
     (np.random.default_rng(0).random((6, 7)), (6, 7)),
     (torch.randint(0, 256, (3, 5, 4), dtype=torch.uint8), (5, 4, 3)),
 ])
-def test_show_image_layouts(im, shape):
-    ax = show_image(im)
+def test_show_image_layouts(image, shape):
+    ax = show_image(image)
     assert isinstance(ax, matplotlib.axes.Axes)
     assert shown(ax).shape == shape
 
 
 def test_show_image_grey_uses_gray_and_values_survive():
-    im = torch.rand(5, 5)
-    ax = show_image(im, title="digit")
+    image = torch.rand(5, 5)
+    ax = show_image(image, title="digit")
     assert ax.images[0].get_cmap().name == "gray"
-    assert np.allclose(shown(ax), im.numpy())
+    assert np.allclose(shown(ax), image.numpy())
     assert ax.get_title() == "digit" and not ax.axison
 
 
@@ -66,21 +67,22 @@ def test_show_image_on_given_axes():
     assert ax is axs[1] and shown(ax).shape == (4, 4)
 
 
-@pytest.mark.parametrize("im, error, match", [
+@pytest.mark.parametrize("image, error, match", [
     (torch.rand(2, 5, 5), ValueError, r"got \(2, 5, 5\)"),
-    (torch.rand(784), ValueError, r"im must have shape \(H, W\)"),
+    (torch.rand(784), ValueError, r"image must have shape \(H, W\)"),
     (torch.rand(1, 1, 28, 28), ValueError, r"got \(1, 1, 28, 28\)"),
-    ("digit.png", TypeError, "im must be a tensor"),
+    ("digit.png", TypeError, "image must be a tensor"),
 ])
-def test_show_image_bad_input(im, error, match):
+def test_show_image_bad_input(image, error, match):
     with pytest.raises(error, match=match):
-        show_image(im)
+        show_image(image)
 
 
 def test_show_images_grid():
-    axs = show_images(edge_kernels, titles=["top", "left", "diag1", "diag2"], ncols=3)
+    labels = [label for label, _ in named_edge_kernels]
+    axs = show_images(edge_kernels, titles=labels, ncols=3)
     assert len(axs) == 6
-    assert [ax.get_title() for ax in axs[:4]] == ["top", "left", "diag1", "diag2"]
+    assert [ax.get_title() for ax in axs[:4]] == ["top", "left", "top-left", "top-right"]
     assert [len(ax.images) for ax in axs] == [1, 1, 1, 1, 0, 0]
     assert len(show_images(torch.rand(5, 28, 28), nrows=1)) == 5
     with pytest.raises(ValueError, match="one entry per image: 4 images, 2 titles"):
@@ -92,8 +94,8 @@ def test_show_images_grid():
 
 
 def test_show_pixels():
-    im = torch.arange(28 * 28, dtype=torch.float32).view(28, 28) / 1000
-    styler = show_pixels(im, rows=slice(3, 6), cols=range(10, 14))
+    image = torch.arange(28 * 28, dtype=torch.float32).view(28, 28) / 1000
+    styler = show_pixels(image, rows=slice(3, 6), cols=range(10, 14))
     assert isinstance(styler, pd.io.formats.style.Styler)
     assert styler.data.shape == (3, 4)
     assert styler.data.index.tolist() == [3, 4, 5] and styler.data.columns.tolist() == [10, 11, 12, 13]
@@ -125,18 +127,18 @@ def test_show_windows_outlines_each_window():
 def test_show_windows_bad_arguments():
     with pytest.raises(ValueError, match="kernel_size must be an odd integer"):
         show_windows(torch.rand(5, 5), [(2, 2)], kernel_size=2)
-    with pytest.raises(ValueError, match=r"centres must be \(row, col\) pairs"):
+    with pytest.raises(ValueError, match=r"centers must be \(row, col\) pairs"):
         show_windows(torch.rand(5, 5), [(2, 2, 2)])
     with pytest.raises(ValueError, match="one entry per window"):
         show_windows(torch.rand(5, 5), [(2, 2)], labels=["a", "b"])
 
 
 def test_show_unfold_columns_are_the_windows():
-    im = torch.rand(8, 8)
-    axs = show_unfold(im, [(1, 1), (4, 6)])
+    image = torch.rand(8, 8)
+    axs = show_unfold(image, [(1, 1), (4, 6)])
     shown_cols = np.asarray(axs[1].images[0].get_array())
     assert shown_cols.shape == (9, 2)
-    unfolded = torch.nn.functional.unfold(im[None], 3)  # (9, 36): columns 0 and 3*6 + 5
+    unfolded = torch.nn.functional.unfold(image[None], 3)  # (9, 36): columns 0 and 3*6 + 5
     assert np.allclose(shown_cols, unfolded[:, [0, 23]].numpy())
     assert [t.get_text() for t in axs[1].get_xticklabels()] == ["0", "23"]
 
@@ -165,12 +167,12 @@ def test_plot_history_joins_runs():
 def test_show_channels():
     from coursecode import show_channels
 
-    im = torch.randint(0, 256, (3, 6, 5), dtype=torch.uint8)
-    axs = show_channels(im)
+    image = torch.randint(0, 256, (3, 6, 5), dtype=torch.uint8)
+    axs = show_channels(image)
     assert [ax.get_title() for ax in axs] == ["channel 0: red", "channel 1: green", "channel 2: blue"]
     assert [ax.images[0].get_cmap().name for ax in axs] == ["black-red", "black-green", "black-blue"]
-    assert np.array_equal(np.asarray(axs[1].images[0].get_array()), im[1].numpy())
-    with pytest.raises(ValueError, match=r"im must have shape \(3, H, W\)"):
+    assert np.array_equal(np.asarray(axs[1].images[0].get_array()), image[1].numpy())
+    with pytest.raises(ValueError, match=r"image must have shape \(3, H, W\)"):
         show_channels(torch.rand(6, 5))
 
 
@@ -250,22 +252,22 @@ def test_show_kernel_on_channels_bad_input(args, kwargs, error, match):
 # Bad input: a clear error that names the argument, never a wrong picture or a hang (issue 16).
 
 def test_show_image_refuses_nan_rather_than_drawing_black():
-    im = torch.rand(3, 8, 8)
-    im[0, 2, 3] = float("nan")
-    with pytest.raises(ValueError, match=r"im must hold finite numbers, got 1 NaN"):
-        show_image(im)
-    with pytest.raises(ValueError, match=r"ims\[1\] must hold finite numbers"):
+    image = torch.rand(3, 8, 8)
+    image[0, 2, 3] = float("nan")
+    with pytest.raises(ValueError, match=r"image must hold finite numbers, got 1 NaN"):
+        show_image(image)
+    with pytest.raises(ValueError, match=r"images\[1\] must hold finite numbers"):
         show_images([torch.rand(4, 4), torch.full((4, 4), float("inf"))])
-    with pytest.raises(ValueError, match="im must hold finite numbers"):
+    with pytest.raises(ValueError, match="image must hold finite numbers"):
         show_pixels(torch.tensor([[0.0, float("nan")]]))
-    with pytest.raises(ValueError, match="im must hold finite numbers"):
+    with pytest.raises(ValueError, match="image must hold finite numbers"):
         show_windows(torch.full((5, 5), float("nan")), [(2, 2)])
-    with pytest.raises(ValueError, match="im must hold finite numbers"):
+    with pytest.raises(ValueError, match="image must hold finite numbers"):
         show_unfold(torch.full((5, 5), float("-inf")), [(2, 2)])
     from coursecode import show_channels
-    with pytest.raises(ValueError, match="im must hold finite numbers"):
-        show_channels(im)
-    with pytest.raises(ValueError, match="im must have at least one pixel"):
+    with pytest.raises(ValueError, match="image must hold finite numbers"):
+        show_channels(image)
+    with pytest.raises(ValueError, match="image must have at least one pixel"):
         show_image(torch.rand(0, 5))
 
 
@@ -277,7 +279,7 @@ def test_show_images_refuses_absurd_grids_before_drawing():
         show_images([torch.rand(4, 4)], nrows=60, ncols=60)
     with pytest.raises(ValueError, match="4 empty axes for 5 images"):
         show_images(torch.rand(5, 4, 4), nrows=3, ncols=3)
-    with pytest.raises(ValueError, match="ims must hold at most 256 images"):
+    with pytest.raises(ValueError, match="images must hold at most 256 images"):
         show_images(torch.zeros(300, 1, 2, 2))
     assert plt.get_fignums() == before  # nothing was drawn
     with pytest.raises(TypeError, match="nrows must be an integer"):
@@ -286,22 +288,22 @@ def test_show_images_refuses_absurd_grids_before_drawing():
         show_images([torch.rand(4, 4)], ncols=0)
     with pytest.raises(ValueError, match=r"figsize must be a pair .* from 0 to 100 inches"):
         show_images([torch.rand(4, 4)], figsize=(1e6, 2))
-    with pytest.raises(TypeError, match="ims must be a list of images"):
+    with pytest.raises(TypeError, match="images must be a list of images"):
         show_images(3)
-    with pytest.raises(ValueError, match=r"ims must be .* got shape \(28, 28\)"):
+    with pytest.raises(ValueError, match=r"images must be .* got shape \(28, 28\)"):
         show_images(torch.rand(28, 28))
     assert len(show_images([torch.rand(4, 4)], nrows=np.int64(1), ncols=np.int64(2))) == 2
 
 
 def test_show_windows_refuses_windows_outside_the_image():
-    with pytest.raises(ValueError, match=r"centres\[1\] = \(0, 2\) puts a 3×3 window outside "
-                                         r"the 5×6 image: centres must have rows from 1 to 3"):
+    with pytest.raises(ValueError, match=r"centers\[1\] = \(0, 2\) puts a 3×3 window outside "
+                                         r"the 5×6 image: centers must have rows from 1 to 3"):
         show_windows(torch.rand(5, 6), [(2, 2), (0, 2)])
     with pytest.raises(ValueError, match=r"outside the 5×5 image"):
         show_windows(torch.rand(5, 5), [(2, 2)], kernel_size=7)
-    with pytest.raises(TypeError, match=r"centres\[0\]\[1\] \(a column\) must be an integer"):
+    with pytest.raises(TypeError, match=r"centers\[0\]\[1\] \(a column\) must be an integer"):
         show_windows(torch.rand(5, 5), [(2, 2.5)])
-    with pytest.raises(TypeError, match="centres must be a list of"):
+    with pytest.raises(TypeError, match="centers must be a list of"):
         show_windows(torch.rand(5, 5), 3)
     with pytest.raises(TypeError, match="kernel_size must be an odd integer"):
         show_windows(torch.rand(5, 5), [(2, 2)], kernel_size="3")
@@ -315,27 +317,27 @@ def test_show_windows_accepts_numpy_integers():
 
 
 def test_show_windows_names_too_few_colors():
-    with pytest.raises(ValueError, match="colors must have one colour per window: 2 windows, 1 colors"):
+    with pytest.raises(ValueError, match="colors must have one color per window: 2 windows, 1 colors"):
         show_windows(torch.rand(5, 5), [(1, 1), (3, 3)], colors=["red"])
-    with pytest.raises(ValueError, match=r"colors\[0\] must be a matplotlib colour"):
+    with pytest.raises(ValueError, match=r"colors\[0\] must be a matplotlib color"):
         show_windows(torch.rand(5, 5), [(1, 1)], colors=["not-a-colour"])
 
 
 def test_show_unfold_refuses_a_window_past_the_last_column():
     # Centre (6, 7) of an 8×8 image: a 3×3 window cut to 6 pixels, once labelled column 36
     # of the 36 columns (0 to 35) that unfold makes.
-    with pytest.raises(ValueError, match=r"centres\[0\] = \(6, 7\) puts a 3×3 window outside the 8×8"):
+    with pytest.raises(ValueError, match=r"centers\[0\] = \(6, 7\) puts a 3×3 window outside the 8×8"):
         show_unfold(torch.rand(8, 8), [(6, 7)])
-    with pytest.raises(ValueError, match="centres must hold at least 1"):
+    with pytest.raises(ValueError, match="centers must hold at least 1"):
         show_unfold(torch.rand(8, 8), [])
     with pytest.raises(ValueError, match="kernel_size must fit in the 4×4 image"):
         show_unfold(torch.rand(4, 4), [(2, 2)], kernel_size=5)
     # The last window that fits is the last column, 35, on the image's own grey scale.
-    im = torch.rand(8, 8) * 5
-    axs = show_unfold(im, [(np.int64(6), 6)])
+    image = torch.rand(8, 8) * 5
+    axs = show_unfold(image, [(np.int64(6), 6)])
     assert [t.get_text() for t in axs[1].get_xticklabels()] == ["35"]
-    assert np.allclose(shown(axs[1])[:, 0], torch.nn.functional.unfold(im[None], 3)[:, 35].numpy())
-    assert axs[1].images[0].get_clim() == pytest.approx((im.min().item(), im.max().item()))
+    assert np.allclose(shown(axs[1])[:, 0], torch.nn.functional.unfold(image[None], 3)[:, 35].numpy())
+    assert axs[1].images[0].get_clim() == pytest.approx((image.min().item(), image.max().item()))
 
 
 @pytest.mark.parametrize("times, reference, error, match", [
@@ -370,11 +372,11 @@ def test_show_channels_and_kernel_diagram_bad_input():
     from coursecode import show_channels
     from coursecode.plotting import show_kernel_on_channels
 
-    with pytest.raises(ValueError, match=r"names\[1\] must be a matplotlib colour"):
+    with pytest.raises(ValueError, match=r"names\[1\] must be a matplotlib color"):
         show_channels(torch.rand(3, 4, 4), names=["red", "grean", "blue"])
     with pytest.raises(TypeError, match="names must be a list"):
         show_channels(torch.rand(3, 4, 4), names="rgb")
-    with pytest.raises(TypeError, match="im must be a tensor"):
+    with pytest.raises(TypeError, match="image must be a tensor"):
         show_channels("photo.png")
     assert len(show_channels(torch.rand(1, 4, 4), names=["red"])) == 1
     axs = show_kernel_on_channels(torch.ones(1, 2, 2), torch.ones(1, 2, 2), decimals=np.int64(1))

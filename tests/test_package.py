@@ -1,0 +1,121 @@
+"""The package as pip sees it: one version, every import declared, the bundled files shipped."""
+
+import ast
+import fnmatch
+import importlib.metadata
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import coursecode
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "coursecode"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _normalise(name: str) -> str:
+    """A distribution's name as PyPI compares them (PEP 503): ``Pillow`` is ``pillow``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_version_is_written_once():
+    project = PYPROJECT["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "coursecode.__version__"}
+    # What pip installed (pip install -e . --no-deps after changing it) is coursecode's own.
+    assert importlib.metadata.version("coursecode") == coursecode.__version__
+
+
+def _guards_import_error(node: ast.Try) -> bool:
+    """Whether a ``try`` catches ImportError: what it imports is optional."""
+    caught = []
+    for handler in node.handlers:
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        caught += [kind.id for kind in kinds if isinstance(kind, ast.Name)]
+    return bool({"ImportError", "ModuleNotFoundError"} & set(caught))
+
+
+def _imports(source: str) -> set[str]:
+    """The top-level names that ``source`` imports, wherever (in a function too), but those
+    in a ``try`` that catches ImportError, and relative imports."""
+    found = set()
+
+    def visit(node, optional):
+        if isinstance(node, ast.Import) and not optional:
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and not optional:
+            found.add(node.module.split(".")[0])
+        guarded = optional or (isinstance(node, ast.Try) and _guards_import_error(node))
+        for field, value in ast.iter_fields(node):
+            children = value if isinstance(value, list) else [value]
+            for child in children:
+                if isinstance(child, ast.AST):
+                    # Only the try's body is guarded; its handlers and else are not.
+                    visit(child, guarded if field == "body" else optional)
+
+    visit(ast.parse(source), False)
+    return found
+
+
+def test_the_import_walk_sees_what_it_should():
+    source = (
+        "import numpy as np\nimport os\nfrom PIL import Image\nfrom . import sibling\n"
+        "def f():\n    import pandas.io\n"
+        "try:\n    import yaml\nexcept ImportError:\n    import json\n"
+        "try:\n    import toml\nexcept (ValueError, ModuleNotFoundError):\n    pass\n"
+        "try:\n    import scipy\nexcept ValueError:\n    pass\n"
+    )
+    assert _imports(source) == {"numpy", "os", "PIL", "pandas", "json", "scipy"}
+
+
+def _third_party_imports() -> dict[str, list[str]]:
+    """``{top-level import name: [files of coursecode that import it]}``, standard library
+    and coursecode itself left out."""
+    found = {}
+    for path in sorted(PACKAGE.glob("*.py")):
+        for name in _imports(path.read_text(encoding="utf-8")):
+            if name not in sys.stdlib_module_names and name != "coursecode":
+                found.setdefault(name, []).append(path.name)
+    return found
+
+
+def _declared() -> set[str]:
+    names = set()
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+        assert match, f"cannot read a distribution's name in {requirement!r}"
+        names.add(_normalise(match[0]))
+    return names
+
+
+def test_every_import_is_a_declared_dependency():
+    imports = _third_party_imports()
+    assert {"torch", "PIL", "ipywidgets"} <= set(imports)   # the walk found the package's
+    # Import name → distribution(s), from what is installed: PIL → pillow.
+    distributions = importlib.metadata.packages_distributions()
+    declared = _declared()
+    undeclared, used = [], set()
+    for name, files in sorted(imports.items()):
+        provided_by = {_normalise(d) for d in distributions.get(name, [])}
+        assert provided_by, f"{name} (imported by {files}) is not installed: no distribution"
+        used |= provided_by & declared
+        if not provided_by & declared:
+            undeclared.append(f"{name} ({' or '.join(sorted(provided_by))}, imported by "
+                              f"{', '.join(files)})")
+    assert not undeclared, f"imported but not in [project] dependencies: {undeclared}"
+    assert declared <= used, f"declared but imported nowhere: {sorted(declared - used)}"
+
+
+def test_package_data_ships_every_bundled_file():
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["coursecode"]
+    files = [path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*")
+             if path.is_file() and path.suffix not in (".py", ".pyc")
+             and "__pycache__" not in path.parts]
+    assert "bundled/mnist_sample.npz" in files
+    unshipped = [f for f in files if not any(fnmatch.fnmatch(f, p) for p in patterns)]
+    assert not unshipped, f"files in coursecode/ that a wheel would leave out: {unshipped}"
+    empty = [p for p in patterns if not any(fnmatch.fnmatch(f, p) for f in files)]
+    assert not empty, f"package-data patterns that match no file: {empty}"
