@@ -1,21 +1,25 @@
-"""Fetch the JavaScript that shows widgets on the static book pages, so no page needs a CDN.
+"""Fetch the third-party JavaScript the static book pages load, so no page needs a CDN:
+what shows the widgets, and MathJax, which typesets the lessons' maths.
 
-    python scripts/fetch_widget_js.py   # needs npm, the npm registry and raw.githubusercontent.com
+    python scripts/fetch_vendored.py   # needs npm, the npm registry and raw.githubusercontent.com
 
 Downloads the pinned npm packages below with ``npm pack`` and copies what the
-pages load into ``book/_extra/_static/widgets/`` (served as-is through
-``html_extra_path``), the html-manager's icon fonts (Font Awesome) into
-``book/_extra/lessons/``, and each package's full licence text beside them,
-with a header that names where the text came from. The packages that ship no
+pages load into ``book/vendored/_static/widgets/`` (``book/vendored/`` is the
+``html_extra_path``, laid out as the site serves it), the html-manager's icon fonts
+(Font Awesome) into ``book/vendored/lessons/``, and each package's full licence text beside them,
+with a header that names where the text came from. MathJax's TeX-to-HTML bundle and
+its fonts go into ``book/vendored/_static/mathjax/`` (``_config.yml``'s
+``mathjax_path`` loads it from there; it finds its fonts beside itself). The packages that ship no
 licence file (requirejs, @jupyter-widgets/html-manager) get their repository's
 LICENSE at the released tag or commit, checked against the SHA-256 pinned below.
 
-It then writes ``book/_extra/_static/widgets/MANIFEST.json``: every file it wrote
-(paths relative to ``book/_extra``) with its package, version, source and SHA-256.
+It then writes ``book/vendored/_static/widgets/MANIFEST.json``: every file it wrote
+(paths relative to ``book/vendored``) with its package, version, source and SHA-256.
 ``tests/test_vendored.py`` checks the committed files against it, so a changed,
 missing or unlisted file fails the tests. Change a version here and re-run to
 update (a new licence text needs its new SHA-256 here); ``_config.yml``'s
-``nb_ipywidgets_js`` loads the files.
+``nb_ipywidgets_js`` loads the files. Only this script writes into ``book/vendored/``:
+the course's own files go elsewhere (``book/_static/widgets/local-modules.js``).
 """
 
 import hashlib
@@ -28,8 +32,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRA = ROOT / "book" / "_extra"
-WIDGETS = Path("_static") / "widgets"          # relative to book/_extra, as in the manifest
+VENDORED = ROOT / "book" / "vendored"
+WIDGETS = Path("_static") / "widgets"          # relative to book/vendored, as in the manifest
 MANIFEST = WIDGETS / "MANIFEST.json"
 # The html-manager's stylesheets ask for its icon fonts relative to the page, under the
 # require.js name of whichever bundled module loads first: @jupyter-widgets/html-manager/dist/
@@ -52,6 +56,13 @@ FONT_PACKAGE = ("@fortawesome/fontawesome-free", "5.15.4")
 # The SIL Open Font License 1.1, in full (Font Awesome's LICENSE.txt only names it), from
 # the SPDX License List as packaged on npm (CC0).
 SPDX_PACKAGE = ("spdx-license-list", "6.12.0")
+
+# MathJax 3 (Sphinx's default major version): tex-chtml.js reads TeX and writes HTML+CSS,
+# with the menu and assistive MathML built in; it loads its fonts from
+# output/chtml/fonts/woff-v2/ beside itself, and nothing else for the macros the lessons use.
+MATHJAX = ("mathjax", "3.2.2")
+MATHJAX_DIR = Path("_static") / "mathjax"      # relative to book/vendored
+MATHJAX_FONTS = "es5/output/chtml/fonts/woff-v2"
 
 # Licence texts from a repository, for packages whose npm tarball has none: URL, SHA-256.
 LICENCE_URLS = {
@@ -101,7 +112,7 @@ def npm_page(name: str, version: str) -> str:
     return f"https://www.npmjs.com/package/{name}/v/{version}"
 
 
-def main(extra: Path = EXTRA, fetch=download) -> list:
+def main(extra: Path = VENDORED, fetch=download) -> list:
     """Write every vendored file and the manifest under ``extra``; return the manifest's entries."""
     entries = []
     old = extra / MANIFEST
@@ -150,6 +161,22 @@ def main(extra: Path = EXTRA, fetch=download) -> list:
                               source=f"npm:{name}@{version}/dist/{font.name}",
                               same_as=f"npm:{'@'.join(FONT_PACKAGE)}/webfonts/{same.name}",
                               licence=font_licence.as_posix())
+        name, version = MATHJAX
+        package = unpack(f"{name}@{version}", Path(tmp))
+        meta = json.loads((package / "package.json").read_text())
+        licence_name = MATHJAX_DIR / "LICENSE-mathjax.txt"
+        served = {"es5/tex-chtml.js": MATHJAX_DIR / "tex-chtml.js"}
+        for font in sorted((package / MATHJAX_FONTS).glob("*.woff")):
+            served[f"{MATHJAX_FONTS}/{font.name}"] = (
+                MATHJAX_DIR / Path(MATHJAX_FONTS).relative_to("es5") / font.name)
+        for source, path in served.items():
+            write(path, (package / source).read_bytes(), package=name, version=version,
+                  source=f"npm:{name}@{version}/{source}", licence=licence_name.as_posix())
+        write(licence_name, licence_file(
+            f"{name} {version}: tex-chtml.js and its fonts (output/chtml/fonts/woff-v2/)",
+            meta["license"], npm_page(name, version), [f"npm:{name}@{version}/LICENSE"],
+            [(package / "LICENSE").read_text()]).encode(),
+            package=name, version=version, source=f"npm:{name}@{version}/LICENSE")
         fa_name, fa_version = FONT_PACKAGE
         fa_licence = f"npm:{fa_name}@{fa_version}/LICENSE.txt"
         ofl = f"npm:{'@'.join(SPDX_PACKAGE)}/licenses/OFL-1.1.json (licenseText)"
@@ -164,7 +191,7 @@ def main(extra: Path = EXTRA, fetch=download) -> list:
             [notice, (fonts / "LICENSE.txt").read_text(),
              "The SIL Open Font License 1.1, which covers the fonts, in full:\n\n" + ofl_text]).encode(),
             package=fa_name, version=fa_version, source=f"{fa_licence} + {ofl}")
-    manifest = {"about": "Every file scripts/fetch_widget_js.py vendored into book/_extra (paths "
+    manifest = {"about": "Every file scripts/fetch_vendored.py vendored into book/vendored (paths "
                          "relative to it): where it came from and its SHA-256. "
                          "Checked by tests/test_vendored.py.",
                 "files": sorted(entries, key=lambda e: e["file"])}
