@@ -9,7 +9,9 @@ def _execute_like_jupyter(self, cell_input, allow_stdin=None):
     # nbval 0.10+ runs cells with store_history=False, and then IPython ignores a trailing
     # `;` (ipython#14162, nbval#194): `show_image(im);` would print `<Axes: >` under test
     # but not in Jupyter. Run cells the way Jupyter does.
-    return self.kc.execute(cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False)
+    return self.kc.execute(
+        cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False
+    )
 
 
 def _start_kernel_closing_devnull(self, kernel_name, cwd=None, startup_timeout=60):
@@ -20,7 +22,10 @@ def _start_kernel_closing_devnull(self, kernel_name, cwd=None, startup_timeout=6
     # can be closed right away.
     with open(os.devnull, "w") as devnull:
         self.km, self.kc = nbval.kernel.start_new_kernel(
-            startup_timeout=startup_timeout, kernel_name=kernel_name, stderr=devnull, cwd=cwd,
+            startup_timeout=startup_timeout,
+            kernel_name=kernel_name,
+            stderr=devnull,
+            cwd=cwd,
         )
     self._ensure_iopub_up()
 

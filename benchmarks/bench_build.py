@@ -1,6 +1,6 @@
 """Time the book build: clean (no cache), a no-change rebuild, and each lesson's execution.
 
-    python benchmarks/bench_build.py
+    python -m benchmarks.bench_build
 
 Builds into a temporary folder, so your own _build/ and its cache are left alone.
 Goals on a 2-core laptop CPU: a clean build of the whole book under 120 s and a
@@ -9,14 +9,16 @@ by machine: they are printed, never asserted.
 """
 
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from browser import build_book  # noqa: E402
+try:
+    from coursedev.site import build_book
+except ModuleNotFoundError as error:  # run as a file: coursedev is not on the path
+    raise SystemExit(
+        "run it from the repository's root folder: python -m benchmarks.bench_build"
+    ) from error
 
 EXECUTED = re.compile(r"lessons/(\S+)\.md: Executed notebook in ([\d.]+) seconds")
 

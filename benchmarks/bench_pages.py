@@ -1,6 +1,6 @@
 """Page weight of the built site: each page's HTML and images, what a first visit transfers.
 
-    python benchmarks/bench_pages.py [_build/html]
+    python -m benchmarks.bench_pages [_build/html]
 
 Reads a built book (default: _build/html; build it first with the README's command).
 Goal: every page under 1.5 MB with its images. Widget JavaScript is listed on its own:
@@ -32,7 +32,10 @@ def main() -> None:
     html = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html"
     if not (html / "index.html").exists():
         sys.exit(f"no built book in {html}: run `jupyter-book build .` first")
-    print(f"{'page':<36} {'HTML':>9} {'images':>9} {'n img':>6} {'page+img':>9} {'widget JS':>10}  goal")
+    print(
+        f"{'page':<36} {'HTML':>9} {'images':>9} {'n img':>6} {'page+img':>9} "
+        f"{'widget JS':>10}  goal"
+    )
     for page in sorted(html.rglob("*.html")):
         if page.name in ("genindex.html", "search.html") or "_static" in page.parts:
             continue
@@ -41,11 +44,16 @@ def main() -> None:
         js = sum(local_size(page, src) for src in WIDGET_JS.findall(text))
         total = len(text.encode()) + sum(images)
         verdict = "ok" if total < GOAL else "OVER"
-        print(f"{page.relative_to(html).as_posix():<36} {len(text.encode()) / 1024:>7.0f}KB "
-              f"{sum(images) / 1024:>7.0f}KB {len(images):>6} {total / 1024:>7.0f}KB "
-              f"{js / 1024:>8.0f}KB  {verdict}")
+        print(
+            f"{page.relative_to(html).as_posix():<36} {len(text.encode()) / 1024:>7.0f}KB "
+            f"{sum(images) / 1024:>7.0f}KB {len(images):>6} {total / 1024:>7.0f}KB "
+            f"{js / 1024:>8.0f}KB  {verdict}"
+        )
     site = sum(f.stat().st_size for f in html.rglob("*") if f.is_file())
-    print(f"\nwhole site: {site / 1024 / 1024:.1f} MB in {sum(1 for f in html.rglob('*') if f.is_file())} files")
+    print(
+        f"\nwhole site: {site / 1024 / 1024:.1f} MB in "
+        f"{sum(1 for f in html.rglob('*') if f.is_file())} files"
+    )
     first_visits(html)
 
 
@@ -54,10 +62,14 @@ COMPRESSED = ("text/", "javascript", "json", "svg", "css")
 
 def first_visits(html: Path) -> None:
     """Every page opened with an empty cache: requests, bytes, and bytes once gzipped."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from browser import LocalSite
-    from browser import chromium_available
-    from browser import launch
+    try:
+        from coursedev.serve import LocalServer
+        from coursedev.site import chromium_available
+        from coursedev.site import launch
+    except ModuleNotFoundError as error:  # run as a file: coursedev is not on the path
+        raise SystemExit(
+            "run it from the repository's root folder: python -m benchmarks.bench_pages"
+        ) from error
 
     if not chromium_available():
         print("\n(first-visit bytes need Debian's chromium: apt-get install chromium)")
@@ -66,9 +78,13 @@ def first_visits(html: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     print(f"\n{'first visit (empty cache)':<36} {'requests':>8} {'bytes':>10} {'gzipped':>10}")
-    pages = [p for p in sorted(html.rglob("*.html"))
-             if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts]
-    with LocalSite(html) as url, sync_playwright() as playwright:
+    pages = [
+        p
+        for p in sorted(html.rglob("*.html"))
+        if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts
+    ]
+    with LocalServer(html) as server, sync_playwright() as playwright:
+        url = server.url
         browser = launch(playwright)
         for page_path in pages:
             name = page_path.relative_to(html).as_posix()
@@ -80,15 +96,19 @@ def first_visits(html: Path) -> None:
                 except PlaywrightError:  # a redirect or an aborted request has no body
                     return
                 kind = response.headers.get("content-type", "")
-                packed = len(gzip.compress(body, 6)) if any(k in kind for k in COMPRESSED) else len(body)
+                packed = (
+                    len(gzip.compress(body, 6)) if any(k in kind for k in COMPRESSED) else len(body)
+                )
                 sizes.append((len(body), packed))
 
-            page = browser.new_page()        # a new context: an empty cache
+            page = browser.new_page()  # a new context: an empty cache
             page.on("response", record)
             page.goto(f"{url}/{name}", wait_until="networkidle")
             page.close()
-            print(f"{name:<36} {len(sizes):>8} {sum(a for a, _ in sizes) / 1024:>8.0f}KB "
-                  f"{sum(b for _, b in sizes) / 1024:>8.0f}KB")
+            print(
+                f"{name:<36} {len(sizes):>8} {sum(a for a, _ in sizes) / 1024:>8.0f}KB "
+                f"{sum(b for _, b in sizes) / 1024:>8.0f}KB"
+            )
         browser.close()
 
 

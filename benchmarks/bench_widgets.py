@@ -1,8 +1,9 @@
 """How fast each explorer redraws in a browser, and what the widget pages ship.
 
-    python benchmarks/bench_widgets.py [--presses 40]
+    python -m benchmarks.bench_widgets [--presses 40] [--html _build/html]
 
-Builds the book into a temporary folder, serves it on 127.0.0.1 (outside
+Builds the book into a temporary folder (or, with ``--html``, reads a book you built
+with the README's strict command), serves it on 127.0.0.1 (outside
 requests blocked) and opens each explorer's lesson in headless Chromium
 (Debian's ``chromium``). For each explorer it presses one control's arrow keys
 and times, inside the page, from each key press to the redrawn drawing; for the
@@ -17,48 +18,94 @@ import argparse
 import math
 import re
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+try:
+    from coursedev.serve import LocalServer
+    from coursedev.site import build_book
+    from coursedev.site import launch
+    from coursedev.site import open_page
+except ModuleNotFoundError as error:  # run as a file: coursedev is not on the path
+    raise SystemExit(
+        "run it from the repository's root folder: python -m benchmarks.bench_widgets"
+    ) from error
 
-from browser import LocalSite  # noqa: E402
-from browser import build_book  # noqa: E402
-from browser import launch  # noqa: E402
-from browser import open_page  # noqa: E402
-
-STATE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
+STATE = re.compile(
+    r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S
+)
 SCRIPT = re.compile(r'<script[^>]*src="([^"]*_static/widgets/[^"?]*)')
 
 # (name, page, the drawing to watch, the control to press, the keys that move it back and forth)
 EXPLORERS = [
-    ("WindowExplorer (window slider)", "lessons/01_kernels.html", ".window-explorer",
-     ".window-explorer-box .widget-slider .noUi-handle", ("ArrowRight", "ArrowLeft")),
-    ("UnfoldExplorer (padding slider)", "lessons/02_unfold.html", ".unfold-explorer",
-     ".unfold-explorer-box .widget-slider:has-text('padding') .noUi-handle", ("ArrowRight", "ArrowLeft")),
-    ("ConvExplorer (stride slider)", "lessons/03_padding_stride.html", ".conv-explorer",
-     ".conv-explorer-box .widget-slider:has-text('stride s') .noUi-handle", ("ArrowRight", "ArrowLeft")),
-    ("kernel_explorer (stride slider)", "lessons/03_padding_stride.html", ".feature-map",
-     ".kernel-explorer .widget-slider:has-text('stride') .noUi-handle", ("ArrowRight", "ArrowLeft")),
+    (
+        "WindowExplorer (window slider)",
+        "lessons/01_kernels.html",
+        ".window-explorer",
+        ".window-explorer-box .widget-slider .noUi-handle",
+        ("ArrowRight", "ArrowLeft"),
+    ),
+    (
+        "UnfoldExplorer (padding slider)",
+        "lessons/02_unfold.html",
+        ".unfold-explorer",
+        ".unfold-explorer-box .widget-slider:has-text('padding') .noUi-handle",
+        ("ArrowRight", "ArrowLeft"),
+    ),
+    (
+        "ConvExplorer (stride slider)",
+        "lessons/03_padding_stride.html",
+        ".conv-explorer",
+        ".conv-explorer-box .widget-slider:has-text('stride s') .noUi-handle",
+        ("ArrowRight", "ArrowLeft"),
+    ),
+    (
+        "kernel_explorer (stride slider)",
+        "lessons/03_padding_stride.html",
+        ".feature-map",
+        ".kernel-explorer .widget-slider:has-text('stride') .noUi-handle",
+        ("ArrowRight", "ArrowLeft"),
+    ),
     # Pooling the input again, the output and the chosen window's numbers redrawn.
-    ("PoolExplorer (stride slider)", "lessons/03_padding_stride.html", ".pool-explorer",
-     ".pool-explorer-box .widget-slider:has-text('stride') .noUi-handle", ("ArrowRight", "ArrowLeft")),
-    ("ChannelsExplorer (kernel menu)", "lessons/05_color_channels.html", ".channels-explorer",
-     ".channels-explorer-box select", ("ArrowDown", "ArrowUp")),
+    (
+        "PoolExplorer (stride slider)",
+        "lessons/03_padding_stride.html",
+        ".pool-explorer",
+        ".pool-explorer-box .widget-slider:has-text('stride') .noUi-handle",
+        ("ArrowRight", "ArrowLeft"),
+    ),
+    (
+        "ChannelsExplorer (kernel menu)",
+        "lessons/05_color_channels.html",
+        ".channels-explorer",
+        ".channels-explorer-box select",
+        ("ArrowDown", "ArrowUp"),
+    ),
     # A new digit: the whole forward pass, every feature map and the bars redrawn.
-    ("NetworkExplorer (misclassified menu)", "lessons/04_cnn.html", ".network-explorer",
-     ".network-explorer select.network-wrong", ("ArrowDown", "ArrowUp")),
-    ("FieldExplorer (arrows on layer 3)", "lessons/06_receptive_fields.html", ".field-explorer",
-     ".field-explorer canvas.field-level-3", ("ArrowRight", "ArrowLeft")),
+    (
+        "NetworkExplorer (misclassified menu)",
+        "lessons/04_cnn.html",
+        ".network-explorer",
+        ".network-explorer select.network-wrong",
+        ("ArrowDown", "ArrowUp"),
+    ),
+    (
+        "FieldExplorer (arrows on layer 3)",
+        "lessons/06_receptive_fields.html",
+        ".field-explorer",
+        ".field-explorer canvas.field-level-3",
+        ("ArrowRight", "ArrowLeft"),
+    ),
 ]
 
 # Before timing: put the control where both keys change something.
 SETUP = {
     "NetworkExplorer (misclassified menu)": lambda control: control.select_option(index=1),
-    "PoolExplorer (stride slider)":
-        lambda control: control.press("ArrowLeft") if control.get_attribute("aria-valuenow")
-        == control.get_attribute("aria-valuemax") else None,
+    "PoolExplorer (stride slider)": lambda control: (
+        control.press("ArrowLeft")
+        if control.get_attribute("aria-valuenow") == control.get_attribute("aria-valuemax")
+        else None
+    ),
 }
 
 # In the page: note the time of each key press, and of the first change to the drawing after it.
@@ -77,7 +124,8 @@ def redraw_times(html: Path, presses: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     results = {}
-    with LocalSite(html) as url, sync_playwright() as playwright:
+    with LocalServer(html) as server, sync_playwright() as playwright:
+        url = server.url
         browser = launch(playwright)
         for name, path, drawing, control, keys in EXPLORERS:
             page, log = open_page(browser, url, path)
@@ -162,18 +210,32 @@ def page_weights(html: Path) -> list:
 def main() -> None:
     parser = argparse.ArgumentParser(description="explorer redraw times and widget page weight")
     parser.add_argument("--presses", type=int, default=40, help="key presses to time per explorer")
+    parser.add_argument(
+        "--html",
+        type=Path,
+        help="a strictly built book's HTML folder to use instead of building one",
+    )
     args = parser.parse_args()
+    if args.html is not None and not (args.html / "index.html").is_file():
+        parser.error(f"--html {args.html}: no built book there (no index.html)")
     with tempfile.TemporaryDirectory() as tmp:
-        html, _ = build_book(Path(tmp))
+        html = args.html if args.html is not None else build_book(Path(tmp))[0]
         times = redraw_times(html, args.presses)
         weights = page_weights(html)
-    print(f"key press -> redrawn explorer, {args.presses} presses each "
-          "(goals: median <= 16 ms, 95th percentile <= 33 ms):")
+    print(
+        f"key press -> redrawn explorer, {args.presses} presses each "
+        "(goals: median <= 16 ms, 95th percentile <= 33 ms):"
+    )
     for name, values in times.items():
-        print(f"  {name:<38} median {statistics.median(values):5.1f} ms   "
-              f"p95 {percentile(values, 0.95):5.1f} ms   max {max(values):5.1f} ms")
+        print(
+            f"  {name:<38} median {statistics.median(values):5.1f} ms   "
+            f"p95 {percentile(values, 0.95):5.1f} ms   max {max(values):5.1f} ms"
+        )
     print()
-    print(f"{'page with widgets':<36} {'widget state':>13} {'widget JS':>11}   (goal: state <= 150 KB)")
+    print(
+        f"{'page with widgets':<36} {'widget state':>13} {'widget JS':>11}"
+        "   (goal: state <= 150 KB)"
+    )
     for name, state, js in weights:
         print(f"{name:<36} {state / 1024:>10.1f} KB {js / 1024:>8.0f} KB")
 

@@ -7,15 +7,15 @@ Each module holds what one lesson teaches, so later lessons can import it::
 
 from coursecode.arithmetic import conv_out_size
 from coursecode.arithmetic import same_padding
+from coursecode.book import glue
 from coursecode.data import load_image
 from coursecode.data import load_mnist
 from coursecode.download import CacheError
 from coursecode.download import DownloadError
-from coursecode.inspection import layer_shapes
-from coursecode.inspection import receptive_field
-from coursecode.book import glue
 from coursecode.im2col import conv2d_im2col
 from coursecode.im2col import im2col
+from coursecode.inspection import layer_shapes
+from coursecode.inspection import receptive_field
 from coursecode.kernels import apply_kernel
 from coursecode.kernels import conv2d_loop
 from coursecode.models import conv
@@ -88,8 +88,14 @@ __all__ = [
 ]
 
 
-_KERNELS = ("edge_kernels", "left_edge", "named_edge_kernels", "top_edge", "top_left_edge",
-            "top_right_edge")
+_KERNELS = (
+    "edge_kernels",
+    "left_edge",
+    "named_edge_kernels",
+    "top_edge",
+    "top_left_edge",
+    "top_right_edge",
+)
 
 
 def __getattr__(name):

@@ -24,7 +24,8 @@ def as_pair(value, name: str, minimum: int) -> tuple[int, int]:
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise TypeError(
-                f"{name} must be an int or a pair (height, width), got {len(value)} values: {value!r}"
+                f"{name} must be an int or a pair (height, width), "
+                f"got {len(value)} values: {value!r}"
             )
         return (
             check_int(value[0], f"{name}[0]", minimum),

@@ -20,8 +20,16 @@ def _unpair(pair: tuple, as_int: bool):
     return pair[0] if as_int else pair
 
 
-def _out_size_1d(n: int, k: int, s: int, p: int, d: int, axis: str,
-                 p_end: int | None = None, ceil_mode: bool = False) -> int:
+def _out_size_1d(
+    n: int,
+    k: int,
+    s: int,
+    p: int,
+    d: int,
+    axis: str,
+    p_end: int | None = None,
+    ceil_mode: bool = False,
+) -> int:
     """One axis of a layer's output size, as PyTorch computes it.
 
     ``p`` pads the start (top/left), ``p_end`` the end (bottom/right; ``p`` when None):
@@ -80,8 +88,10 @@ def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
     >>> conv_out_size((28, 20), (3, 5), padding=(1, 2))
     (28, 20)
     """
-    as_int = not any(isinstance(a, (tuple, list, torch.Size))
-                     for a in (size, kernel_size, stride, padding, dilation))
+    as_int = not any(
+        isinstance(a, (tuple, list, torch.Size))
+        for a in (size, kernel_size, stride, padding, dilation)
+    )
     n = as_pair(size, "size", 1)
     k = as_pair(kernel_size, "kernel_size", 1)
     s = as_pair(stride, "stride", 1)

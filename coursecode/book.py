@@ -44,8 +44,9 @@ def glue(name: str, value, display: bool = False) -> None:
     ValueError: name must be an identifier such as 'loop_ms', got 'two words'
     """
     if not isinstance(name, str):
-        raise TypeError(f"name must be a str, an identifier such as 'loop_ms', got "
-                        f"{type(name).__name__}")
+        raise TypeError(
+            f"name must be a str, an identifier such as 'loop_ms', got {type(name).__name__}"
+        )
     if not _NAME.fullmatch(name):
         raise ValueError(f"name must be an identifier such as 'loop_ms', got {name!r}")
     if not isinstance(display, bool):

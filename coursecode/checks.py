@@ -84,7 +84,7 @@ class Feedback:
 #             positions when they are wrong (a specific one for the listed values);
 #   otherwise what to say to any other wrong answer ("{answer}" is replaced by it).
 
-_BRIGHT_TOP = [[1.0] * 7] * 3 + [[0.0] * 7] * 4      # a bottom edge: bright rows above dark
+_BRIGHT_TOP = [[1.0] * 7] * 3 + [[0.0] * 7] * 4  # a bottom edge: bright rows above dark
 _PROBE_IMAGES = {
     "flat": [[1.0] * 7 for _ in range(7)],
     "bright above dark": _BRIGHT_TOP,
@@ -95,44 +95,71 @@ _PROBE_IMAGES = {
 CHECKS = {
     # lesson 01: kernels and feature maps
     "check_map_size": {
-        "lesson": "01", "kind": "side",
+        "lesson": "01",
+        "kind": "side",
         "question": "the feature map of a 5×5 kernel slid over a 28×28 image (no padding)",
         "ask": "answer with a number or a pair of numbers such as (26, 26)",
         "answer": [24, 24],
         "right": "24×24: a 5-wide window has 28 − 5 + 1 = 24 places to start in each row.",
         "wrong": [
-            [[26, 26], "26 is the answer for a 3×3 kernel. A 5×5 window is wider: count where "
-                       "its left column can start."],
-            [[23, 23], "28 − 5 = 23 forgets the first position: the window can start at column "
-                       "0 and at column 23, which is 24 places."],
-            [[28, 28], "the map is smaller than the image: the window cannot hang over the "
-                       "edge, so it has fewer places to go than there are pixels."],
+            [
+                [26, 26],
+                "26 is the answer for a 3×3 kernel. A 5×5 window is wider: count where "
+                "its left column can start.",
+            ],
+            [
+                [23, 23],
+                "28 − 5 = 23 forgets the first position: the window can start at column "
+                "0 and at column 23, which is 24 places.",
+            ],
+            [
+                [28, 28],
+                "the map is smaller than the image: the window cannot hang over the "
+                "edge, so it has fewer places to go than there are pixels.",
+            ],
         ],
         "otherwise": "{answer} is not it. The window's left column can go from 0 up to the last "
-                     "column where the whole window still fits.",
+        "column where the whole window still fits.",
     },
     "check_bottom_edge": {
-        "lesson": "01", "kind": "kernel",
+        "lesson": "01",
+        "kind": "kernel",
         "question": "a 3×3 kernel that responds to bottom edges (bright above, dark below)",
         "ask": "the kernel should be 3×3: nine numbers, row by row, such as "
-               "[[0, 0, 0], [1, 1, 1], [0, 0, 0]]",
+        "[[0, 0, 0], [1, 1, 1], [0, 0, 0]]",
         "images": _PROBE_IMAGES,
-        "probes": [   # [image, what its map must do, the hint when it does not]
-            ["flat", "zero", "on a flat, evenly lit patch it should answer 0: make the weights "
-                             "sum to 0."],
-            ["bright above dark", "positive", "it should give a positive answer where bright "
-                                              "pixels sit above dark ones. Try flipping the "
-                                              "signs of top_edge."],
-            ["dark above bright", "not positive", "it also fires on top edges (dark above "
-                                                  "bright): a bottom-edge kernel should answer "
-                                                  "those with a negative number."],
-            ["bright left of dark", "zero", "it responds to a vertical edge too: keep each "
-                                            "row's weights equal."],
+        "probes": [  # [image, what its map must do, the hint when it does not]
+            [
+                "flat",
+                "zero",
+                "on a flat, evenly lit patch it should answer 0: make the weights sum to 0.",
+            ],
+            [
+                "bright above dark",
+                "positive",
+                "it should give a positive answer where bright "
+                "pixels sit above dark ones. Try flipping the "
+                "signs of top_edge.",
+            ],
+            [
+                "dark above bright",
+                "not positive",
+                "it also fires on top edges (dark above "
+                "bright): a bottom-edge kernel should answer "
+                "those with a negative number.",
+            ],
+            [
+                "bright left of dark",
+                "zero",
+                "it responds to a vertical edge too: keep each row's weights equal.",
+            ],
         ],
         "right": "it fires where bright pixels sit above dark ones, and nowhere else.",
     },
     "check_conv_shape": {
-        "lesson": "01", "kind": "shape", "length": 4,
+        "lesson": "01",
+        "kind": "shape",
+        "length": 4,
         "question": "F.conv2d's output shape for 64 digits (64, 1, 28, 28) and 8 kernels of 5×5",
         "ask": "answer with four numbers (N, C, H, W), e.g. (16, 4, 26, 26)",
         "answer": [64, 8, 24, 24],
@@ -145,113 +172,158 @@ CHECKS = {
     },
     # lesson 02: unfold and im2col
     "check_unfold_shape": {
-        "lesson": "02", "kind": "shape", "length": 2, "leading_ones": True,
+        "lesson": "02",
+        "kind": "shape",
+        "length": 2,
+        "leading_ones": True,
         "question": "the shape of F.unfold(digit[None], 5, stride=2, padding=2) for one "
-                    "28×28 digit",
+        "28×28 digit",
         "ask": "answer with the shape as a pair (rows, columns), e.g. (9, 676)",
         "answer": [25, 196],
         "right": "(25, 196): 5×5 = 25 pixels per window, and 14×14 = 196 windows because "
-                 "(28 + 2·2 − 5) // 2 + 1 = 14.",
+        "(28 + 2·2 − 5) // 2 + 1 = 14.",
         "parts": [
             [[0], "each column holds one window's pixels: 5×5 = 25 of them", []],
-            [[1], "count the windows along one side with (n + 2p − k) // s + 1, then square it",
-             [[[784], "784 = 28×28 is the count with stride 1; stride 2 skips every other "
-                      "position"],
-              [[144], "144 = 12×12 forgets the padding: 2 pixels on each side make the input "
-                      "32 wide"]]],
+            [
+                [1],
+                "count the windows along one side with (n + 2p − k) // s + 1, then square it",
+                [
+                    [
+                        [784],
+                        "784 = 28×28 is the count with stride 1; stride 2 skips every other "
+                        "position",
+                    ],
+                    [
+                        [144],
+                        "144 = 12×12 forgets the padding: 2 pixels on each side make the input "
+                        "32 wide",
+                    ],
+                ],
+            ],
         ],
     },
     "check_unfold_bytes": {
-        "lesson": "02", "kind": "number",
+        "lesson": "02",
+        "kind": "number",
         "question": "the bytes of F.unfold for 64 digits (64, 1, 28, 28), 3×3, float32",
         "ask": "answer with a whole number of bytes",
         "answer": 64 * 9 * 676 * 4,
         "right": f"{64 * 9 * 676 * 4:,} bytes: 64 × 9 × 676 numbers of 4 bytes each, about 7.8 "
-                 "times the 200,704 bytes of the digits themselves.",
+        "times the 200,704 bytes of the digits themselves.",
         "wrong": [
             [64 * 9 * 676, "that counts numbers, not bytes: a float32 takes 4 bytes."],
-            [64 * 784 * 4, "that is the size of the input. The unfolded matrix repeats each "
-                           "pixel in up to 9 windows."],
+            [
+                64 * 784 * 4,
+                "that is the size of the input. The unfolded matrix repeats each "
+                "pixel in up to 9 windows.",
+            ],
         ],
         "otherwise": "multiply the shape of the unfolded tensor (64, 9, 676) together, then by "
-                     "the bytes per number (x.element_size()).",
+        "the bytes per number (x.element_size()).",
     },
     "check_rgb_unfold_rows": {
-        "lesson": "02", "kind": "number",
+        "lesson": "02",
+        "kind": "number",
         "question": "the rows of the unfolded matrix of a 3-channel image for a 5×5 kernel",
         "ask": "answer with a whole number of rows",
         "answer": 75,
         "right": "75 = 3 × 5 × 5: each column holds a 5×5 window from each of the 3 channels, "
-                 "and the kernel needs one weight for each of those numbers.",
+        "and the kernel needs one weight for each of those numbers.",
         "wrong": [
-            [25, "that is one channel's window; a column holds the window from each of the 3 "
-                 "channels."],
+            [
+                25,
+                "that is one channel's window; a column holds the window from each of the 3 "
+                "channels.",
+            ],
             [15, "3 × 5 counts one row of the window per channel; the window has 5 rows."],
             [9, "that is a 3×3 window; this kernel is 5×5, in 3 channels."],
         ],
         "otherwise": "a column holds C·k·k numbers: every pixel of the window, in every channel.",
     },
     "check_matrix_zeros": {
-        "lesson": "02", "kind": "number",
+        "lesson": "02",
+        "kind": "number",
         "question": "the zeros in the weight matrix of a 3×3 kernel (no zero weight) on a 6×6 "
-                    "input, no padding",
+        "input, no padding",
         "ask": "answer with a whole number of zeros",
         "answer": 16 * 36 - 16 * 9,
         "right": "432: the output is 4×4, so the matrix is (16, 36), 576 numbers. Each of its "
-                 "16 rows holds the 9 weights and 27 zeros: 16 × 27 = 432, three quarters of it.",
+        "16 rows holds the 9 weights and 27 zeros: 16 × 27 = 432, three quarters of it.",
         "wrong": [
-            [16 * 36, "that counts every number of the (16, 36) matrix; the 9 weights in each "
-                      "row are not zero."],
-            [16 * 9, "that counts the weights, the numbers that are not zero: 9 in each of the "
-                     "16 rows. The zeros are all the others."],
+            [
+                16 * 36,
+                "that counts every number of the (16, 36) matrix; the 9 weights in each "
+                "row are not zero.",
+            ],
+            [
+                16 * 9,
+                "that counts the weights, the numbers that are not zero: 9 in each of the "
+                "16 rows. The zeros are all the others.",
+            ],
             [27, "that is the zeros of one row; the matrix has one row per output pixel."],
-            [9 * 27, "that gives the matrix 9 rows, as for a 3×3 output. A 3×3 kernel fits "
-                     "6 − 3 + 1 = 4 times along each side, so the output is 4×4: 16 rows."],
-            [36 * 27, "that gives the matrix a row per input pixel. Without padding the output "
-                      "is 4×4, so the matrix has 16 rows, not 36."],
+            [
+                9 * 27,
+                "that gives the matrix 9 rows, as for a 3×3 output. A 3×3 kernel fits "
+                "6 − 3 + 1 = 4 times along each side, so the output is 4×4: 16 rows.",
+            ],
+            [
+                36 * 27,
+                "that gives the matrix a row per input pixel. Without padding the output "
+                "is 4×4, so the matrix has 16 rows, not 36.",
+            ],
         ],
         "otherwise": "the matrix has one row per output pixel and one column per input pixel; "
-                     "each row holds the 9 weights and zeros everywhere else.",
+        "each row holds the 9 weights and zeros everywhere else.",
     },
     # lesson 03: padding and stride
     "check_output_size": {
-        "lesson": "03", "kind": "side",
+        "lesson": "03",
+        "kind": "side",
         "question": "the output side for n = 32, k = 5, p = 2, s = 2 (no dilation)",
         "ask": "answer with a number (the side of the output) or a pair",
         "answer": [16, 16],
         "right": "16: ⌊(32 + 2·2 − 5) / 2⌋ + 1 = ⌊31 / 2⌋ + 1 = 15 + 1.",
         "wrong": [
-            [[32, 32], "32 is what padding 2 keeps with stride 1; stride 2 takes every other "
-                       "position."],
+            [
+                [32, 32],
+                "32 is what padding 2 keeps with stride 1; stride 2 takes every other position.",
+            ],
             [[14, 14], "that forgets the padding: n + 2p = 36, not 32."],
             [[15, 15], "⌊31 / 2⌋ = 15 counts the steps; add 1 for the first position."],
         ],
         "otherwise": "use ⌊(n + 2p − k) / s⌋ + 1 with n = 32, k = 5, p = 2, s = 2.",
     },
     "check_pool_size": {
-        "lesson": "03", "kind": "side",
+        "lesson": "03",
+        "kind": "side",
         "question": "the output of nn.MaxPool2d(2, ceil_mode=True) on a 7×7 map",
         "ask": "answer with a number or a pair of numbers such as (5, 5)",
         "answer": [4, 4],
         "right": "4×4: ⌈(7 − 2) / 2⌉ + 1 = 4; the last window starts at row 6 and covers "
-                 "only one row.",
+        "only one row.",
         "wrong": [
-            [[3, 3], "3 is the answer without ceil_mode: (7 − 2) // 2 + 1 = 3. ceil_mode "
-                     "rounds up, keeping a last window that hangs over the edge."],
-            [[6, 6], "a MaxPool2d's stride is its kernel size unless you say otherwise: "
-                     "here 2, not 1."],
+            [
+                [3, 3],
+                "3 is the answer without ceil_mode: (7 − 2) // 2 + 1 = 3. ceil_mode "
+                "rounds up, keeping a last window that hangs over the edge.",
+            ],
+            [
+                [6, 6],
+                "a MaxPool2d's stride is its kernel size unless you say otherwise: here 2, not 1.",
+            ],
             [[7, 7], "pooling with stride 2 halves the map; it does not keep its size."],
         ],
         "otherwise": "the size formula is the convolution's, (n − k) / s + 1, rounded up "
-                     "when ceil_mode=True.",
+        "when ceil_mode=True.",
     },
     "check_same_padding": {
-        "lesson": "03", "kind": "number",
+        "lesson": "03",
+        "kind": "number",
         "question": "the padding that keeps the size for a 7×7 kernel, stride 1",
         "ask": "answer with a whole number",
         "answer": 3,
         "right": "3 = 7 // 2: the kernel's centre can then sit on every pixel, border ones "
-                 "included.",
+        "included.",
         "wrong": [
             [6, "6 is the total over both sides; padding is per side."],
             [7, "too much: the output would grow by 2·7 − 6 = 8 pixels."],
@@ -259,12 +331,13 @@ CHECKS = {
         "otherwise": "the kernel hangs k // 2 pixels past its centre on each side.",
     },
     "check_dilated_span": {
-        "lesson": "03", "kind": "number",
+        "lesson": "03",
+        "kind": "number",
         "question": "the pixels spanned by a 3×3 kernel with dilation 3",
         "ask": "answer with a whole number",
         "answer": 7,
         "right": "7 = 3·(3 − 1) + 1: taps at 0, 3 and 6, with two skipped pixels between "
-                 "neighbours.",
+        "neighbours.",
         "wrong": [
             [9, "3 × 3 counts the taps; the span is from the first tap to the last."],
             [8, "taps at 0, 3, 6: the last one is pixel 6, so the span is 7 pixels."],
@@ -272,13 +345,14 @@ CHECKS = {
         "otherwise": "the span is d·(k − 1) + 1.",
     },
     "check_unread_column": {
-        "lesson": "03", "kind": "number",
+        "lesson": "03",
+        "kind": "number",
         "question": "the input column (counting from 0) that no window reads for n = 6, k = 3, "
-                    "p = 0, s = 2",
+        "p = 0, s = 2",
         "ask": "answer with a column number, counting from 0",
         "answer": 5,
         "right": "column 5: the windows start at columns 0 and 2 and cover 0–2 and 2–4. A third "
-                 "window would start at 4 and need columns 4–6, but there is no column 6.",
+        "window would start at 4 and need columns 4–6, but there is no column 6.",
         "wrong": [
             [6, "count from 0: the six columns are 0 to 5."],
             [4, "column 4 is the last one the second window (columns 2–4) reads."],
@@ -289,20 +363,25 @@ CHECKS = {
     },
     # lesson 04: a CNN for MNIST
     "check_stride2_size": {
-        "lesson": "04", "kind": "side",
+        "lesson": "04",
+        "kind": "side",
         "question": "the map size after conv(1, 4), conv(4, 8), conv(8, 16) on a 28×28 digit",
         "ask": "answer with a number (the side of the map) or a pair",
         "answer": [4, 4],
         "right": "4×4: 28 → 14 → 7 → 4. The last step rounds up, because padding 1 gives "
-                 "(7 + 2 − 3) // 2 + 1 = 4.",
+        "(7 + 2 − 3) // 2 + 1 = 4.",
         "wrong": [
-            [[3, 3], "7 / 2 = 3.5, but the formula (n + 2p − k) // s + 1 gives 4: with padding "
-                     "the window still fits a 4th time."],
+            [
+                [3, 3],
+                "7 / 2 = 3.5, but the formula (n + 2p − k) // s + 1 gives 4: with padding "
+                "the window still fits a 4th time.",
+            ],
         ],
         "otherwise": "apply (n + 2·1 − 3) // 2 + 1 three times, starting from n = 28.",
     },
     "check_conv_params": {
-        "lesson": "04", "kind": "number",
+        "lesson": "04",
+        "kind": "number",
         "question": "the number of parameters (weights and biases) of conv(8, 16)",
         "ask": "answer with a whole number",
         "answer": 8 * 16 * 9 + 16,
@@ -315,45 +394,64 @@ CHECKS = {
         "otherwise": "weights: out × in × k × k; biases: one per output channel.",
     },
     "check_mlp_params": {
-        "lesson": "04", "kind": "number",
+        "lesson": "04",
+        "kind": "number",
         "question": "the number of parameters (weights and biases) of simple_mlp(hidden=64): "
-                    "Flatten, Linear(784, 64), ReLU, Linear(64, 10)",
+        "Flatten, Linear(784, 64), ReLU, Linear(64, 10)",
         "ask": "answer with a whole number",
         "answer": 784 * 64 + 64 + 64 * 10 + 10,
         "right": "50,890: 784 × 64 weights and 64 biases (50,240), then 64 × 10 weights and "
-                 "10 biases (650).",
+        "10 biases (650).",
         "wrong": [
-            [784 * 64 + 64 * 10, "that counts the weights; each Linear also has one bias per "
-                                 "output: 64 and 10 of them."],
-            [784 * 64 + 64, "that is the first layer only; the second, Linear(64, 10), adds "
-                            "64 × 10 weights and 10 biases."],
-            [784 * 64, "that is the first layer's weight only; add its 64 biases and the "
-                       "second layer, Linear(64, 10)."],
+            [
+                784 * 64 + 64 * 10,
+                "that counts the weights; each Linear also has one bias per "
+                "output: 64 and 10 of them.",
+            ],
+            [
+                784 * 64 + 64,
+                "that is the first layer only; the second, Linear(64, 10), adds "
+                "64 × 10 weights and 10 biases.",
+            ],
+            [
+                784 * 64,
+                "that is the first layer's weight only; add its 64 biases and the "
+                "second layer, Linear(64, 10).",
+            ],
         ],
         "otherwise": "a Linear(n_in, n_out) has n_in × n_out weights and n_out biases; "
-                     "Flatten and ReLU have none.",
+        "Flatten and ReLU have none.",
     },
     "check_stride_shift": {
-        "lesson": "04", "kind": "number",
+        "lesson": "04",
+        "kind": "number",
         "question": "how many pixels a digit must move right for the 14×14 map of conv(1, 4) "
-                    "(stride 2) to move by exactly one position",
+        "(stride 2) to move by exactly one position",
         "ask": "answer with a whole number of pixels",
         "answer": 2,
         "right": "2: one step of the map is one stride, 2 pixels. After a 1-pixel move every "
-                 "window lands between two old ones, and the map changes.",
+        "window lands between two old ones, and the map changes.",
         "wrong": [
-            [1, "after a 1-pixel move each window reads columns 2j − 2 to 2j: no old window "
-                "read those, so the map changes instead of moving."],
-            [4, "4 pixels move the map by two positions; the next layer's 7×7 map (two "
-                "stride-2 layers in) is the one that moves by one."],
+            [
+                1,
+                "after a 1-pixel move each window reads columns 2j − 2 to 2j: no old window "
+                "read those, so the map changes instead of moving.",
+            ],
+            [
+                4,
+                "4 pixels move the map by two positions; the next layer's 7×7 map (two "
+                "stride-2 layers in) is the one that moves by one.",
+            ],
         ],
         "otherwise": "the map's column j reads input columns 2j − 1 to 2j + 1: how far must "
-                     "the digit move for column j to read what column j − 1 read?",
+        "the digit move for column j to read what column j − 1 read?",
     },
     "check_layer_shape": {
-        "lesson": "04", "kind": "shape", "length": 4,
+        "lesson": "04",
+        "kind": "shape",
+        "length": 4,
         "question": "the output shape of nn.Conv2d(3, 16, 3, stride=2, padding=1) on a batch "
-                    "(8, 3, 224, 224)",
+        "(8, 3, 224, 224)",
         "ask": "answer with four numbers (N, C, H, W)",
         "answer": [8, 16, 112, 112],
         "right": "(8, 16, 112, 112): 8 images, 16 kernels, and (224 + 2 − 3) // 2 + 1 = 112.",
@@ -365,7 +463,9 @@ CHECKS = {
     },
     # lesson 05: colour channels
     "check_rgb_weight_shape": {
-        "lesson": "05", "kind": "shape", "length": 4,
+        "lesson": "05",
+        "kind": "shape",
+        "length": 4,
         "question": "the weight shape of nn.Conv2d(3, 16, 5)",
         "ask": "answer with four numbers (out, in, kH, kW)",
         "answer": [16, 3, 5, 5],
@@ -374,10 +474,11 @@ CHECKS = {
             [[3, 16, 5, 5], "PyTorch puts the output channels first: (out, in, kH, kW)."],
         ],
         "otherwise": "16 output channels, 3 input channels, and a 5×5 window: put them in the "
-                     "order (out, in, kH, kW).",
+        "order (out, in, kH, kW).",
     },
     "check_rgb_params": {
-        "lesson": "05", "kind": "number",
+        "lesson": "05",
+        "kind": "number",
         "question": "the parameters (weights and biases) of nn.Conv2d(3, 16, 5)",
         "ask": "answer with a whole number",
         "answer": 16 * 3 * 25 + 16,
@@ -389,26 +490,32 @@ CHECKS = {
         "otherwise": "out × in × k × k weights, plus out biases.",
     },
     "check_channels_last_stride": {
-        "lesson": "05", "kind": "shape", "length": 4,
+        "lesson": "05",
+        "kind": "shape",
+        "length": 4,
         "question": "torch.zeros(1, 3, 4, 5).contiguous(memory_format=torch.channels_last)"
-                    ".stride()",
+        ".stride()",
         "ask": "answer with four numbers, one stride per axis (N, C, H, W)",
         "answer": [60, 1, 15, 3],
         "right": "(60, 1, 15, 3): channels are neighbours (1), a pixel is 3 numbers, a row 5 "
-                 "pixels = 15, an image 60.",
+        "pixels = 15, an image 60.",
         "wrong": [
-            [[60, 20, 5, 1], "that is the usual NCHW layout; in channels-last the channel axis "
-                             "moves fastest."],
+            [
+                [60, 20, 5, 1],
+                "that is the usual NCHW layout; in channels-last the channel axis moves fastest.",
+            ],
         ],
         "otherwise": "in memory the order is N, H, W, C: C moves by 1, W by C, H by W·C.",
     },
     "check_mixer_params": {
-        "lesson": "05", "kind": "shape", "length": 2,
+        "lesson": "05",
+        "kind": "shape",
+        "length": 2,
         "question": "the weights of a 1×1 and of a 3×3 convolution from 256 channels to 64",
         "ask": "answer with a pair: (the 1×1 layer's weights, the 3×3 layer's)",
         "answer": [256 * 64, 256 * 64 * 9],
         "right": "(16,384, 147,456): 64 × 256 weights for the 1×1 layer, 9 times as many for "
-                 "the 3×3 one. The 1×1 layer only mixes the 256 numbers of each pixel.",
+        "the 3×3 one. The 1×1 layer only mixes the 256 numbers of each pixel.",
         "wrong": [
             [[256 * 64 * 9, 256 * 64], "the pair is the other way round: the 1×1 layer first."],
             [[256 * 64 + 64, 256 * 64 * 9 + 64], "count the weights only, not the biases."],
@@ -418,38 +525,48 @@ CHECKS = {
     },
     # lesson 06: receptive fields
     "check_stride2_field": {
-        "lesson": "06", "kind": "side",
+        "lesson": "06",
+        "kind": "side",
         "question": "the receptive field after three stride-2 3×3 convolutions",
         "ask": "answer with the side of the field, a number",
         "answer": [15, 15],
         "right": "15×15: 1 + 2·1 + 2·2 + 2·4 = 15; each layer adds (k − 1) times the jump so far.",
         "wrong": [
             [[7, 7], "7 is the field after two layers; the third adds (3 − 1)·4 = 8."],
-            [[9, 9], "stacking 3×3 layers adds 2 each time only at stride 1; after stride 2 "
-                     "each step counts double."],
+            [
+                [9, 9],
+                "stacking 3×3 layers adds 2 each time only at stride 1; after stride 2 "
+                "each step counts double.",
+            ],
         ],
         "otherwise": "use r ← r + (k − 1)·j, then j ← j·s, three times from r = 1, j = 1.",
     },
     "check_pool_field": {
-        "lesson": "06", "kind": "side",
+        "lesson": "06",
+        "kind": "side",
         "question": "the field after two 3×3 stride-1 convolutions and a 2×2 stride-2 max-pool",
         "ask": "answer with the side of the field, a number",
         "answer": [6, 6],
         "right": "6×6: 3, then 5, then the pool adds (2 − 1)·1 = 1.",
         "wrong": [
-            [[10, 10], "the pool's stride only matters for the layers after it: it adds "
-                       "(k − 1)·j with the jump *before* it, which is 1."],
+            [
+                [10, 10],
+                "the pool's stride only matters for the layers after it: it adds "
+                "(k − 1)·j with the jump *before* it, which is 1.",
+            ],
         ],
         "otherwise": "a pooling layer counts like a convolution: r ← r + (k − 1)·j.",
     },
     "check_stack_params": {
-        "lesson": "06", "kind": "shape", "length": 2,
+        "lesson": "06",
+        "kind": "shape",
+        "length": 2,
         "question": "the weights of three 3×3 convolutions and of one 7×7, with C = 32 "
-                    "channels, no bias",
+        "channels, no bias",
         "ask": "answer with a pair: (three 3×3 layers, one 7×7 layer)",
         "answer": [3 * 9 * 32 * 32, 49 * 32 * 32],
         "right": "(27,648, 50,176): 27·C² against 49·C², the same 7×7 field for about half "
-                 "the weights (and two more ReLUs).",
+        "the weights (and two more ReLUs).",
         "wrong": [
             [[9 * 32 * 32, 49 * 32 * 32], "that counts one 3×3 layer; there are three."],
         ],
@@ -459,8 +576,9 @@ CHECKS = {
 """Every table-driven checker, by name: what it asks, the right answer, the hints."""
 
 NEGATIVE = "sizes and counts are never negative"
-NOT_FINITE = ("the kernel's numbers must be finite: no inf or nan, and none so large that its "
-              "sums overflow")
+NOT_FINITE = (
+    "the kernel's numbers must be finite: no inf or nan, and none so large that its sums overflow"
+)
 _NUMBER = re.compile(r"^[+-]?[0-9]{1,15}$")
 # One way to match each text (no nested choices): a long run of digits cannot make it backtrack.
 _DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
@@ -512,8 +630,11 @@ def _numbers(answer, one: bool = False) -> list[int]:
         return _read_numbers(answer, one)
     if _whole(answer) is not None:
         return [_whole(answer)]
-    if isinstance(answer, (tuple, list, torch.Size)) and answer and all(
-            _whole(v) is not None for v in answer):
+    if (
+        isinstance(answer, (tuple, list, torch.Size))
+        and answer
+        and all(_whole(v) is not None for v in answer)
+    ):
         return [_whole(v) for v in answer]
     raise _Unreadable
 
@@ -555,12 +676,12 @@ def _sentence(hints: list[str]) -> str:
 
 
 def _unreadable(spec: dict, answer, values=None) -> Feedback:
-    if values is not None:       # numbers, but not as many as the answer has
+    if values is not None:  # numbers, but not as many as the answer has
         shown = str(values[0]) if len(values) == 1 else "(" + ", ".join(map(str, values)) + ")"
         return Feedback(False, f"{spec['ask']}, not {shown}")
     if isinstance(answer, str):
         text = answer.strip()
-        return Feedback(False, f'{spec["ask"]}, not "{text}"' if text else f'{spec["ask"]}.')
+        return Feedback(False, f'{spec["ask"]}, not "{text}"' if text else f"{spec['ask']}.")
     return Feedback(False, f"{spec['ask']}, not {type(answer).__name__}")
 
 
@@ -575,7 +696,7 @@ def _kernel(answer) -> list[list[float]]:
         values = [float(t) for t in tokens]
         return [values[0:3], values[3:6], values[6:9]]
     if isinstance(answer, np.ndarray):
-        if answer.dtype.kind not in "iuf":   # numbers only: not bool, complex, text or objects
+        if answer.dtype.kind not in "iuf":  # numbers only: not bool, complex, text or objects
             raise _Unreadable
         answer = torch.from_numpy(answer.astype(np.float64))
     if isinstance(answer, (list, tuple)):
@@ -604,7 +725,7 @@ def _probe(kernel: list, image: list) -> list[float]:
     return out
 
 
-_TINY = 1e-6   # below this a response counts as 0: rounding does not decide a verdict
+_TINY = 1e-6  # below this a response counts as 0: rounding does not decide a verdict
 _TESTS = {
     "zero": lambda values: max(abs(v) for v in values) <= _TINY,
     "positive": lambda values: max(values) > _TINY,
@@ -624,7 +745,7 @@ def _kernel_verdict(spec: dict, answer) -> Feedback:
     responses = [_probe(kernel, spec["images"][image]) for image, _, _ in spec["probes"]]
     if not all(math.isfinite(v) for values in responses for v in values):
         return Feedback(False, NOT_FINITE)
-    for (image, test, hint), values in zip(spec["probes"], responses):
+    for (_, test, hint), values in zip(spec["probes"], responses):
         if not _TESTS[test](values):
             return Feedback(False, hint)
     return Feedback(True, spec["right"])
@@ -659,20 +780,23 @@ def _verdict(spec: dict, answer) -> Feedback:
             hints.append(next((h for values, h in specific if values == got), hint))
     if hints:
         return Feedback(False, _sentence(hints))
-    return Feedback(False, spec.get("otherwise", "{answer} is not it.").replace(
-        "{answer}", _shown(spec, value)))
+    return Feedback(
+        False, spec.get("otherwise", "{answer} is not it.").replace("{answer}", _shown(spec, value))
+    )
 
 
 def _checker(name: str):
     spec = CHECKS[name]
 
     def check(answer) -> Feedback:
-        return _verdict(CHECKS[name], answer)   # name is a key of CHECKS: nothing to check
+        return _verdict(CHECKS[name], answer)  # name is a key of CHECKS: nothing to check
 
     check.__name__ = check.__qualname__ = name
-    check.__doc__ = (f"Lesson {spec['lesson']}: {spec['question']}.\n\n"
-                     f"Returns a :class:`Feedback`. The answer may be a Python value or the "
-                     f"text you would type in the page's answer box.")
+    check.__doc__ = (
+        f"Lesson {spec['lesson']}: {spec['question']}.\n\n"
+        f"Returns a :class:`Feedback`. The answer may be a Python value or the "
+        f"text you would type in the page's answer box."
+    )
     return check
 
 
@@ -704,27 +828,43 @@ check_stack_params = _checker("check_stack_params")
 
 # --- a code exercise: it runs your result, so it has no answer box --------------------------
 
+
 def check_matmul_conv(result, image) -> Feedback:
     """Lesson 02: the four edge kernels applied to ``image`` (28×28) as one matrix product."""
     from coursecode.kernels import edge_kernels
 
     if not isinstance(image, torch.Tensor):
-        raise TypeError(f"image must be the 28×28 digit (a tensor) you unfolded, got {type(image).__name__}")
+        raise TypeError(
+            f"image must be the 28×28 digit (a tensor) you unfolded, got {type(image).__name__}"
+        )
     if image.dim() < 2 or image.shape[-2:] != (28, 28) or image.numel() != 28 * 28:
-        raise ValueError(f"image must be the 28×28 digit you unfolded, of shape (28, 28) or "
-                         f"(1, 28, 28), got shape {tuple(image.shape)}")
+        raise ValueError(
+            f"image must be the 28×28 digit you unfolded, of shape (28, 28) or "
+            f"(1, 28, 28), got shape {tuple(image.shape)}"
+        )
     if not isinstance(result, torch.Tensor):
         return Feedback(False, f"result should be a tensor, not {type(result).__name__}")
     result = result.detach().cpu()
-    expected = F.conv2d(image.detach().cpu().reshape(1, 1, *image.shape[-2:]).float(), edge_kernels)[0]
+    expected = F.conv2d(
+        image.detach().cpu().reshape(1, 1, *image.shape[-2:]).float(), edge_kernels
+    )[0]
     if result.numel() != expected.numel():
-        return Feedback(False, f"expected {tuple(expected.shape)} numbers (one 26×26 map per kernel, "
-                               f"as (4, 676) or (4, 26, 26)), got shape {tuple(result.shape)}. "
-                               "Reshape the kernels to (4, 9) and put them on the left of the product.")
+        return Feedback(
+            False,
+            f"expected {tuple(expected.shape)} numbers (one 26×26 map per kernel, "
+            f"as (4, 676) or (4, 26, 26)), got shape {tuple(result.shape)}. "
+            "Reshape the kernels to (4, 9) and put them on the left of the product.",
+        )
     if result.shape not in ((4, 676), (4, 26, 26)):
-        return Feedback(False, f"the numbers are there but the shape {tuple(result.shape)} is not "
-                               "(4, 676) or (4, 26, 26): kernels should be the rows.")
+        return Feedback(
+            False,
+            f"the numbers are there but the shape {tuple(result.shape)} is not "
+            "(4, 676) or (4, 26, 26): kernels should be the rows.",
+        )
     if not torch.allclose(result.reshape(4, 26, 26).float(), expected, atol=1e-5):
-        return Feedback(False, "the shape is right but the values differ from F.conv2d: check that "
-                               "the kernels are reshaped row by row (edge_kernels.view(4, 9)).")
+        return Feedback(
+            False,
+            "the shape is right but the values differ from F.conv2d: check that "
+            "the kernels are reshaped row by row (edge_kernels.view(4, 9)).",
+        )
     return Feedback(True, "the same four maps as F.conv2d, from a single matrix product.")

@@ -98,7 +98,7 @@ def load_mnist(
         images_path, labels_path = _download_mnist(
             data_dir, base_url, progressbar, _TRAIN_FILES, timeout=None
         )
-        images = _read_idx(images_path)   # files the download has just checked (md5)
+        images = _read_idx(images_path)  # files the download has just checked (md5)
         labels = _read_idx(labels_path)
         if images.shape != (_N_TRAIN_FILE, 28, 28) or labels.shape != (_N_TRAIN_FILE,):
             raise ValueError(
@@ -109,8 +109,12 @@ def load_mnist(
         y_train, y_valid = labels[:_N_FULL_TRAIN], labels[_N_FULL_TRAIN:]
     else:
         raise ValueError(f"source must be one of {_SOURCES}, got {source!r}")
-    return (_images_to_tensor(x_train), _labels_to_tensor(y_train),
-            _images_to_tensor(x_valid), _labels_to_tensor(y_valid))
+    return (
+        _images_to_tensor(x_train),
+        _labels_to_tensor(y_train),
+        _images_to_tensor(x_valid),
+        _labels_to_tensor(y_valid),
+    )
 
 
 def _images_to_tensor(images: np.ndarray) -> torch.Tensor:
@@ -128,7 +132,9 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     number of dimensions, then each dimension as a big-endian 32-bit int.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path (a str or a pathlib.Path), got {type(path).__name__}")
+        raise TypeError(
+            f"path must be a file path (a str or a pathlib.Path), got {type(path).__name__}"
+        )
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"path must name an existing file, got {str(path)!r}")
@@ -147,7 +153,7 @@ def _read_idx(path: Path) -> np.ndarray:
         raise ValueError(f"{path} is not an IDX file of unsigned bytes (bad header {data[:4]!r})")
     ndim = data[3]
     header = 4 + 4 * ndim
-    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected = header + int(np.prod(shape))
     if len(data) != expected:
         raise ValueError(
@@ -176,8 +182,10 @@ def stratified_split(labels, n_valid: int, seed: int = 0) -> tuple[np.ndarray, n
     if isinstance(labels, torch.Tensor):
         labels = labels.detach().cpu().numpy()
     if isinstance(labels, (str, bytes)) or labels is None or np.ndim(labels) == 0:
-        raise TypeError(f"labels must be a 1-D sequence of class labels (a tensor, an array "
-                        f"or a list), got {type(labels).__name__}")
+        raise TypeError(
+            f"labels must be a 1-D sequence of class labels (a tensor, an array "
+            f"or a list), got {type(labels).__name__}"
+        )
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must be one-dimensional, got shape {labels.shape}")

@@ -71,7 +71,8 @@ _IN_FLIGHT: set[str] = set()  # this process's temp files being written now
 
 
 class DownloadError(OSError):
-    """A data file could not be downloaded (offline, server error, connection cut, too big, too slow)."""
+    """A data file could not be downloaded (offline, server error, connection cut, too big or
+    too slow)."""
 
 
 class CacheError(OSError, ValueError):
@@ -95,7 +96,8 @@ def mnist_cache_dir(data_dir: str | os.PathLike | None = None) -> Path:
 def _check_data_dir(data_dir) -> None:
     if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
         raise TypeError(
-            f"data_dir must be a folder (a str or os.PathLike) or None, got {type(data_dir).__name__}"
+            "data_dir must be a folder (a str or os.PathLike) or None, "
+            f"got {type(data_dir).__name__}"
         )
 
 
@@ -184,8 +186,13 @@ def download_mnist(
     return _download_mnist(data_dir, base_url, progressbar, names, timeout)
 
 
-def _download_mnist(data_dir: str | os.PathLike | None, base_url: str, progressbar: bool,
-                    names: tuple[str, ...], timeout: float | None) -> list[Path]:
+def _download_mnist(
+    data_dir: str | os.PathLike | None,
+    base_url: str,
+    progressbar: bool,
+    names: tuple[str, ...],
+    timeout: float | None,
+) -> list[Path]:
     """:func:`download_mnist` of checked arguments (``base_url`` as ``_check_base_url``
     returns it), without checking them again; ``timeout=None`` is :data:`DOWNLOAD_TIMEOUT`."""
     timeout = DOWNLOAD_TIMEOUT if timeout is None else timeout
@@ -209,14 +216,15 @@ def _download_mnist(data_dir: str | os.PathLike | None, base_url: str, progressb
             raise
         except _ChecksumError:
             raise ValueError(
-                (f"{corrupt}\n" if corrupt else "") +
-                f"{name} downloaded from {url} is corrupt or truncated: its checksum does not "
+                (f"{corrupt}\n" if corrupt else "")
+                + f"{name} downloaded from {url} is corrupt or truncated: its checksum does not "
                 f"match the published {MNIST_FILES[name]}. Nothing was kept in {folder}; "
                 f"try again, or use another mirror with base_url=."
             ) from None
         if corrupt:
-            warnings.warn(f"{corrupt} It was downloaded again from {url}.",
-                          stacklevel=3)  # the caller of download_mnist or load_mnist
+            warnings.warn(
+                f"{corrupt} It was downloaded again from {url}.", stacklevel=3
+            )  # the caller of download_mnist or load_mnist
         paths.append(path)
     return paths
 
@@ -260,7 +268,9 @@ def _make_folder(folder: Path) -> None:
             if not parent.is_dir():
                 raise _cache_error(
                     f"the MNIST cache folder {folder} cannot be created: {parent} is a file, "
-                    f"not a folder", parent)
+                    f"not a folder",
+                    parent,
+                )
             break
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -321,14 +331,17 @@ def _file_md5(path: Path) -> str:
 
 
 def _check_cached(path: Path, name: str) -> str | None:
-    """``None`` if ``path`` holds a good copy of ``name``; ``""`` if it is absent; else what was wrong.
+    """``None`` if ``path`` holds a good copy of ``name``; ``""`` if it is absent; else what
+    was wrong.
 
     A cached file that does not match its checksum is moved aside to ``<file>.corrupt``.
     """
     if path.is_dir():
         raise _cache_error(
             f"{path} is a folder, but the MNIST file {name} should be there: move or delete "
-            f"that folder", path)
+            f"that folder",
+            path,
+        )
     if not path.exists() and not path.is_symlink():
         return ""
     expected = MNIST_FILES[name].split(":", 1)[1]
@@ -347,7 +360,9 @@ def _check_cached(path: Path, name: str) -> str | None:
     except OSError as err:
         raise _cache_error(
             f"the cached file {path} {why}, and it could not be moved aside to {aside} "
-            f"({err.strerror or err}): delete it, then try again", path) from None
+            f"({err.strerror or err}): delete it, then try again",
+            path,
+        ) from None
     return f"The cached file {path} {why}; it was moved aside to {aside}."
 
 
@@ -359,8 +374,9 @@ class _Failed(Exception):
     """Why a download failed (the worker's reason, turned into a DownloadError by the caller)."""
 
 
-def _download(url: str, path: Path, name: str, deadline: float, timeout: float,
-              progressbar: bool) -> None:
+def _download(
+    url: str, path: Path, name: str, deadline: float, timeout: float, progressbar: bool
+) -> None:
     """Fetch ``url`` into ``path`` (atomically), in a worker thread bounded by ``deadline``.
 
     The worker checks the deadline after every read and stops itself; the
@@ -374,7 +390,7 @@ def _download(url: str, path: Path, name: str, deadline: float, timeout: float,
     def work():
         try:
             _fetch(url, path, temp, name, deadline, timeout, progressbar, lock, cancel, state)
-        except BaseException as err:  # noqa: BLE001 (handed to the caller, who raises it)
+        except BaseException as err:
             state["error"] = err
 
     worker = threading.Thread(target=work, daemon=True, name=f"coursecode download {name}")
@@ -429,8 +445,12 @@ def _fetch(url, path, temp, name, deadline, timeout, progressbar, lock, cancel, 
 
     left = remaining()
     try:
-        response = requests.get(url, stream=True, headers={"Accept-Encoding": "identity"},
-                                timeout=(min(10.0, left), min(60.0, left)))
+        response = requests.get(
+            url,
+            stream=True,
+            headers={"Accept-Encoding": "identity"},
+            timeout=(min(10.0, left), min(60.0, left)),
+        )
     except requests.Timeout as err:
         raise timed_out(_reason(err)) from None
     with response:
@@ -441,25 +461,34 @@ def _fetch(url, path, temp, name, deadline, timeout, progressbar, lock, cancel, 
         elif encoding in ("gzip", "x-gzip", "deflate"):
             inflater = zlib.decompressobj(47)  # gzip or zlib header, detected
         else:
-            raise _Failed(f"the server sent it with Content-Encoding {encoding!r}, which is not supported")
+            raise _Failed(
+                f"the server sent it with Content-Encoding {encoding!r}, which is not supported"
+            )
         length = response.headers.get("Content-Length", "").strip()
         length = int(length) if length.isdigit() else None
         if length is not None and length > cap:
             raise _Failed(
                 f"the server announces {length:,} bytes for {name}, which has "
-                f"{MNIST_SIZES[name]:,}: refused (at most {cap:,} are accepted)")
+                f"{MNIST_SIZES[name]:,}: refused (at most {cap:,} are accepted)"
+            )
         raw = response.raw
         read = getattr(raw, "read1", None) or raw.read
         with lock:
             if cancel.is_set():
                 return
             try:
-                out = open(temp, "xb")  # noqa: SIM115 (closed by the "with out" below)
+                out = open(temp, "xb")
             except OSError as err:
                 raise _write_error(err, temp) from None
             _IN_FLIGHT.add(temp.name)
-        bar = tqdm(total=MNIST_SIZES[name], unit="B", unit_scale=True, desc=name,
-                   disable=not progressbar, leave=True)
+        bar = tqdm(
+            total=MNIST_SIZES[name],
+            unit="B",
+            unit_scale=True,
+            desc=name,
+            disable=not progressbar,
+            leave=True,
+        )
         try:
             with out, bar:
                 received = written = 0
@@ -486,7 +515,9 @@ def _fetch(url, path, temp, name, deadline, timeout, progressbar, lock, cancel, 
                     except urllib3.exceptions.ReadTimeoutError:
                         raise timed_out("the server stopped sending (no data in time)") from None
                     except (urllib3.exceptions.HTTPError, OSError) as err:
-                        raise _Failed(f"the download was cut short ({type(err).__name__})") from None
+                        raise _Failed(
+                            f"the download was cut short ({type(err).__name__})"
+                        ) from None
                     if not chunk:
                         break
                     received += len(chunk)
@@ -501,7 +532,9 @@ def _fetch(url, path, temp, name, deadline, timeout, progressbar, lock, cancel, 
                             raise _ChecksumError() from None
                         write(data)  # at most cap + 1 bytes: over the cap raises
                 if length is not None and received < length:
-                    raise _Failed(f"the download was cut short (got {received:,} of {length:,} bytes)")
+                    raise _Failed(
+                        f"the download was cut short (got {received:,} of {length:,} bytes)"
+                    )
                 if inflater is not None:
                     write(inflater.flush())
                     if not inflater.eof:
@@ -530,8 +563,10 @@ def _fetch(url, path, temp, name, deadline, timeout, progressbar, lock, cancel, 
 
 
 def _too_big(name: str, cap: int) -> str:
-    return (f"the server sent more than {cap:,} bytes for {name}, which has "
-            f"{MNIST_SIZES[name]:,}: refused, and nothing was kept")
+    return (
+        f"the server sent more than {cap:,} bytes for {name}, which has "
+        f"{MNIST_SIZES[name]:,}: refused, and nothing was kept"
+    )
 
 
 def _write_error(err: OSError, path: Path) -> "CacheError":

@@ -38,8 +38,12 @@ class AnswerCode(anywidget.AnyWidget):
 
     _esm = "export default {};"
     source = traitlets.Unicode(
-        without_comments("\n".join(path.read_text(encoding="utf-8")
-                                   for path in (CHECKS_JS_PATH, STATIC / "answer_box.js")))
+        without_comments(
+            "\n".join(
+                path.read_text(encoding="utf-8")
+                for path in (CHECKS_JS_PATH, STATIC / "answer_box.js")
+            )
+        )
     ).tag(sync=True)
 
 
@@ -114,7 +118,7 @@ def answer_box(check) -> AnswerBox:
     >>> answer_box("check_mapsize")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: check must name one of the table-driven checkers (check_bottom_edge, ...), got 'check_mapsize'
+    ValueError: check must name one of the table-driven checkers (...), got 'check_mapsize'
     """
     return AnswerBox(_table_checker(check, "check"))
 
@@ -124,9 +128,13 @@ def _table_checker(check, argument: str) -> str:
     name ``argument``."""
     name = check if isinstance(check, str) else getattr(check, "__name__", None)
     if not isinstance(name, str):
-        raise TypeError(f"{argument} must be a checker such as check_map_size or its name, "
-                        f"the checker's name as text ('check_map_size'), got {type(check).__name__}")
+        raise TypeError(
+            f"{argument} must be a checker such as check_map_size or its name, "
+            f"the checker's name as text ('check_map_size'), got {type(check).__name__}"
+        )
     if name not in CHECKS:
-        raise ValueError(f"{argument} must name one of the table-driven checkers "
-                         f"({', '.join(sorted(CHECKS))}), got {name!r}")
+        raise ValueError(
+            f"{argument} must name one of the table-driven checkers "
+            f"({', '.join(sorted(CHECKS))}), got {name!r}"
+        )
     return name

@@ -12,23 +12,28 @@ from coursecode.arithmetic import _out_size
 
 __all__ = ["conv2d_im2col", "im2col"]
 
-_MAX_BYTES = 2 * 2**30   # refuse to unfold into more than this (the columns repeat each pixel k·k times)
+_MAX_BYTES = (
+    2 * 2**30
+)  # refuse to unfold into more than this (the columns repeat each pixel k·k times)
 
 
 def _check_sizes(x: torch.Tensor, name: str) -> None:
     """Channels, rows and columns must be there (the batch may be empty, as in PyTorch)."""
     if 0 in x.shape[-3:]:
-        raise ValueError(f"{name} must have at least 1 channel, 1 row and 1 column, "
-                         f"got shape {tuple(x.shape)}")
+        raise ValueError(
+            f"{name} must have at least 1 channel, 1 row and 1 column, got shape {tuple(x.shape)}"
+        )
 
 
 def _check_memory(what: str, numbers: int, x: torch.Tensor) -> None:
     """Refuse before allocating ``numbers`` elements of ``x``'s dtype if that is absurd."""
     need = numbers * x.element_size()
     if need > _MAX_BYTES:
-        raise ValueError(f"{what} would need {need / 2**30:.1f} GiB, more than the "
-                         f"{_MAX_BYTES / 2**30:.0f} GiB allowed: use a smaller batch, image, "
-                         "kernel or padding")
+        raise ValueError(
+            f"{what} would need {need / 2**30:.1f} GiB, more than the "
+            f"{_MAX_BYTES / 2**30:.0f} GiB allowed: use a smaller batch, image, "
+            "kernel or padding"
+        )
 
 
 def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> torch.Tensor:
@@ -74,8 +79,11 @@ def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> tor
 
 def _check_geometry(stride, padding, dilation) -> tuple[tuple[int, int], ...]:
     """``stride``, ``padding`` and ``dilation`` as checked ``(height, width)`` pairs."""
-    return (as_pair(stride, "stride", 1), as_pair(padding, "padding", 0),
-            as_pair(dilation, "dilation", 1))
+    return (
+        as_pair(stride, "stride", 1),
+        as_pair(padding, "padding", 0),
+        as_pair(dilation, "dilation", 1),
+    )
 
 
 def _im2col(x: torch.Tensor, k: tuple, s: tuple, p: tuple, d: tuple, out: tuple) -> torch.Tensor:
@@ -84,8 +92,11 @@ def _im2col(x: torch.Tensor, k: tuple, s: tuple, p: tuple, d: tuple, out: tuple)
     ``(height, width)`` that they give. Only the memory it would take is checked here."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw), (out_h, out_w) = k, s, p, d, out
     n, c, h, w = x.shape
-    _check_memory(f"im2col of x with shape {tuple(x.shape)}, kernel_size {(kh, kw)} and padding "
-                  f"{(ph, pw)}", n * c * ((h + 2 * ph) * (w + 2 * pw) + kh * kw * out_h * out_w), x)
+    _check_memory(
+        f"im2col of x with shape {tuple(x.shape)}, kernel_size {(kh, kw)} and padding {(ph, pw)}",
+        n * c * ((h + 2 * ph) * (w + 2 * pw) + kh * kw * out_h * out_w),
+        x,
+    )
 
     padded = F.pad(x, (pw, pw, ph, ph))
     taps = []
@@ -93,14 +104,26 @@ def _im2col(x: torch.Tensor, k: tuple, s: tuple, p: tuple, d: tuple, out: tuple)
         for j in range(kw):
             top, left = i * dh, j * dw
             # What tap (i, j) sees in every window: rows top, top+sh, ...; columns likewise.
-            taps.append(padded[:, :, top: top + sh * (out_h - 1) + 1: sh,
-                                     left: left + sw * (out_w - 1) + 1: sw])
-    cols = torch.stack(taps, dim=2)                      # (N, C, kH*kW, out_h, out_w)
-    return cols.reshape(n, c * kh * kw, out_h * out_w)   # (N, C*kH*kW, L)
+            taps.append(
+                padded[
+                    :,
+                    :,
+                    top : top + sh * (out_h - 1) + 1 : sh,
+                    left : left + sw * (out_w - 1) + 1 : sw,
+                ]
+            )
+    cols = torch.stack(taps, dim=2)  # (N, C, kH*kW, out_h, out_w)
+    return cols.reshape(n, c * kh * kw, out_h * out_w)  # (N, C*kH*kW, L)
 
 
-def conv2d_im2col(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
-                  stride=1, padding=0, dilation=1) -> torch.Tensor:
+def conv2d_im2col(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+) -> torch.Tensor:
     """A 2-D convolution as im2col followed by one matrix product; equals ``F.conv2d``.
 
     Parameters
@@ -129,8 +152,10 @@ def conv2d_im2col(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
     check_tensor(weight, "weight", (4,), "(C_out, C_in, kH, kW)")
     _check_sizes(x, "x")
     if 0 in weight.shape:
-        raise ValueError(f"weight must have at least 1 filter, 1 channel, 1 row and 1 column, "
-                         f"got shape {tuple(weight.shape)}")
+        raise ValueError(
+            f"weight must have at least 1 filter, 1 channel, 1 row and 1 column, "
+            f"got shape {tuple(weight.shape)}"
+        )
     unbatched = x.dim() == 3
     if unbatched:
         x = x[None]
@@ -145,25 +170,37 @@ def conv2d_im2col(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | No
         if bias.shape[0] != c_out:
             raise ValueError(f"bias must have C_out={c_out} values, got shape {tuple(bias.shape)}")
         if bias.device != weight.device:
-            raise ValueError(f"bias is on {bias.device} but weight is on {weight.device}: move one with .to()")
+            raise ValueError(
+                f"bias is on {bias.device} but weight is on {weight.device}: move one with .to()"
+            )
     if weight.dtype == torch.bool:
-        raise TypeError("weight must hold numbers, got torch.bool: convert it (e.g. weight.float())")
+        raise TypeError(
+            "weight must hold numbers, got torch.bool: convert it (e.g. weight.float())"
+        )
     if x.dtype != weight.dtype:
-        raise TypeError(f"x is {x.dtype} but weight is {weight.dtype}: convert one (e.g. x.float())")
+        raise TypeError(
+            f"x is {x.dtype} but weight is {weight.dtype}: convert one (e.g. x.float())"
+        )
     if x.device != weight.device:
-        raise ValueError(f"x is on {x.device} but weight is on {weight.device}: move one with .to()")
+        raise ValueError(
+            f"x is on {x.device} but weight is on {weight.device}: move one with .to()"
+        )
 
     s, p, d = _check_geometry(stride, padding, dilation)
     try:
         out_h, out_w = _out_size(tuple(x.shape[-2:]), (kh, kw), s, p, d)
-    except ValueError as err:   # the kernel does not fit: say that it is weight's
-        raise ValueError(f"weight of shape {tuple(weight.shape)} does not fit x of shape "
-                         f"{tuple(x.shape)}: {err}") from None
-    _check_memory(f"conv2d_im2col's output of shape {(x.shape[0], c_out, out_h, out_w)}",
-                  x.shape[0] * c_out * out_h * out_w, x)
+    except ValueError as err:  # the kernel does not fit: say that it is weight's
+        raise ValueError(
+            f"weight of shape {tuple(weight.shape)} does not fit x of shape {tuple(x.shape)}: {err}"
+        ) from None
+    _check_memory(
+        f"conv2d_im2col's output of shape {(x.shape[0], c_out, out_h, out_w)}",
+        x.shape[0] * c_out * out_h * out_w,
+        x,
+    )
     # Checked once, above: the unfolding itself checks nothing but its memory.
-    cols = _im2col(x, (kh, kw), s, p, d, (out_h, out_w))       # (N, C_in*kH*kW, L)
-    out = weight.reshape(c_out, -1) @ cols                   # (N, C_out, L)
+    cols = _im2col(x, (kh, kw), s, p, d, (out_h, out_w))  # (N, C_in*kH*kW, L)
+    out = weight.reshape(c_out, -1) @ cols  # (N, C_out, L)
     if bias is not None:
         out.add_(bias[:, None])  # in place: the product is a fresh tensor, no second copy
     out = out.reshape(x.shape[0], c_out, out_h, out_w)

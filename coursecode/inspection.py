@@ -26,11 +26,31 @@ __all__ = ["layer_shapes", "receptive_field"]
 
 # Layers that act on each position separately: they leave the receptive field alone.
 _POINTWISE = (
-    nn.Identity, nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.ELU, nn.SELU, nn.CELU, nn.GELU,
-    nn.SiLU, nn.Mish, nn.Sigmoid, nn.Tanh, nn.Hardtanh, nn.Hardswish, nn.Hardsigmoid,
-    nn.Softplus, nn.Softmax, nn.Softmax2d, nn.LogSoftmax,
-    nn.modules.batchnorm._BatchNorm, nn.modules.instancenorm._InstanceNorm, nn.GroupNorm,
-    nn.LocalResponseNorm, nn.modules.dropout._DropoutNd,
+    nn.Identity,
+    nn.ReLU,
+    nn.ReLU6,
+    nn.LeakyReLU,
+    nn.PReLU,
+    nn.ELU,
+    nn.SELU,
+    nn.CELU,
+    nn.GELU,
+    nn.SiLU,
+    nn.Mish,
+    nn.Sigmoid,
+    nn.Tanh,
+    nn.Hardtanh,
+    nn.Hardswish,
+    nn.Hardsigmoid,
+    nn.Softplus,
+    nn.Softmax,
+    nn.Softmax2d,
+    nn.LogSoftmax,
+    nn.modules.batchnorm._BatchNorm,
+    nn.modules.instancenorm._InstanceNorm,
+    nn.GroupNorm,
+    nn.LocalResponseNorm,
+    nn.modules.dropout._DropoutNd,
 )
 # Layers after which there is no spatial map left: the walk stops there.
 _END_OF_SPATIAL = (nn.Flatten, nn.Linear, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)
@@ -96,8 +116,11 @@ def _classify(module: nn.Module, name: str) -> str:
 def _runs_in_registration_order(model: nn.Module) -> bool:
     """Whether the leaves run in the order they were registered: a tree of Sequentials
     (or ModuleLists, which hold layers in the order of a list)."""
-    return all(type(m).forward is nn.Sequential.forward or type(m) is nn.ModuleList
-               for m in model.modules() if next(m.children(), None) is not None)
+    return all(
+        type(m).forward is nn.Sequential.forward or type(m) is nn.ModuleList
+        for m in model.modules()
+        if next(m.children(), None) is not None
+    )
 
 
 @contextmanager
@@ -114,12 +137,13 @@ def _inspecting(model: nn.Module):
 
 def _meta_state(model: nn.Module) -> dict:
     """Shape-only stand-ins for the parameters and buffers: a forward on them costs nothing."""
-    return {name: torch.empty_like(t, device="meta")
-            for name, t in itertools.chain(model.named_parameters(), model.named_buffers())}
+    return {
+        name: torch.empty_like(t, device="meta")
+        for name, t in itertools.chain(model.named_parameters(), model.named_buffers())
+    }
 
 
-def _trace_order(model: nn.Module, input_size,
-                 geometry: dict) -> list[tuple[str, nn.Module]]:
+def _trace_order(model: nn.Module, input_size, geometry: dict) -> list[tuple[str, nn.Module]]:
     """The spatial layers in the order ``model.forward`` calls them (a reused one each time).
 
     Runs the model on the meta device (shapes only, no memory, the model untouched) with a
@@ -151,8 +175,11 @@ def _trace_order(model: nn.Module, input_size,
     sizes = [] if input_size is None else [input_size]
     sizes += [(n, n) for n in dict.fromkeys([min(2 * reach * strides + 64, 2**20), 2**20])]
     channels = [m.in_channels for m in leaves if isinstance(m, nn.Conv2d)]
-    channels += [m.num_features for m in leaves
-                 if isinstance(m, (nn.BatchNorm2d, nn.InstanceNorm2d)) and m.num_features]
+    channels += [
+        m.num_features
+        for m in leaves
+        if isinstance(m, (nn.BatchNorm2d, nn.InstanceNorm2d)) and m.num_features
+    ]
     channels = list(dict.fromkeys(channels + [1, 3]))
     first = next(itertools.chain(model.parameters(), model.buffers()), None)
     dtype = first.dtype if first is not None and first.is_floating_point() else torch.float32
@@ -171,7 +198,7 @@ def _trace_order(model: nn.Module, input_size,
                     return order
                 except _UnknownLayer:
                     raise
-                except Exception as err:  # noqa: BLE001 - any failure: try the next input
+                except Exception as err:
                     errors.append(f"{type(err).__name__}: {err}")
                 else:
                     return order
@@ -186,8 +213,7 @@ def _trace_order(model: nn.Module, input_size,
     ) from None
 
 
-def _module_walk(model: nn.Module, input_size,
-                 geometry: dict) -> list[tuple[str, nn.Module]]:
+def _module_walk(model: nn.Module, input_size, geometry: dict) -> list[tuple[str, nn.Module]]:
     """The spatial layers of ``model`` in the order they run, each as ``(path, layer)``
     (a traced walk fills ``geometry``: see :func:`_trace_order`)."""
     if not _runs_in_registration_order(model):
@@ -237,11 +263,19 @@ def _spatial_layers(layers, input_size=None) -> list[tuple[str, _Geometry]]:
             )
         k, s, p, *d = layer
         p = as_pair(p, f"layers[{i}] padding", 0)
-        found.append((
-            f"layer {i + 1}",
-            (as_pair(k, f"layers[{i}] kernel", 1), as_pair(s, f"layers[{i}] stride", 1), p,
-             as_pair(d[0] if d else 1, f"layers[{i}] dilation", 1), p, False),
-        ))
+        found.append(
+            (
+                f"layer {i + 1}",
+                (
+                    as_pair(k, f"layers[{i}] kernel", 1),
+                    as_pair(s, f"layers[{i}] stride", 1),
+                    p,
+                    as_pair(d[0] if d else 1, f"layers[{i}] dilation", 1),
+                    p,
+                    False,
+                ),
+            )
+        )
     return found
 
 
@@ -324,13 +358,22 @@ def receptive_field(layers, input_size=None) -> pd.DataFrame:
         start = tuple(start[i] + ((span[i] - 1) / 2 - p[i]) * j[i] for i in range(2))
         r = tuple(r[i] + (span[i] - 1) * j[i] for i in range(2))
         j = tuple(j[i] * s[i] for i in range(2))
-        row = {"layer": name, "kernel": _show(k), "stride": _show(s), "padding": _show(p),
-               "dilation": _show(d), "size": _show(r), "jump": _show(j), "start": _show(start)}
+        row = {
+            "layer": name,
+            "kernel": _show(k),
+            "stride": _show(s),
+            "padding": _show(p),
+            "dilation": _show(d),
+            "size": _show(r),
+            "jump": _show(j),
+            "start": _show(start),
+        }
         if size is not None:
             try:
                 size = tuple(
                     _out_size_1d(size[i], k[i], s[i], p[i], d[i], axis, p_end[i], ceil_mode)
-                    for i, axis in enumerate((" height", " width")))
+                    for i, axis in enumerate((" height", " width"))
+                )
             except ValueError as err:
                 raise ValueError(
                     f"input_size={input_size!r} is too small for {name}: {err}"
@@ -408,7 +451,9 @@ def layer_shapes(model: nn.Module, input_shape) -> pd.DataFrame:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
-        raise TypeError(f"input_shape must be a tuple of ints such as (1, 1, 28, 28), got {input_shape!r}")
+        raise TypeError(
+            f"input_shape must be a tuple of ints such as (1, 1, 28, 28), got {input_shape!r}"
+        )
     input_shape = tuple(check_int(n, f"input_shape[{i}]", 1) for i, n in enumerate(input_shape))
     if math.prod(input_shape) >= 2**62:
         raise ValueError(
@@ -422,9 +467,18 @@ def layer_shapes(model: nn.Module, input_shape) -> pd.DataFrame:
 
     def record(name, module):
         def hook(_module, _inputs, output):
-            shape = tuple(output.shape) if isinstance(output, torch.Tensor) else type(output).__name__
-            rows.append({"name": name, "layer": _describe(module), "output shape": shape,
-                         "parameters": counts[name]})
+            shape = (
+                tuple(output.shape) if isinstance(output, torch.Tensor) else type(output).__name__
+            )
+            rows.append(
+                {
+                    "name": name,
+                    "layer": _describe(module),
+                    "output shape": shape,
+                    "parameters": counts[name],
+                }
+            )
+
         return hook
 
     first = next(itertools.chain(model.parameters(), model.buffers()), None)
@@ -444,9 +498,12 @@ def layer_shapes(model: nn.Module, input_shape) -> pd.DataFrame:
                     ) from None
             else:
                 try:
-                    functional_call(model, _meta_state(model),
-                                    (torch.zeros(input_shape, dtype=dtype, device="meta"),))
-                except Exception as err:  # noqa: BLE001 - a wrong shape, or no meta support
+                    functional_call(
+                        model,
+                        _meta_state(model),
+                        (torch.zeros(input_shape, dtype=dtype, device="meta"),),
+                    )
+                except Exception as err:
                     raise ValueError(
                         f"model cannot take an input of shape {input_shape} (check input_shape, "
                         f"(N, C, H, W) for a CNN; tried on the meta device, shapes only, since "

@@ -26,26 +26,22 @@ __all__ = [
 # ``top_left_edge`` dark top-left of bright bottom-right. The order is ``edge_kernels``'s.
 _KERNELS = {
     # dark pixels above bright ones (a top edge)
-    "top_edge": [[-1.0, -1.0, -1.0],
-                 [0.0, 0.0, 0.0],
-                 [1.0, 1.0, 1.0]],
+    "top_edge": [[-1.0, -1.0, -1.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]],
     # dark pixels left of bright ones (a left edge)
-    "left_edge": [[-1.0, 0.0, 1.0],
-                  [-1.0, 0.0, 1.0],
-                  [-1.0, 0.0, 1.0]],
+    "left_edge": [[-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]],
     # dark top-left, bright bottom-right: an edge running from bottom-left to top-right
-    "top_left_edge": [[-1.0, -1.0, 0.0],
-                      [-1.0, 0.0, 1.0],
-                      [0.0, 1.0, 1.0]],
+    "top_left_edge": [[-1.0, -1.0, 0.0], [-1.0, 0.0, 1.0], [0.0, 1.0, 1.0]],
     # dark top-right, bright bottom-left: an edge running from top-left to bottom-right
-    "top_right_edge": [[0.0, -1.0, -1.0],
-                       [1.0, 0.0, -1.0],
-                       [1.0, 1.0, 0.0]],
+    "top_right_edge": [[0.0, -1.0, -1.0], [1.0, 0.0, -1.0], [1.0, 1.0, 0.0]],
 }
 
 # The label of each edge kernel in ``named_edge_kernels`` (and in the lessons' figures).
-_LABELS = {"top_edge": "top", "left_edge": "left", "top_left_edge": "top-left",
-           "top_right_edge": "top-right"}
+_LABELS = {
+    "top_edge": "top",
+    "left_edge": "left",
+    "top_left_edge": "top-left",
+    "top_right_edge": "top-right",
+}
 
 
 def __getattr__(name: str):
@@ -68,7 +64,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-_MAX_LOOP_POSITIONS = 1_000_000   # about 10 s of conv2d_loop's Python loops
+_MAX_LOOP_POSITIONS = 1_000_000  # about 10 s of conv2d_loop's Python loops
 
 
 def _check_image_and_kernel(image, kernel) -> None:
@@ -77,11 +73,13 @@ def _check_image_and_kernel(image, kernel) -> None:
     check_tensor(kernel, "kernel", (2,), "(kH, kW)")
     for t, name in ((image, "image"), (kernel, "kernel")):
         if t.numel() == 0:
-            raise ValueError(f"{name} must be a non-empty {name} (at least 1×1), "
-                             f"got shape {tuple(t.shape)}")
+            raise ValueError(
+                f"{name} must be a non-empty {name} (at least 1×1), got shape {tuple(t.shape)}"
+            )
     if image.device != kernel.device:
-        raise ValueError(f"image is on {image.device} but kernel is on {kernel.device}: "
-                         f"move one with .to()")
+        raise ValueError(
+            f"image is on {image.device} but kernel is on {kernel.device}: move one with .to()"
+        )
 
 
 def apply_kernel(image: torch.Tensor, row: int, col: int, kernel: torch.Tensor) -> torch.Tensor:
@@ -113,7 +111,8 @@ def apply_kernel(image: torch.Tensor, row: int, col: int, kernel: torch.Tensor) 
     kh, kw = kernel.shape
     if kh % 2 == 0 or kw % 2 == 0:
         raise ValueError(
-            f"kernel must have odd height and width to have a centre, got shape {tuple(kernel.shape)}"
+            "kernel must have odd height and width to have a centre, "
+            f"got shape {tuple(kernel.shape)}"
         )
     row = check_int(row, "row", 0)
     col = check_int(col, "col", 0)
@@ -124,7 +123,7 @@ def apply_kernel(image: torch.Tensor, row: int, col: int, kernel: torch.Tensor) 
             f"a {kh}×{kw} window centred at (row={row}, col={col}) leaves the {h}×{w} image: "
             f"row must be in [{rh}, {h - rh - 1}] and col in [{rw}, {w - rw - 1}]"
         )
-    return (image[row - rh: row + rh + 1, col - rw: col + rw + 1] * kernel).sum()
+    return (image[row - rh : row + rh + 1, col - rw : col + rw + 1] * kernel).sum()
 
 
 def conv2d_loop(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
@@ -152,9 +151,10 @@ def conv2d_loop(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
             f"{_MAX_LOOP_POSITIONS:,} that conv2d_loop's Python loops visit in about ten seconds. "
             "Use F.conv2d for large images"
         )
-    out = torch.empty(h - kh + 1, w - kw + 1, dtype=torch.result_type(image, kernel),
-                      device=image.device)
+    out = torch.empty(
+        h - kh + 1, w - kw + 1, dtype=torch.result_type(image, kernel), device=image.device
+    )
     for i in range(h - kh + 1):
         for j in range(w - kw + 1):
-            out[i, j] = (image[i: i + kh, j: j + kw] * kernel).sum()
+            out[i, j] = (image[i : i + kh, j : j + kw] * kernel).sum()
     return out

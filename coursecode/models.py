@@ -75,10 +75,10 @@ def simple_cnn() -> nn.Sequential:
     It expects input of shape (N, 1, 28, 28).
     """
     return nn.Sequential(
-        conv(1, 4),               # 14×14
-        conv(4, 8),               # 7×7
-        conv(8, 16),              # 4×4
-        conv(16, 16),             # 2×2
+        conv(1, 4),  # 14×14
+        conv(4, 8),  # 7×7
+        conv(8, 16),  # 4×4
+        conv(16, 16),  # 2×2
         conv(16, 10, act=False),  # 1×1
         nn.Flatten(),
     )

@@ -6,17 +6,17 @@ import numbers
 import operator
 from collections.abc import Mapping
 
+import matplotlib.axes
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from pandas.io.formats.style import Styler
+import torch
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.colors import Normalize
 from matplotlib.colors import is_color_like
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
-import matplotlib.axes
-import torch
+from pandas.io.formats.style import Styler
 
 from coursecode._validate import check_int
 
@@ -52,9 +52,11 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
     if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
         nans = int(np.isnan(arr).sum())
         infs = int(np.isinf(arr).sum())
-        raise ValueError(f"{name} must hold finite numbers, got {nans} NaN and {infs} infinite "
-                         f"values (of {arr.size}); replace them first, e.g. with "
-                         f"torch.nan_to_num")
+        raise ValueError(
+            f"{name} must hold finite numbers, got {nans} NaN and {infs} infinite "
+            f"values (of {arr.size}); replace them first, e.g. with "
+            f"torch.nan_to_num"
+        )
 
 
 def _check_ax(ax, name: str = "ax") -> None:
@@ -73,8 +75,10 @@ def _check_figsize(figsize, name: str = "figsize"):
         if isinstance(side, bool) or not isinstance(side, numbers.Real):
             raise TypeError(f"{name} must be a pair (width, height) in inches, got {figsize!r}")
         if not (0 < side <= _MAX_FIGURE_INCHES):  # NaN fails too
-            raise ValueError(f"{name} must be a pair (width, height) of sides from 0 to "
-                             f"{_MAX_FIGURE_INCHES} inches, got {figsize!r}")
+            raise ValueError(
+                f"{name} must be a pair (width, height) of sides from 0 to "
+                f"{_MAX_FIGURE_INCHES} inches, got {figsize!r}"
+            )
         sides.append(float(side))
     return tuple(sides)
 
@@ -105,8 +109,10 @@ def _window_centers(centers, kernel_size: int, shape, at_least: int = 0) -> list
     if len(centers) < at_least:
         raise ValueError(f"centers must hold at least {at_least} (row, col) pair, got {centers!r}")
     if len(centers) > _MAX_WINDOWS:
-        raise ValueError(f"centers must hold at most {_MAX_WINDOWS} windows to draw them "
-                         f"legibly, got {len(centers)}")
+        raise ValueError(
+            f"centers must hold at most {_MAX_WINDOWS} windows to draw them "
+            f"legibly, got {len(centers)}"
+        )
     h, w = shape[:2]
     half = kernel_size // 2
     pairs = []
@@ -119,7 +125,8 @@ def _window_centers(centers, kernel_size: int, shape, at_least: int = 0) -> list
             raise ValueError(
                 f"centers[{i}] = ({row}, {col}) puts a {kernel_size}×{kernel_size} window outside "
                 f"the {h}×{w} image: centers must have rows from {half} to {h - 1 - half} and "
-                f"columns from {half} to {w - 1 - half}")
+                f"columns from {half} to {w - 1 - half}"
+            )
         pairs.append((row, col))
     return pairs
 
@@ -130,8 +137,11 @@ def _as_hw_or_hwc(image, name: str = "image") -> np.ndarray:
         arr = _to_numpy(image)
     except (TypeError, ValueError, RuntimeError):  # ragged lists, odd objects
         arr = np.asarray(None)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool) \
-            or np.iscomplexobj(arr):
+    if (
+        arr.dtype == object
+        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool)
+        or np.iscomplexobj(arr)
+    ):
         raise TypeError(
             f"{name} must be a tensor, a NumPy array or a PIL image of real numbers, "
             f"got {type(image).__name__}"
@@ -148,8 +158,10 @@ def _as_hw_or_hwc(image, name: str = "image") -> np.ndarray:
     if arr.size == 0:
         raise ValueError(f"{name} must have at least one pixel, got shape {tuple(arr.shape)}")
     if arr.shape[0] * arr.shape[1] > _MAX_PIXELS:
-        raise ValueError(f"{name} must have at most {_MAX_PIXELS:,} pixels (4096×4096) to draw, "
-                         f"got {arr.shape[0]}×{arr.shape[1]}; show a part or a smaller copy")
+        raise ValueError(
+            f"{name} must have at most {_MAX_PIXELS:,} pixels (4096×4096) to draw, "
+            f"got {arr.shape[0]}×{arr.shape[1]}; show a part or a smaller copy"
+        )
     _check_finite(arr, name)
     return arr
 
@@ -241,24 +253,32 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, **kwa
         The grid's axes, flattened.
     """
     if isinstance(images, (str, bytes)) or not hasattr(images, "__iter__"):
-        raise TypeError(f"images must be a list of images or a tensor whose first axis indexes "
-                        f"them, got {type(images).__name__}")
+        raise TypeError(
+            f"images must be a list of images or a tensor whose first axis indexes "
+            f"them, got {type(images).__name__}"
+        )
     if isinstance(images, (torch.Tensor, np.ndarray)) and images.ndim < 3:
-        raise ValueError(f"images must be a list of images or a tensor whose first axis indexes "
-                         f"them (3 or 4 dimensions), got shape {tuple(images.shape)}; "
-                         f"show one image with show_image")
+        raise ValueError(
+            f"images must be a list of images or a tensor whose first axis indexes "
+            f"them (3 or 4 dimensions), got shape {tuple(images.shape)}; "
+            f"show one image with show_image"
+        )
     images = list(images)
     n = len(images)
     if n == 0:
         raise ValueError("images must hold at least one image")
     if n > _MAX_AXES:
-        raise ValueError(f"images must hold at most {_MAX_AXES} images to draw in one figure, "
-                         f"got {n}; show a part, e.g. images[:64]")
+        raise ValueError(
+            f"images must hold at most {_MAX_AXES} images to draw in one figure, "
+            f"got {n}; show a part, e.g. images[:64]"
+        )
     if titles is not None:
         if isinstance(titles, (str, bytes)) or not hasattr(titles, "__len__"):
             raise TypeError(f"titles must be a list of one title per image, got {titles!r}")
         if len(titles) != n:
-            raise ValueError(f"titles must have one entry per image: {n} images, {len(titles)} titles")
+            raise ValueError(
+                f"titles must have one entry per image: {n} images, {len(titles)} titles"
+            )
     nrows = None if nrows is None else check_int(nrows, "nrows", 1)
     ncols = None if ncols is None else check_int(ncols, "ncols", 1)
     figsize = _check_figsize(figsize)
@@ -269,16 +289,22 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, **kwa
     if nrows is None:
         nrows = math.ceil(n / ncols)
     if nrows * ncols < n:
-        raise ValueError(f"nrows × ncols must be at least the number of images: a "
-                         f"{nrows}×{ncols} grid (nrows={nrows}, ncols={ncols}) cannot hold {n}")
+        raise ValueError(
+            f"nrows × ncols must be at least the number of images: a "
+            f"{nrows}×{ncols} grid (nrows={nrows}, ncols={ncols}) cannot hold {n}"
+        )
     if nrows * ncols > _MAX_AXES:
-        raise ValueError(f"nrows × ncols must be at most {_MAX_AXES} axes in one figure, got "
-                         f"{nrows}×{ncols} = {nrows * ncols} for {n} images")
+        raise ValueError(
+            f"nrows × ncols must be at most {_MAX_AXES} axes in one figure, got "
+            f"{nrows}×{ncols} = {nrows * ncols} for {n} images"
+        )
     empty = nrows * ncols - n
     if empty >= max(nrows, ncols):
-        raise ValueError(f"nrows × ncols must not leave more than one row or column empty: "
-                         f"a {nrows}×{ncols} grid has {empty} empty axes for {n} images; "
-                         f"leave nrows or ncols out for a grid that fits")
+        raise ValueError(
+            f"nrows × ncols must not leave more than one row or column empty: "
+            f"a {nrows}×{ncols} grid has {empty} empty axes for {n} images; "
+            f"leave nrows or ncols out for a grid that fits"
+        )
     if figsize is None:  # about 1.5 inches per image, within the cap on a side
         scale = min(1.0, 0.4 * _MAX_FIGURE_INCHES / (1.5 * max(nrows, ncols)))
         figsize = (1.5 * ncols * scale, 1.5 * nrows * scale)
@@ -329,26 +355,36 @@ def show_pixels(image, rows=slice(None), cols=slice(None)):
         row_ids = np.arange(arr.shape[0])[rows]
         col_ids = np.arange(arr.shape[1])[cols]
     except (TypeError, ValueError) as e:  # a slice of floats or strings, a zero step
-        raise ValueError(f"rows and cols must be slices of integers, got rows={rows} and "
-                         f"cols={cols} ({e})") from None
+        raise ValueError(
+            f"rows and cols must be slices of integers, got rows={rows} and cols={cols} ({e})"
+        ) from None
     if len(row_ids) == 0 or len(col_ids) == 0:
         raise ValueError(f"rows={rows} and cols={cols} select no pixel of the {arr.shape} image")
     if len(row_ids) * len(col_ids) > _MAX_TABLE_CELLS:
-        raise ValueError(f"rows and cols must select at most {_MAX_TABLE_CELLS} pixels for a "
-                         f"table, got {len(row_ids)}×{len(col_ids)} = "
-                         f"{len(row_ids) * len(col_ids)}; pick a part, e.g. rows=slice(0, 28)")
+        raise ValueError(
+            f"rows and cols must select at most {_MAX_TABLE_CELLS} pixels for a "
+            f"table, got {len(row_ids)}×{len(col_ids)} = "
+            f"{len(row_ids) * len(col_ids)}; pick a part, e.g. rows=slice(0, 28)"
+        )
     df = pd.DataFrame(arr[np.ix_(row_ids, col_ids)], index=row_ids, columns=col_ids)
     precision = 0 if np.issubdtype(arr.dtype, np.integer) else 2
     # pandas names each table's CSS with a random id; one derived from the content keeps the
     # HTML identical from run to run (nbval compares it) and distinct between tables.
-    uuid = hashlib.sha1(df.to_numpy().tobytes() + repr((row_ids, col_ids)).encode()).hexdigest()[:10]
-    return (_PixelTable(df).set_uuid(f"pixels-{uuid}").format(precision=precision)
-            .set_properties(**{"font-size": "7pt", "padding": "1px 3px"})
-            .background_gradient(cmap="gray", axis=None))  # as show_image: 0 black, 1 white
+    uuid = hashlib.sha1(df.to_numpy().tobytes() + repr((row_ids, col_ids)).encode()).hexdigest()[
+        :10
+    ]
+    return (
+        _PixelTable(df)
+        .set_uuid(f"pixels-{uuid}")
+        .format(precision=precision)
+        .set_properties(**{"font-size": "7pt", "padding": "1px 3px"})
+        .background_gradient(cmap="gray", axis=None)
+    )  # as show_image: 0 black, 1 white
 
 
-def show_windows(image, centers, kernel_size=3, labels=None, colors=None, grid=False, ax=None,
-                 **kwargs):
+def show_windows(
+    image, centers, kernel_size=3, labels=None, colors=None, grid=False, ax=None, **kwargs
+):
     """Show a 2-D image with square kernel windows outlined at the given centers.
 
     Parameters
@@ -380,28 +416,43 @@ def show_windows(image, centers, kernel_size=3, labels=None, colors=None, grid=F
         if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
             raise TypeError(f"labels must be a list of one text per window, got {labels!r}")
         if len(labels) != len(centers):
-            raise ValueError(f"labels must have one entry per window: {len(centers)} windows, "
-                             f"{len(labels)} labels")
+            raise ValueError(
+                f"labels must have one entry per window: {len(centers)} windows, "
+                f"{len(labels)} labels"
+            )
     if colors is None:
         colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centers))]
     else:
         if isinstance(colors, (str, bytes)) or not hasattr(colors, "__len__"):
-            raise TypeError(f"colors must be a list of one matplotlib color per window, "
-                            f"got {colors!r}")
+            raise TypeError(
+                f"colors must be a list of one matplotlib color per window, got {colors!r}"
+            )
         if len(colors) < len(centers):
-            raise ValueError(f"colors must have one color per window: {len(centers)} windows, "
-                             f"{len(colors)} colors")
-        for i, color in enumerate(colors[:len(centers)]):
+            raise ValueError(
+                f"colors must have one color per window: {len(centers)} windows, "
+                f"{len(colors)} colors"
+            )
+        for i, color in enumerate(colors[: len(centers)]):
             if not is_color_like(color):
-                raise ValueError(f"colors[{i}] must be a matplotlib color such as 'red', "
-                                 f"got {color!r}")
-    _check_ax(ax)   # then what show_image would check, once
+                raise ValueError(
+                    f"colors[{i}] must be a matplotlib color such as 'red', got {color!r}"
+                )
+    _check_ax(ax)  # then what show_image would check, once
     figsize = _check_figsize(kwargs.pop("figsize", None))
     return _draw_windows(arr, centers, kernel_size, labels, colors, grid, ax, figsize, **kwargs)
 
 
-def _draw_windows(arr: np.ndarray, centers, kernel_size: int, labels, colors, grid: bool, ax,
-                  figsize=None, **kwargs):
+def _draw_windows(
+    arr: np.ndarray,
+    centers,
+    kernel_size: int,
+    labels,
+    colors,
+    grid: bool,
+    ax,
+    figsize=None,
+    **kwargs,
+):
     """:func:`show_windows` of checked arguments (``colors`` one per window)."""
     ax = _draw_image(arr, ax, figsize, **kwargs)
     if grid:
@@ -411,12 +462,28 @@ def _draw_windows(arr: np.ndarray, centers, kernel_size: int, labels, colors, gr
     half = kernel_size // 2
     for i, (row, col) in enumerate(centers):
         # Pixel (r, c) covers [c - 0.5, c + 0.5] × [r - 0.5, r + 0.5] in imshow's coordinates.
-        ax.add_patch(Rectangle((col - half - 0.5, row - half - 0.5), kernel_size, kernel_size,
-                               fill=False, edgecolor=colors[i], linewidth=2))
+        ax.add_patch(
+            Rectangle(
+                (col - half - 0.5, row - half - 0.5),
+                kernel_size,
+                kernel_size,
+                fill=False,
+                edgecolor=colors[i],
+                linewidth=2,
+            )
+        )
         if labels is not None:
-            ax.annotate(labels[i], (col + half + 0.5, row - half - 0.5), color=colors[i],
-                        fontsize=9, fontweight="bold", xytext=(3, 0), textcoords="offset points",
-                        va="top", annotation_clip=False)
+            ax.annotate(
+                labels[i],
+                (col + half + 0.5, row - half - 0.5),
+                color=colors[i],
+                fontsize=9,
+                fontweight="bold",
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="top",
+                annotation_clip=False,
+            )
     return ax
 
 
@@ -440,8 +507,9 @@ def show_unfold(image, centers, kernel_size=3, figsize=(7, 3)):
         raise ValueError(f"image must be a 2-D (greyscale) image, got shape {tuple(arr.shape)}")
     k = _odd_kernel_size(kernel_size)
     if k > min(arr.shape):
-        raise ValueError(f"kernel_size must fit in the {arr.shape[0]}×{arr.shape[1]} image, "
-                         f"got {k}")
+        raise ValueError(
+            f"kernel_size must fit in the {arr.shape[0]}×{arr.shape[1]} image, got {k}"
+        )
     # A window that sticks out of the image has no column: it would be drawn cut short and
     # numbered past the last column.
     centers = _window_centers(centers, k, tuple(arr.shape), at_least=1)
@@ -450,20 +518,23 @@ def show_unfold(image, centers, kernel_size=3, figsize=(7, 3)):
         raise TypeError("figsize must be a pair (width, height) in inches, got None")
     out_w = arr.shape[1] - k + 1
     # Written without F.unfold so the picture does not depend on what it illustrates.
-    columns = [arr[r - k // 2: r + k // 2 + 1, c - k // 2: c + k // 2 + 1].reshape(-1)
-               for r, c in centers]
+    columns = [
+        arr[r - k // 2 : r + k // 2 + 1, c - k // 2 : c + k // 2 + 1].reshape(-1)
+        for r, c in centers
+    ]
     indices = [(r - k // 2) * out_w + (c - k // 2) for r, c in centers]
     colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centers))]
     fig, axs = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1, 1]})
-    _draw_windows(arr.numpy(), centers, k, None, colors, False, axs[0])   # all checked above
+    _draw_windows(arr.numpy(), centers, k, None, colors, False, axs[0])  # all checked above
     axs[0].set_title("windows")
     # aspect="auto": a few columns of 9 pixels would otherwise be a thin sliver.
     # On the image's own grey scale (as show_image draws it on the left), not clipped to [0, 1].
     lo, hi = float(arr.min()), float(arr.max())
-    axs[1].imshow(torch.stack(columns, dim=1).numpy(), cmap="gray", vmin=lo, vmax=hi,
-                  aspect="auto")
+    axs[1].imshow(torch.stack(columns, dim=1).numpy(), cmap="gray", vmin=lo, vmax=hi, aspect="auto")
     for i, color in enumerate(colors):
-        axs[1].add_patch(Rectangle((i - 0.5, -0.5), 1, k * k, fill=False, edgecolor=color, linewidth=3))
+        axs[1].add_patch(
+            Rectangle((i - 0.5, -0.5), 1, k * k, fill=False, edgecolor=color, linewidth=3)
+        )
     axs[1].set_xticks(range(len(indices)), [str(i) for i in indices])
     axs[1].set_yticks(range(k * k))
     axs[1].set_xlabel("column of the unfolded matrix")
@@ -497,8 +568,9 @@ def plot_timings(times: dict, reference: str, ax=None, title=None):
         if isinstance(t, bool) or not isinstance(t, numbers.Real):
             raise TypeError(f"times[{name!r}] must be a number of seconds, got {t!r}")
         if not (0 < t < math.inf):  # NaN fails too; a log axis needs positive times
-            raise ValueError(f"times[{name!r}] must be a positive, finite number of seconds, "
-                             f"got {t!r}")
+            raise ValueError(
+                f"times[{name!r}] must be a positive, finite number of seconds, got {t!r}"
+            )
     try:
         known = reference in times
     except TypeError:  # unhashable
@@ -510,12 +582,22 @@ def plot_timings(times: dict, reference: str, ax=None, title=None):
         _, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(times)))
     names = list(times)[::-1]  # the first entry on top
     seconds = [times[n] for n in names]
-    ax.barh([str(n) for n in names], seconds, color=["tab:orange" if n == reference else "tab:blue" for n in names])
+    ax.barh(
+        [str(n) for n in names],
+        seconds,
+        color=["tab:orange" if n == reference else "tab:blue" for n in names],
+    )
     ax.set_xscale("log")
     ax.set_xlim(min(seconds) / 3, max(seconds) * 30)
     for i, (name, t) in enumerate(zip(names, seconds)):
         ratio = t / times[reference]
-        label = "reference" if name == reference else f"{ratio:,.0f}× slower" if ratio >= 1.5 else f"{ratio:.1f}×"
+        label = (
+            "reference"
+            if name == reference
+            else f"{ratio:,.0f}× slower"
+            if ratio >= 1.5
+            else f"{ratio:.1f}×"
+        )
         ax.text(t * 1.15, i, f"{_seconds(t)}  ({label})", va="center", fontsize=9)
     ax.set_xlabel("time per call (log scale)")
     if title:
@@ -549,12 +631,15 @@ def plot_history(*histories, figsize=(7, 2.6)):
     columns = ["train_loss", "valid_loss", "valid_accuracy"]
     for i, h in enumerate(histories):
         if not isinstance(h, pd.DataFrame):
-            raise TypeError(f"histories[{i}] must be a pandas DataFrame returned by fit, "
-                            f"got {type(h).__name__}")
+            raise TypeError(
+                f"histories[{i}] must be a pandas DataFrame returned by fit, got {type(h).__name__}"
+            )
         missing = [c for c in columns if c not in h.columns]
         if missing:
-            raise ValueError(f"histories[{i}] must have the columns {columns} that fit returns, "
-                             f"missing {missing}")
+            raise ValueError(
+                f"histories[{i}] must have the columns {columns} that fit returns, "
+                f"missing {missing}"
+            )
         if len(h) == 0:
             raise ValueError(f"histories[{i}] must hold at least one epoch, got an empty table")
         try:
@@ -563,9 +648,11 @@ def plot_history(*histories, figsize=(7, 2.6)):
             raise TypeError(f"histories[{i}] must hold numbers in {columns}") from None
         if not np.all(np.isfinite(values)):
             row, col = np.argwhere(~np.isfinite(values))[0]
-            raise ValueError(f"histories[{i}] must hold finite numbers, got "
-                             f"{values[row, col]} in {columns[col]} at its row {row} (did the "
-                             f"training diverge? try a lower learning rate)")
+            raise ValueError(
+                f"histories[{i}] must hold finite numbers, got "
+                f"{values[row, col]} in {columns[col]} at its row {row} (did the "
+                f"training diverge? try a lower learning rate)"
+            )
     figsize = _check_figsize(figsize)
     if figsize is None:
         raise TypeError("figsize must be a pair (width, height) in inches, got None")
@@ -601,25 +688,33 @@ def show_channels(image, names=("red", "green", "blue"), figsize=(7.5, 3)):
     numpy.ndarray of matplotlib.axes.Axes
     """
     if isinstance(names, (str, bytes)) or not hasattr(names, "__len__"):
-        raise TypeError(f"names must be a list of matplotlib colors, one per channel, "
-                        f"got {names!r}")
+        raise TypeError(
+            f"names must be a list of matplotlib colors, one per channel, got {names!r}"
+        )
     if not 1 <= len(names) <= 16:
         raise ValueError(f"names must hold 1 to 16 colors, one per channel, got {len(names)}")
     for i, name in enumerate(names):
         if not isinstance(name, str) or not is_color_like(name):
-            raise ValueError(f"names[{i}] must be a matplotlib color name such as 'red', "
-                             f"got {name!r}")
+            raise ValueError(
+                f"names[{i}] must be a matplotlib color name such as 'red', got {name!r}"
+            )
     try:
         arr = _to_numpy(image)
     except (TypeError, ValueError, RuntimeError):
         arr = np.asarray(None)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool) \
-            or np.iscomplexobj(arr):
-        raise TypeError(f"image must be a tensor or an array of real numbers, "
-                        f"got {type(image).__name__}")
+    if (
+        arr.dtype == object
+        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool)
+        or np.iscomplexobj(arr)
+    ):
+        raise TypeError(
+            f"image must be a tensor or an array of real numbers, got {type(image).__name__}"
+        )
     if arr.ndim != 3 or arr.shape[0] != len(names):
-        raise ValueError(f"image must have shape ({len(names)}, H, W), one channel per name, "
-                         f"got {tuple(arr.shape)}")
+        raise ValueError(
+            f"image must have shape ({len(names)}, H, W), one channel per name, "
+            f"got {tuple(arr.shape)}"
+        )
     if arr.size == 0:
         raise ValueError(f"image must have at least one pixel, got shape {tuple(arr.shape)}")
     _check_finite(arr, "image")
@@ -637,8 +732,9 @@ def _numbers(value, name: str) -> np.ndarray:
     """``value`` as a float64 array, or a TypeError that names the argument."""
     arr = _to_numpy(value)
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be a tensor or an array of real numbers, "
-                        f"got {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be a tensor or an array of real numbers, got {type(value).__name__}"
+        )
     arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must hold finite numbers, got NaN or infinity")
@@ -656,14 +752,20 @@ def _write_cells(ax, arr: np.ndarray, cmap, norm, decimals: int, fontsize: float
     for (row, col), value in np.ndenumerate(arr):
         red, green, blue, _ = cmap(norm(value))
         dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-        ax.text(col, row, _number_text(value, decimals), ha="center", va="center",
-                fontsize=fontsize, color="white" if dark else "black")
+        ax.text(
+            col,
+            row,
+            _number_text(value, decimals),
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color="white" if dark else "black",
+        )
     ax.set_xticks([])
     ax.set_yticks([])
 
 
-def show_kernel_on_channels(patch, kernel, bias=None, names=None, decimals: int = 2,
-                            figsize=None):
+def show_kernel_on_channels(patch, kernel, bias=None, names=None, decimals: int = 2, figsize=None):
     """One output number of a convolution over C channels, worked out in a diagram.
 
     One row per input channel: the image patch's slice, times the kernel's
@@ -705,31 +807,44 @@ def show_kernel_on_channels(patch, kernel, bias=None, names=None, decimals: int 
     kernel_arr = _numbers(kernel, "kernel")
     for name, arr in (("patch", patch_arr), ("kernel", kernel_arr)):
         if arr.ndim != 3:
-            raise ValueError(f"{name} must have shape (C, k, k): channels, rows, columns, "
-                             f"got {tuple(arr.shape)}")
+            raise ValueError(
+                f"{name} must have shape (C, k, k): channels, rows, columns, got {tuple(arr.shape)}"
+            )
     if patch_arr.shape != kernel_arr.shape:
-        raise ValueError(f"patch and kernel must have the same shape (C, k, k), got patch "
-                         f"{tuple(patch_arr.shape)} and kernel {tuple(kernel_arr.shape)}")
+        raise ValueError(
+            f"patch and kernel must have the same shape (C, k, k), got patch "
+            f"{tuple(patch_arr.shape)} and kernel {tuple(kernel_arr.shape)}"
+        )
     channels, rows, cols = kernel_arr.shape
     if not 1 <= channels <= 8 or not 1 <= rows <= 5 or not 1 <= cols <= 5:
-        raise ValueError(f"kernel must have 1 to 8 channels and sides of 1 to 5 to be drawn "
-                         f"legibly, got shape {tuple(kernel_arr.shape)}")
+        raise ValueError(
+            f"kernel must have 1 to 8 channels and sides of 1 to 5 to be drawn "
+            f"legibly, got shape {tuple(kernel_arr.shape)}"
+        )
     if bias is not None:
         bias_arr = _numbers(bias, "bias")
         if bias_arr.size != 1:
-            raise ValueError(f"bias must be one number (the kernel's own bias), got shape "
-                             f"{tuple(bias_arr.shape)}")
+            raise ValueError(
+                f"bias must be one number (the kernel's own bias), got shape "
+                f"{tuple(bias_arr.shape)}"
+            )
         bias = float(bias_arr.reshape(()))
     if names is None:
-        names = (("red", "green", "blue") if channels == 3
-                 else [f"channel {i}" for i in range(channels)])
+        names = (
+            ("red", "green", "blue") if channels == 3 else [f"channel {i}" for i in range(channels)]
+        )
     if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
         raise TypeError(f"names must be a list of one name per channel, got {names!r}")
     names = [str(name) for name in names]
     if len(names) != channels:
-        raise ValueError(f"names must have one entry per channel: {channels} channels, "
-                         f"{len(names)} names")
-    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or not 0 <= decimals <= 4:
+        raise ValueError(
+            f"names must have one entry per channel: {channels} channels, {len(names)} names"
+        )
+    if (
+        isinstance(decimals, bool)
+        or not isinstance(decimals, numbers.Integral)
+        or not 0 <= decimals <= 4
+    ):
         raise ValueError(f"decimals must be an integer from 0 to 4, got {decimals!r}")
     decimals = int(decimals)
     figsize = _check_figsize(figsize)
@@ -744,9 +859,18 @@ def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
     side = max(kernel.shape[1:])
     default_size = (7.5, 1.4 * channels + 0.9) if side <= 3 else (9.5, 1.9 * channels + 0.9)
     fig = plt.figure(figsize=figsize or default_size)
-    grid = fig.add_gridspec(channels + 1, 4, height_ratios=[1] * channels + [0.55],
-                            width_ratios=[1, 1, 1, 0.8], wspace=0.5, hspace=0.25,
-                            left=0.09, right=0.98, top=0.93, bottom=0.02)
+    grid = fig.add_gridspec(
+        channels + 1,
+        4,
+        height_ratios=[1] * channels + [0.55],
+        width_ratios=[1, 1, 1, 0.8],
+        wspace=0.5,
+        hspace=0.25,
+        left=0.09,
+        right=0.98,
+        top=0.93,
+        bottom=0.02,
+    )
     weight_norm = Normalize(-np.abs(kernel).max() or 1.0, np.abs(kernel).max() or 1.0)
     product_norm = Normalize(-np.abs(products).max() or 1.0, np.abs(products).max() or 1.0)
     bwr = plt.get_cmap("bwr")
@@ -755,19 +879,28 @@ def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
     for c, name in enumerate(names):
         color = name if is_color_like(name) else "black"
         # From black (none) to the channel's colour, as show_channels shades it.
-        shade = (LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
-                 if is_color_like(name) else plt.get_cmap("gray"))
+        shade = (
+            LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
+            if is_color_like(name)
+            else plt.get_cmap("gray")
+        )
         row = [fig.add_subplot(grid[c, j]) for j in range(4)]
         _write_cells(row[0], patch[c], shade, Normalize(0, 1), decimals, fontsize)
         _write_cells(row[1], kernel[c], bwr, weight_norm, decimals, fontsize)
         _write_cells(row[2], products[c], bwr, product_norm, decimals, fontsize)
         row[0].set_ylabel(name, color=color, fontsize=11, fontweight="bold")
         for ax, sign in ((row[0], "×"), (row[1], "=")):
-            ax.text(1.25, 0.5, sign, transform=ax.transAxes, fontsize=16,
-                    ha="center", va="center")
+            ax.text(1.25, 0.5, sign, transform=ax.transAxes, fontsize=16, ha="center", va="center")
         row[3].axis("off")
-        row[3].text(0.15, 0.5, f"→ {_number_text(sums[c], decimals)}",
-                    transform=row[3].transAxes, fontsize=12, va="center", color=color)
+        row[3].text(
+            0.15,
+            0.5,
+            f"→ {_number_text(sums[c], decimals)}",
+            transform=row[3].transAxes,
+            fontsize=12,
+            va="center",
+            color=color,
+        )
         axs.extend(row)
     for ax, title in zip(axs, ("image patch", "kernel slice", "product", "its sum")):
         ax.set_title(title, fontsize=10)
@@ -778,10 +911,18 @@ def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
     # Negative terms in brackets: the line adds, it never subtracts.
     added = " + ".join(f"({t})" if t.startswith("-") else t for t in texts)
     what = " + ".join(names) + ("" if bias is None else " + bias")
-    equation = line.text(0.0, 0.5, f"{what}:   {added}  =  ", transform=line.transAxes,
-                         fontsize=11, va="center")
-    line.annotate(_number_text(total, decimals), xy=(1.0, 0.5), xycoords=equation,
-                  fontsize=12, fontweight="bold", va="center", gid="output",
-                  bbox={"boxstyle": "round", "facecolor": "#ffe9a8", "edgecolor": "0.4"})
+    equation = line.text(
+        0.0, 0.5, f"{what}:   {added}  =  ", transform=line.transAxes, fontsize=11, va="center"
+    )
+    line.annotate(
+        _number_text(total, decimals),
+        xy=(1.0, 0.5),
+        xycoords=equation,
+        fontsize=12,
+        fontweight="bold",
+        va="center",
+        gid="output",
+        bbox={"boxstyle": "round", "facecolor": "#ffe9a8", "edgecolor": "0.4"},
+    )
     axs.append(line)
     return np.array(axs, dtype=object)

@@ -32,14 +32,16 @@ _MIN_BLOCK_SECONDS = 1e-3
 _MAX_NUMBER = 100_000
 # What a learner may ask for: beyond these a call runs for hours or starts absurdly many threads.
 _LIMITS = {"repeat": 1_000, "number": 10_000_000, "warmup": 1_000, "threads": 1_024}
-_MAX_CALLS = 100_000_000   # timed calls in all (repeat × number)
+_MAX_CALLS = 100_000_000  # timed calls in all (repeat × number)
 
 
 def _check_count(value, name: str, minimum: int) -> int:
     """An integer >= ``minimum`` and at most ``_LIMITS[name]``, or a clear error naming it."""
     value = check_int(value, name, minimum)
     if value > _LIMITS[name]:
-        raise ValueError(f"{name} must be an integer from {minimum} to {_LIMITS[name]:,}, got {value:,}")
+        raise ValueError(
+            f"{name} must be an integer from {minimum} to {_LIMITS[name]:,}, got {value:,}"
+        )
     return value
 
 
@@ -78,15 +80,16 @@ def _torch_threads(threads: int | None):
         torch.set_num_threads(before)
 
 
-def best_time(fn, repeat: int = 7, number: int | None = None, warmup: int = 1,
-              threads: int | None = None) -> float:
+def best_time(
+    fn, repeat: int = 7, number: int | None = None, warmup: int = 1, threads: int | None = None
+) -> float:
     """Seconds one call of ``fn()`` takes: the fastest of ``repeat`` timed runs.
 
     Each run times ``number`` calls in a row and divides by ``number`` (by default,
     enough calls for the run to last about a millisecond, sized by timing a few
     calls first). The ``warmup`` calls do not count: PyTorch allocates memory
-    and picks kernels on its first call. ``threads`` fixes PyTorch's CPU thread count while timing (see
-    :func:`torch_threads`).
+    and picks kernels on its first call. ``threads`` fixes PyTorch's CPU thread count while
+    timing (see :func:`torch_threads`).
 
     Examples
     --------
@@ -94,13 +97,20 @@ def best_time(fn, repeat: int = 7, number: int | None = None, warmup: int = 1,
     True
     """
     if not callable(fn):
-        raise TypeError(f"fn must be a function that takes no arguments, e.g. "
-                        f"lambda: conv2d_loop(im, kernel), got {type(fn).__name__}: {fn!r}"[:200])
+        raise TypeError(
+            f"fn must be a function that takes no arguments, e.g. "
+            f"lambda: conv2d_loop(im, kernel), got {type(fn).__name__}: {fn!r}"[:200]
+        )
     return _compare_times({"fn": fn}, *_check_settings(repeat, number, warmup, threads))["fn"]
 
 
-def compare_times(fns: dict, repeat: int = 7, number: int | None = None, warmup: int = 1,
-                  threads: int | None = None) -> dict:
+def compare_times(
+    fns: dict,
+    repeat: int = 7,
+    number: int | None = None,
+    warmup: int = 1,
+    threads: int | None = None,
+) -> dict:
     """Seconds per call of each function in ``fns`` (a dict name → function): the best run.
 
     The functions take turns, round after round, so that a slow spell of the
@@ -138,16 +148,19 @@ def _check_settings(repeat, number, warmup, threads) -> tuple:
     if number is not None:
         number = _check_count(number, "number", 1)
         if repeat * number > _MAX_CALLS:
-            raise ValueError(f"repeat × number must be at most {_MAX_CALLS:,} calls, got "
-                             f"{repeat:,} × {number:,} = {repeat * number:,}: that could run "
-                             "for hours")
+            raise ValueError(
+                f"repeat × number must be at most {_MAX_CALLS:,} calls, got "
+                f"{repeat:,} × {number:,} = {repeat * number:,}: that could run "
+                "for hours"
+            )
     if threads is not None:
         threads = _check_count(threads, "threads", 1)
     return repeat, number, warmup, threads
 
 
-def _compare_times(fns: dict, repeat: int, number: int | None, warmup: int,
-                   threads: int | None) -> dict:
+def _compare_times(
+    fns: dict, repeat: int, number: int | None, warmup: int, threads: int | None
+) -> dict:
     """:func:`compare_times` of checked arguments."""
     with _torch_threads(threads):
         numbers = {}

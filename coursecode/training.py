@@ -46,28 +46,38 @@ def_device = _default_device()
 def _check_device(device) -> torch.device:
     """``device`` as a torch.device, or a clear error if it is not one this machine has."""
     if isinstance(device, bool) or not isinstance(device, (str, torch.device, numbers.Integral)):
-        raise TypeError(f"device must be a device name such as 'cpu' or 'cuda:0', or a "
-                        f"torch.device, got {type(device).__name__}: {device!r}")
+        raise TypeError(
+            f"device must be a device name such as 'cpu' or 'cuda:0', or a "
+            f"torch.device, got {type(device).__name__}: {device!r}"
+        )
     try:
         parsed = torch.device(device)
     except RuntimeError as err:
-        raise ValueError(f"device must be a device name such as 'cpu', 'cuda', 'cuda:0' or 'mps', "
-                         f"got {device!r} ({err})") from None
+        raise ValueError(
+            f"device must be a device name such as 'cpu', 'cuda', 'cuda:0' or 'mps', "
+            f"got {device!r} ({err})"
+        ) from None
     hint = f"def_device picks the fastest device this machine has, here {def_device!r}"
     if parsed.type == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError(f"device {device!r}: no CUDA GPU is available here "
-                             f"(torch.cuda.is_available() is False); {hint}")
+            raise ValueError(
+                f"device {device!r}: no CUDA GPU is available here "
+                f"(torch.cuda.is_available() is False); {hint}"
+            )
         if parsed.index is not None and parsed.index >= torch.cuda.device_count():
-            raise ValueError(f"device {device!r}: this machine has {torch.cuda.device_count()} "
-                             f"CUDA GPU(s), numbered from 0; {hint}")
+            raise ValueError(
+                f"device {device!r}: this machine has {torch.cuda.device_count()} "
+                f"CUDA GPU(s), numbered from 0; {hint}"
+            )
     elif parsed.type == "mps":
         if not torch.backends.mps.is_available():
             raise ValueError(f"device {device!r}: no Apple GPU (MPS) is available here; {hint}")
     elif parsed.type not in ("cpu", "meta"):
         backend = getattr(torch, parsed.type, None)
         if backend is not None and hasattr(backend, "is_available") and not backend.is_available():
-            raise ValueError(f"device {device!r}: no {parsed.type} device is available here; {hint}")
+            raise ValueError(
+                f"device {device!r}: no {parsed.type} device is available here; {hint}"
+            )
     return parsed
 
 
@@ -91,13 +101,15 @@ def _move(x, device: torch.device):
     if isinstance(x, torch.Tensor):
         return x.to(device)
     if isinstance(x, nn.Module):
-        raise TypeError(f"x must be a tensor or a container of tensors, got a model "
-                        f"({type(x).__name__}): move a model with model.to(device)")
-    if isinstance(x, defaultdict):        # its first argument is the default factory
+        raise TypeError(
+            f"x must be a tensor or a container of tensors, got a model "
+            f"({type(x).__name__}): move a model with model.to(device)"
+        )
+    if isinstance(x, defaultdict):  # its first argument is the default factory
         return type(x)(x.default_factory, {k: _move(v, device) for k, v in x.items()})
     if isinstance(x, Mapping):
         return _rebuild(x, {k: _move(v, device) for k, v in x.items()})
-    if isinstance(x, tuple) and hasattr(x, "_fields"):     # a namedtuple takes its fields one by one
+    if isinstance(x, tuple) and hasattr(x, "_fields"):  # a namedtuple takes its fields one by one
         return type(x)(*(_move(o, device) for o in x))
     if isinstance(x, (list, tuple, set, frozenset)):
         return _rebuild(x, [_move(o, device) for o in x])
@@ -109,8 +121,10 @@ def _rebuild(x, contents):
     try:
         return type(x)(contents)
     except TypeError:
-        raise TypeError(f"x holds a {type(x).__name__}, which to_device cannot rebuild with the "
-                        "tensors moved: use a dict, list or tuple") from None
+        raise TypeError(
+            f"x holds a {type(x).__name__}, which to_device cannot rebuild with the "
+            "tensors moved: use a dict, list or tuple"
+        ) from None
 
 
 def collate_device(batch):
@@ -119,13 +133,18 @@ def collate_device(batch):
     Pass it to a DataLoader as ``collate_fn=collate_device``.
     """
     if not isinstance(batch, (list, tuple)) or not batch:
-        raise TypeError(f"batch must be a non-empty list of samples, got "
-                        f"{type(batch).__name__}: {batch!r}"[:200])
+        raise TypeError(
+            f"batch must be a non-empty list of samples, got {type(batch).__name__}: {batch!r}"[
+                :200
+            ]
+        )
     try:
         collated = default_collate(batch)
     except (RuntimeError, TypeError) as err:
-        raise ValueError(f"batch's samples cannot be stacked into one batch (each sample must be "
-                         f"alike, e.g. (x, y) with x of one shape): {err}") from None
+        raise ValueError(
+            f"batch's samples cannot be stacked into one batch (each sample must be "
+            f"alike, e.g. (x, y) with x of one shape): {err}"
+        ) from None
     return to_device(collated)
 
 
@@ -143,12 +162,16 @@ class Dataset:
         for value, name in ((x, "x"), (y, "y")):
             try:
                 len(value)
-                value.__getitem__
+                getattr(value, "__getitem__")  # noqa: B009 (a check: AttributeError if absent)
             except (TypeError, AttributeError):
-                raise TypeError(f"{name} must be a sequence of samples with a length (a tensor, "
-                                f"array or list), got {type(value).__name__}: {value!r}"[:200]) from None
+                raise TypeError(
+                    f"{name} must be a sequence of samples with a length (a tensor, "
+                    f"array or list), got {type(value).__name__}: {value!r}"[:200]
+                ) from None
         if len(x) != len(y):
-            raise ValueError(f"x and y must have the same length, got len(x)={len(x)} and len(y)={len(y)}")
+            raise ValueError(
+                f"x and y must have the same length, got len(x)={len(x)} and len(y)={len(y)}"
+            )
         self.x = x
         self.y = y
 
@@ -170,20 +193,30 @@ def get_dls(train_ds, valid_ds, bs: int, **kwargs) -> tuple[DataLoader, DataLoad
     """
     for ds, name in ((train_ds, "train_ds"), (valid_ds, "valid_ds")):
         if isinstance(ds, torch.utils.data.IterableDataset):
-            raise TypeError(f"{name} must be a dataset that can be indexed and shuffled, such as "
-                            f"Dataset(x, y); got an IterableDataset ({type(ds).__name__})")
+            raise TypeError(
+                f"{name} must be a dataset that can be indexed and shuffled, such as "
+                f"Dataset(x, y); got an IterableDataset ({type(ds).__name__})"
+            )
         if not (hasattr(ds, "__len__") and hasattr(ds, "__getitem__")):
-            raise TypeError(f"{name} must be a dataset with a length and ds[i] samples, such as "
-                            f"Dataset(x, y), got {type(ds).__name__}")
+            raise TypeError(
+                f"{name} must be a dataset with a length and ds[i] samples, such as "
+                f"Dataset(x, y), got {type(ds).__name__}"
+            )
         if len(ds) == 0:
-            raise ValueError(f"{name} must hold at least one sample, got an empty {type(ds).__name__}")
+            raise ValueError(
+                f"{name} must hold at least one sample, got an empty {type(ds).__name__}"
+            )
     bs = check_int(bs, "bs", 1)
     for key in ("batch_size", "shuffle"):
         if key in kwargs:
-            raise TypeError(f"get_dls sets {key} itself (from bs; the training loader shuffles), "
-                            f"so kwargs must not hold it, got {key}={kwargs[key]!r}")
-    return (DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs),
-            DataLoader(valid_ds, batch_size=bs * 2, **kwargs))
+            raise TypeError(
+                f"get_dls sets {key} itself (from bs; the training loader shuffles), "
+                f"so kwargs must not hold it, got {key}={kwargs[key]!r}"
+            )
+    return (
+        DataLoader(train_ds, batch_size=bs, shuffle=True, **kwargs),
+        DataLoader(valid_ds, batch_size=bs * 2, **kwargs),
+    )
 
 
 def accuracy(preds: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -201,32 +234,45 @@ def accuracy(preds: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     if preds.dtype == torch.bool or preds.is_complex():
         raise TypeError(f"preds must hold real-valued scores, got {preds.dtype}")
     if preds.shape[0] == 0 or preds.shape[1] == 0:
-        raise ValueError(f"preds must hold at least one row and one class (an empty batch has "
-                         f"no accuracy), got shape {tuple(preds.shape)}")
+        raise ValueError(
+            f"preds must hold at least one row and one class (an empty batch has "
+            f"no accuracy), got shape {tuple(preds.shape)}"
+        )
     if not isinstance(targets, torch.Tensor):
-        raise TypeError(f"targets must be a tensor of shape ({preds.shape[0]},) to match preds, "
-                        f"got {type(targets).__name__}")
+        raise TypeError(
+            f"targets must be a tensor of shape ({preds.shape[0]},) to match preds, "
+            f"got {type(targets).__name__}"
+        )
     if targets.shape != preds.shape[:1]:
         raise ValueError(
             f"targets must be a tensor of shape ({preds.shape[0]},) to match preds, "
             f"got {tuple(getattr(targets, 'shape', ()))}"
         )
     if targets.dtype == torch.bool or targets.is_floating_point() or targets.is_complex():
-        raise TypeError(f"targets must hold class indices (whole numbers), got {targets.dtype}: "
-                        "convert them with targets.long()")
+        raise TypeError(
+            f"targets must hold class indices (whole numbers), got {targets.dtype}: "
+            "convert them with targets.long()"
+        )
     if preds.device != targets.device:
-        raise ValueError(f"preds is on {preds.device} but targets is on {targets.device}: "
-                         "move one with .to()")
+        raise ValueError(
+            f"preds is on {preds.device} but targets is on {targets.device}: move one with .to()"
+        )
     if targets.min() < 0 or targets.max() >= preds.shape[1]:
-        raise ValueError(f"targets must be class indices from 0 to {preds.shape[1] - 1} (preds has "
-                         f"{preds.shape[1]} classes), got values from {targets.min().item()} "
-                         f"to {targets.max().item()}")
-    nan_rows = torch.isnan(preds).any(dim=1).nonzero().flatten() if preds.is_floating_point() else []
+        raise ValueError(
+            f"targets must be class indices from 0 to {preds.shape[1] - 1} (preds has "
+            f"{preds.shape[1]} classes), got values from {targets.min().item()} "
+            f"to {targets.max().item()}"
+        )
+    nan_rows = (
+        torch.isnan(preds).any(dim=1).nonzero().flatten() if preds.is_floating_point() else []
+    )
     if len(nan_rows):
-        raise ValueError(f"preds holds NaN scores in {len(nan_rows)} of its {preds.shape[0]} rows "
-                         f"(the first is row {nan_rows[0].item()}): a NaN row has no highest "
-                         "score. NaN outputs usually mean training diverged: try a lower "
-                         "learning rate")
+        raise ValueError(
+            f"preds holds NaN scores in {len(nan_rows)} of its {preds.shape[0]} rows "
+            f"(the first is row {nan_rows[0].item()}): a NaN row has no highest "
+            "score. NaN outputs usually mean training diverged: try a lower "
+            "learning rate"
+        )
     return (preds.argmax(dim=1) == targets).float().mean()
 
 
@@ -249,8 +295,15 @@ def set_seed(seed: int, deterministic: bool = False) -> None:
         torch.use_deterministic_algorithms(deterministic)
 
 
-def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,
-        train_dl, valid_dl, progress: bool = True) -> pd.DataFrame:
+def fit(
+    epochs: int,
+    model: nn.Module,
+    loss_func,
+    opt: torch.optim.Optimizer,
+    train_dl,
+    valid_dl,
+    progress: bool = True,
+) -> pd.DataFrame:
     """Train ``model`` for ``epochs`` passes over ``train_dl``, validating after each.
 
     Batches are moved to the model's device. A progress bar (a widget in
@@ -283,12 +336,16 @@ def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,
         raise TypeError(f"opt must be a torch.optim.Optimizer, got {type(opt).__name__}")
     params = {id(p) for p in model.parameters()}
     if params and not any(id(p) in params for group in opt.param_groups for p in group["params"]):
-        raise ValueError("opt holds none of model's parameters, so training would change nothing: "
-                         "make it from this model, e.g. optim.SGD(model.parameters(), lr=0.1)")
+        raise ValueError(
+            "opt holds none of model's parameters, so training would change nothing: "
+            "make it from this model, e.g. optim.SGD(model.parameters(), lr=0.1)"
+        )
     for dl, name in ((train_dl, "train_dl"), (valid_dl, "valid_dl")):
         if isinstance(dl, (str, bytes, Mapping)) or not hasattr(dl, "__iter__"):
-            raise TypeError(f"{name} must be a DataLoader (or another iterable) yielding (xb, yb) "
-                            f"batches, got {type(dl).__name__}")
+            raise TypeError(
+                f"{name} must be a DataLoader (or another iterable) yielding (xb, yb) "
+                f"batches, got {type(dl).__name__}"
+            )
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
     first = next(model.parameters(), None)
@@ -301,11 +358,18 @@ def fit(epochs: int, model: nn.Module, loss_func, opt: torch.optim.Optimizer,
     with _progress_bar(total, progress) as bar:
         rows = []
         for epoch in range(1, epochs + 1):
-            rows.append({"epoch": epoch, **_one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar)})
+            rows.append(
+                {
+                    "epoch": epoch,
+                    **_one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar),
+                }
+            )
             if progress:
-                tqdm.write(f"epoch {epoch}/{epochs}: train loss {rows[-1]['train_loss']:.3f}, "
-                           f"valid loss {rows[-1]['valid_loss']:.3f}, "
-                           f"valid accuracy {rows[-1]['valid_accuracy']:.3f}")
+                tqdm.write(
+                    f"epoch {epoch}/{epochs}: train loss {rows[-1]['train_loss']:.3f}, "
+                    f"valid loss {rows[-1]['valid_loss']:.3f}, "
+                    f"valid accuracy {rows[-1]['valid_accuracy']:.3f}"
+                )
     return pd.DataFrame(rows).set_index("epoch")
 
 
@@ -316,10 +380,11 @@ def _progress_bar(total, progress: bool):
     "training: 0%" (the text a viewer shows in place of a widget that is gone)."""
     from tqdm.notebook import tqdm_notebook
 
-    notebook = progress and issubclass(tqdm, tqdm_notebook)   # tqdm.auto chose the widget
+    notebook = progress and issubclass(tqdm, tqdm_notebook)  # tqdm.auto chose the widget
     if not notebook:
-        with tqdm(total=total, desc="training", unit="batch", leave=False,
-                  disable=not progress) as bar:
+        with tqdm(
+            total=total, desc="training", unit="batch", leave=False, disable=not progress
+        ) as bar:
             yield bar
         return
     from IPython.display import display
@@ -330,21 +395,27 @@ def _progress_bar(total, progress: bool):
         yield bar
     finally:
         bar.close()
-        handle.update({"text/html": "", "text/plain": ""}, raw=True)   # shows as nothing
+        handle.update({"text/html": "", "text/plain": ""}, raw=True)  # shows as nothing
 
 
 def _none_yielded(dl, name: str) -> ValueError:
-    used_up = (" (an iterator or generator is used up after one epoch: pass a DataLoader or a list)"
-               if iter(dl) is dl else "")
+    used_up = (
+        " (an iterator or generator is used up after one epoch: pass a DataLoader or a list)"
+        if iter(dl) is dl
+        else ""
+    )
     return ValueError(f"{name} must yield at least one batch, got none{used_up}")
 
 
 def _pair(batch, name: str):
     """The (xb, yb) of one batch, or a clear error naming the loader that yielded it."""
     if not isinstance(batch, (tuple, list)) or len(batch) != 2:
-        what = (f"a tensor of shape {tuple(batch.shape)}" if isinstance(batch, torch.Tensor)
-                else f"a {type(batch).__name__}" + (f" of {len(batch)} items"
-                                                     if isinstance(batch, (tuple, list)) else ""))
+        what = (
+            f"a tensor of shape {tuple(batch.shape)}"
+            if isinstance(batch, torch.Tensor)
+            else f"a {type(batch).__name__}"
+            + (f" of {len(batch)} items" if isinstance(batch, (tuple, list)) else "")
+        )
         raise ValueError(f"{name} must yield (xb, yb) pairs of inputs and targets, got {what}")
     return batch
 
@@ -352,12 +423,19 @@ def _pair(batch, name: str):
 def _batch_accuracy(preds, yb) -> float:
     """``accuracy`` of one validation batch; NaN where targets are not class indices (a
     regression), and a clear error where the model's outputs are NaN."""
-    if not (isinstance(preds, torch.Tensor) and preds.dim() == 2 and isinstance(yb, torch.Tensor)
-            and yb.dim() == 1 and not (yb.is_floating_point() or yb.is_complex())):
+    if not (
+        isinstance(preds, torch.Tensor)
+        and preds.dim() == 2
+        and isinstance(yb, torch.Tensor)
+        and yb.dim() == 1
+        and not (yb.is_floating_point() or yb.is_complex())
+    ):
         return float("nan")
     if preds.is_floating_point() and torch.isnan(preds).any():
-        raise ValueError("model's outputs on valid_dl hold NaN: training diverged. Start again "
-                         "with a fresh model and a lower learning rate (opt's lr)")
+        raise ValueError(
+            "model's outputs on valid_dl hold NaN: training diverged. Start again "
+            "with a fresh model and a lower learning rate (opt's lr)"
+        )
     return accuracy(preds, yb).item()
 
 
@@ -369,9 +447,15 @@ def _one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar) -> dict:
         xb, yb = to_device(_pair(batch, "train_dl"), device)
         loss = loss_func(model(xb), yb)
         if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
-            got = f"shape {tuple(loss.shape)}" if isinstance(loss, torch.Tensor) else type(loss).__name__
-            raise ValueError(f"loss_func must return one number (a 0-d tensor) per batch, got {got}: "
-                             "average the losses (reduction='mean')")
+            got = (
+                f"shape {tuple(loss.shape)}"
+                if isinstance(loss, torch.Tensor)
+                else type(loss).__name__
+            )
+            raise ValueError(
+                f"loss_func must return one number (a 0-d tensor) per batch, got {got}: "
+                "average the losses (reduction='mean')"
+            )
         loss.backward()
         opt.step()
         opt.zero_grad()
@@ -391,5 +475,8 @@ def _one_epoch(model, loss_func, opt, train_dl, valid_dl, device, bar) -> dict:
             n_valid += len(xb)
     if n_valid == 0:
         raise _none_yielded(valid_dl, "valid_dl")
-    return {"train_loss": train_loss / n_train, "valid_loss": valid_loss / n_valid,
-            "valid_accuracy": valid_acc / n_valid}
+    return {
+        "train_loss": train_loss / n_train,
+        "valid_loss": valid_loss / n_valid,
+        "valid_accuracy": valid_acc / n_valid,
+    }

@@ -6,8 +6,8 @@ Introduced in lessons 01 to 06. Each explorer is an anywidget whose JavaScript
 (``static/``) does all its arithmetic in the browser, with its controls
 ``jslink``-ed to it, so it stays interactive on the static book page, with no
 kernel. The arithmetic is ``static/conv_math.js`` (and ``pool_math.js``,
-``network_math.js``, ``field_math.js``), put in front of each widget's drawing code; the tests run it
-in Node against PyTorch.
+``network_math.js``, ``field_math.js``), put in front of each widget's drawing code; the tests
+run it in Node against PyTorch.
 """
 
 import base64
@@ -78,8 +78,14 @@ def without_comments(code: str) -> str:
     """JavaScript without its whole-line comments (``// ...`` lines and ``/** ... */`` blocks)
     or blank lines: every widget's code travels in each page's widget state, once per widget."""
     code = re.sub(r"(?m)^[ \t]*/\*\*.*?\*/[ \t]*\n", "", code, flags=re.S)
-    return "\n".join(line for line in code.splitlines()
-                     if line.strip() and not line.lstrip().startswith("//")) + "\n"
+    return (
+        "\n".join(
+            line
+            for line in code.splitlines()
+            if line.strip() and not line.lstrip().startswith("//")
+        )
+        + "\n"
+    )
 
 
 def _module(drawing: str, *maths: str, shared_math: bool = True) -> str:
@@ -90,7 +96,10 @@ def _module(drawing: str, *maths: str, shared_math: bool = True) -> str:
     that uses none of it: every widget carries its code in the page's state.
     """
     parts = ((MATH_PATH,) if shared_math else ()) + (
-        *(STATIC / name for name in maths), STATIC / "drawing.js", STATIC / drawing)
+        *(STATIC / name for name in maths),
+        STATIC / "drawing.js",
+        STATIC / drawing,
+    )
     return without_comments("\n".join(path.read_text(encoding="utf-8") for path in parts))
 
 
@@ -99,7 +108,6 @@ def _explorer_repr(self) -> str:
     notebook opened before running, a viewer without widgets). Short, and the same on
     every machine, since nbval compares it."""
     return f"{type(self).__name__}: an explorer. Run this cell in Jupyter to use it."
-
 
 
 class _CheckedTraits:
@@ -120,12 +128,16 @@ class _CheckedTraits:
         for name, value in kwargs.items():
             trait = traits.get(name)
             if type(trait) is traitlets.Int:
-                allowed = (f"an integer from {trait.min} to {trait.max}" if trait.max is not None
-                           else f"an integer >= {trait.min}")
+                allowed = (
+                    f"an integer from {trait.min} to {trait.max}"
+                    if trait.max is not None
+                    else f"an integer >= {trait.min}"
+                )
                 if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                     raise TypeError(f"{name} must be {allowed}, got {value!r}")
                 if (trait.min is not None and value < trait.min) or (
-                        trait.max is not None and value > trait.max):
+                    trait.max is not None and value > trait.max
+                ):
                     raise ValueError(f"{name} must be {allowed}, got {value}")
                 kwargs[name] = int(value)
         try:
@@ -135,19 +147,25 @@ class _CheckedTraits:
         if "image" in traits and "height" in kwargs:
             expected = self._image_channels * self.height * self.width
             if self.height * self.width > _MAX_PIXELS:
-                raise ValueError(f"height × width must be at most {_MAX_PIXELS} pixels, got "
-                                 f"{self.height}×{self.width}")
+                raise ValueError(
+                    f"height × width must be at most {_MAX_PIXELS} pixels, got "
+                    f"{self.height}×{self.width}"
+                )
             if len(self.image) != expected:
-                raise ValueError(f"image must hold {expected} numbers ({self._image_channels} × "
-                                 f"height {self.height} × width {self.width}), got "
-                                 f"{len(self.image)}")
+                raise ValueError(
+                    f"image must hold {expected} numbers ({self._image_channels} × "
+                    f"height {self.height} × width {self.width}), got "
+                    f"{len(self.image)}"
+                )
             if not all(np.isfinite(self.image)):
                 raise ValueError("image must hold finite numbers (no NaN or inf)")
         for name in ("preset", "stack"):  # an index into the menu's entries
             entries = kwargs.get(f"{name}s") if name in traits else None
             if entries is not None and getattr(self, name) >= len(entries):
-                raise ValueError(f"{name} must be an index into {name}s (0 to "
-                                 f"{len(entries) - 1}), got {getattr(self, name)}")
+                raise ValueError(
+                    f"{name} must be an index into {name}s (0 to "
+                    f"{len(entries) - 1}), got {getattr(self, name)}"
+                )
 
 
 _MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
@@ -214,14 +232,21 @@ class ConvExplorer(widgets.VBox):
                 raise ValueError(f"{name} ({label}) must be between {low} and {high}, got {value}")
         self.grid = ConvGrid(**values)
         self.sliders = {
-            name: widgets.IntSlider(value=values[name], min=low, max=high, description=label,
-                                    continuous_update=True,
-                                    style={"description_width": "initial"})
+            name: widgets.IntSlider(
+                value=values[name],
+                min=low,
+                max=high,
+                description=label,
+                continuous_update=True,
+                style={"description_width": "initial"},
+            )
             for name, (label, low, high) in SLIDER_RANGES.items()
         }
         # jslink, not observe: the browser keeps slider and drawing in step, kernel or not.
-        self.links = [widgets.jslink((slider, "value"), (self.grid, name))
-                      for name, slider in self.sliders.items()]
+        self.links = [
+            widgets.jslink((slider, "value"), (self.grid, name))
+            for name, slider in self.sliders.items()
+        ]
         super().__init__([widgets.VBox(list(self.sliders.values())), self.grid])
         self.add_class("conv-explorer-box")
 
@@ -244,6 +269,7 @@ KERNEL_SLIDER_RANGES = {
     "dilation": (1, 3),
 }
 """Each kernel-explorer slider: its minimum and maximum."""
+
 
 class FeatureMap(_CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`KernelExplorer`: an image, a kernel, and the map they make.
@@ -268,18 +294,22 @@ class FeatureMap(_CheckedTraits, anywidget.AnyWidget):
     kernel = traitlets.List(traitlets.Float()).tag(sync=True)
     kh = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     kw = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
-    stride = traitlets.Int(1, min=KERNEL_SLIDER_RANGES["stride"][0],
-                           max=KERNEL_SLIDER_RANGES["stride"][1]).tag(sync=True)
-    padding = traitlets.Int(0, min=KERNEL_SLIDER_RANGES["padding"][0],
-                            max=KERNEL_SLIDER_RANGES["padding"][1]).tag(sync=True)
-    dilation = traitlets.Int(1, min=KERNEL_SLIDER_RANGES["dilation"][0],
-                             max=KERNEL_SLIDER_RANGES["dilation"][1]).tag(sync=True)
+    stride = traitlets.Int(
+        1, min=KERNEL_SLIDER_RANGES["stride"][0], max=KERNEL_SLIDER_RANGES["stride"][1]
+    ).tag(sync=True)
+    padding = traitlets.Int(
+        0, min=KERNEL_SLIDER_RANGES["padding"][0], max=KERNEL_SLIDER_RANGES["padding"][1]
+    ).tag(sync=True)
+    dilation = traitlets.Int(
+        1, min=KERNEL_SLIDER_RANGES["dilation"][0], max=KERNEL_SLIDER_RANGES["dilation"][1]
+    ).tag(sync=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         if "kernel" in kwargs and len(self.kernel) != self.kh * self.kw:
-            raise ValueError(f"kernel must hold kh × kw = {self.kh * self.kw} numbers, got "
-                             f"{len(self.kernel)}")
+            raise ValueError(
+                f"kernel must hold kh × kw = {self.kh * self.kw} numbers, got {len(self.kernel)}"
+            )
         if self.kh * self.kw > _MAX_PIXELS:
             raise ValueError(f"kh × kw must be at most {_MAX_PIXELS}, got {self.kh}×{self.kw}")
 
@@ -309,13 +339,21 @@ class KernelExplorer(widgets.VBox):
 
     __repr__ = _explorer_repr
 
-    def __init__(self, image: torch.Tensor, kernel: torch.Tensor, stride: int = 1,
-                 padding: int = 0, dilation: int = 1):
+    def __init__(
+        self,
+        image: torch.Tensor,
+        kernel: torch.Tensor,
+        stride: int = 1,
+        padding: int = 0,
+        dilation: int = 1,
+    ):
         image = _check_image(image)
         check_tensor(kernel, "kernel", (2,), "(kH, kW)")
         if kernel.numel() == 0 or image.numel() == 0:
-            raise ValueError(f"image and kernel must not be empty, got shapes "
-                             f"{tuple(image.shape)} and {tuple(kernel.shape)}")
+            raise ValueError(
+                f"image and kernel must not be empty, got shapes "
+                f"{tuple(image.shape)} and {tuple(kernel.shape)}"
+            )
         values = {"stride": stride, "padding": padding, "dilation": dilation}
         for name, value in values.items():
             low, high = KERNEL_SLIDER_RANGES[name]
@@ -325,22 +363,32 @@ class KernelExplorer(widgets.VBox):
         if not torch.isfinite(kernel).all():
             raise ValueError("kernel must hold finite numbers (no NaN or inf)")
         if kernel.numel() > _MAX_PIXELS:
-            raise ValueError(f"kernel must have at most {_MAX_PIXELS} numbers (it is stored "
-                             f"in the page), got {tuple(kernel.shape)}")
+            raise ValueError(
+                f"kernel must have at most {_MAX_PIXELS} numbers (it is stored "
+                f"in the page), got {tuple(kernel.shape)}"
+            )
         self.image = torch.tensor(_rounded(image)).view(image.shape)
         self.kernel = kernel.detach().float().cpu()
         self.map = FeatureMap(
-            image=_rounded(self.image), height=image.shape[0], width=image.shape[1],
-            kernel=self.kernel.flatten().tolist(), kh=kernel.shape[0], kw=kernel.shape[1],
-            **values)
+            image=_rounded(self.image),
+            height=image.shape[0],
+            width=image.shape[1],
+            kernel=self.kernel.flatten().tolist(),
+            kh=kernel.shape[0],
+            kw=kernel.shape[1],
+            **values,
+        )
         self.sliders = {
-            name: widgets.IntSlider(value=values[name], min=low, max=high, description=name,
-                                    continuous_update=True)
+            name: widgets.IntSlider(
+                value=values[name], min=low, max=high, description=name, continuous_update=True
+            )
             for name, (low, high) in KERNEL_SLIDER_RANGES.items()
         }
         # jslink, not observe: the browser keeps sliders and map in step, kernel or not.
-        self.links = [widgets.jslink((slider, "value"), (self.map, name))
-                      for name, slider in self.sliders.items()]
+        self.links = [
+            widgets.jslink((slider, "value"), (self.map, name))
+            for name, slider in self.sliders.items()
+        ]
         super().__init__([widgets.HBox(list(self.sliders.values())), self.map])
         self.add_class("kernel-explorer")
 
@@ -348,12 +396,22 @@ class KernelExplorer(widgets.VBox):
         """PyTorch's map for the sliders' current values, or None when the kernel does not fit."""
         v = {name: slider.value for name, slider in self.sliders.items()}
         try:
-            conv_out_size(tuple(self.image.shape), tuple(self.kernel.shape), v["stride"],
-                          v["padding"], v["dilation"])
+            conv_out_size(
+                tuple(self.image.shape),
+                tuple(self.kernel.shape),
+                v["stride"],
+                v["padding"],
+                v["dilation"],
+            )
         except ValueError:
             return None
-        return F.conv2d(self.image[None, None], self.kernel[None, None], stride=v["stride"],
-                        padding=v["padding"], dilation=v["dilation"])[0, 0]
+        return F.conv2d(
+            self.image[None, None],
+            self.kernel[None, None],
+            stride=v["stride"],
+            padding=v["padding"],
+            dilation=v["dilation"],
+        )[0, 0]
 
 
 def kernel_explorer(image: torch.Tensor, kernel: torch.Tensor) -> KernelExplorer:
@@ -412,23 +470,26 @@ class PoolView(_CheckedTraits, anywidget.AnyWidget):
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
-    kernel_size = traitlets.Int(2, min=POOL_RANGES["kernel_size"][1],
-                                max=POOL_RANGES["kernel_size"][2]).tag(sync=True)
-    stride = traitlets.Int(2, min=POOL_RANGES["stride"][1],
-                           max=POOL_RANGES["stride"][2]).tag(sync=True)
+    kernel_size = traitlets.Int(
+        2, min=POOL_RANGES["kernel_size"][1], max=POOL_RANGES["kernel_size"][2]
+    ).tag(sync=True)
+    stride = traitlets.Int(2, min=POOL_RANGES["stride"][1], max=POOL_RANGES["stride"][2]).tag(
+        sync=True
+    )
     mode = traitlets.Int(0, min=0, max=len(POOL_MODES) - 1).tag(sync=True)
     ceil_mode = traitlets.Bool(False).tag(sync=True)
     row = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
     col = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
 
 
-def _pool(image: torch.Tensor, kernel_size: int, stride: int, mode: str,
-          ceil_mode: bool) -> torch.Tensor | None:
+def _pool(
+    image: torch.Tensor, kernel_size: int, stride: int, mode: str, ceil_mode: bool
+) -> torch.Tensor | None:
     """PyTorch's pooled map of a 2-D image (padding 0), or None when no window fits."""
     pool = F.max_pool2d if mode == "max" else F.avg_pool2d
     try:
         return pool(image[None, None], kernel_size, stride, ceil_mode=ceil_mode)[0, 0]
-    except RuntimeError:   # "Output size is too small": not even one window fits
+    except RuntimeError:  # "Output size is too small": not even one window fits
         return None
 
 
@@ -470,8 +531,14 @@ class PoolExplorer(widgets.VBox):
 
     __repr__ = _explorer_repr
 
-    def __init__(self, image: torch.Tensor, kernel_size: int = 2, stride: int = 2,
-                 mode: str = "max", ceil_mode: bool = False):
+    def __init__(
+        self,
+        image: torch.Tensor,
+        kernel_size: int = 2,
+        stride: int = 2,
+        mode: str = "max",
+        ceil_mode: bool = False,
+    ):
         image = _check_image(image)
         if image.numel() == 0:
             raise ValueError(f"image must not be empty, got shape {tuple(image.shape)}")
@@ -491,26 +558,49 @@ class PoolExplorer(widgets.VBox):
         first = _pool(self.image, values["kernel_size"], values["stride"], mode, ceil_mode)
         row, col = (0, 0) if first is None else ((n - 1) // 2 for n in first.shape)
         self.view = PoolView(
-            image=_rounded(self.image), height=image.shape[0], width=image.shape[1],
-            mode=POOL_MODES.index(mode), ceil_mode=ceil_mode, row=row, col=col, **values)
+            image=_rounded(self.image),
+            height=image.shape[0],
+            width=image.shape[1],
+            mode=POOL_MODES.index(mode),
+            ceil_mode=ceil_mode,
+            row=row,
+            col=col,
+            **values,
+        )
         self.mode = widgets.ToggleButtons(
-            options=list(POOL_MODES), index=POOL_MODES.index(mode), description="pooling",
-            tooltips=["max pooling: the largest pixel of each window",
-                      "average pooling: the mean of each window's pixels"])
+            options=list(POOL_MODES),
+            index=POOL_MODES.index(mode),
+            description="pooling",
+            tooltips=[
+                "max pooling: the largest pixel of each window",
+                "average pooling: the mean of each window's pixels",
+            ],
+        )
         self.sliders = {
-            name: widgets.IntSlider(value=values[name], min=low, max=high, description=label,
-                                    continuous_update=True, layout=widgets.Layout(width="17em"),
-                                    style={"description_width": "initial"})
+            name: widgets.IntSlider(
+                value=values[name],
+                min=low,
+                max=high,
+                description=label,
+                continuous_update=True,
+                layout=widgets.Layout(width="17em"),
+                style={"description_width": "initial"},
+            )
             for name, (label, low, high) in POOL_RANGES.items()
         }
         self.ceil_mode = widgets.Checkbox(
-            value=ceil_mode, description="ceil_mode (keep windows that hang off the edge)",
-            indent=False, layout=widgets.Layout(width="auto"))
+            value=ceil_mode,
+            description="ceil_mode (keep windows that hang off the edge)",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+        )
         # jslink, not observe: the browser keeps the controls and the drawing in step.
         self.links = [
             widgets.jslink((self.mode, "index"), (self.view, "mode")),
-            *(widgets.jslink((slider, "value"), (self.view, name))
-              for name, slider in self.sliders.items()),
+            *(
+                widgets.jslink((slider, "value"), (self.view, name))
+                for name, slider in self.sliders.items()
+            ),
             widgets.jslink((self.ceil_mode, "value"), (self.view, "ceil_mode")),
         ]
         # No HBox around the sliders: each widget adds about 1.7 KB (its model and its
@@ -520,10 +610,12 @@ class PoolExplorer(widgets.VBox):
 
     def settings(self) -> dict:
         """The controls' current values: kernel_size, stride, mode and ceil_mode."""
-        return {"kernel_size": self.sliders["kernel_size"].value,
-                "stride": self.sliders["stride"].value,
-                "mode": POOL_MODES[self.mode.index],
-                "ceil_mode": self.ceil_mode.value}
+        return {
+            "kernel_size": self.sliders["kernel_size"].value,
+            "stride": self.sliders["stride"].value,
+            "mode": POOL_MODES[self.mode.index],
+            "ceil_mode": self.ceil_mode.value,
+        }
 
     def output(self) -> torch.Tensor | None:
         """PyTorch's pooled map (``F.max_pool2d`` or ``F.avg_pool2d``, padding 0) for the
@@ -552,8 +644,10 @@ def _check_image(image, name: str = "image") -> torch.Tensor:
     """A finite 2-D image small enough to travel in the page's widget state, as float32."""
     check_tensor(image, name, (2,), "(H, W)")
     if image.numel() > _MAX_PIXELS:
-        raise ValueError(f"{name} must have at most 64×64 = {_MAX_PIXELS} pixels (it is "
-                         f"stored in the page), got {tuple(image.shape)}")
+        raise ValueError(
+            f"{name} must have at most 64×64 = {_MAX_PIXELS} pixels (it is "
+            f"stored in the page), got {tuple(image.shape)}"
+        )
     if not torch.isfinite(image).all():
         raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
     return image.detach().float().cpu()
@@ -609,8 +703,9 @@ class WindowExplorer(widgets.VBox):
     """Slide a 3×3 window over ``image`` and watch the products, their sum and the map fill in.
 
     A slider, a play button and step buttons move the window (the arrow keys move it by
-    one; play respects the reader's reduced-motion setting); a menu picks a kernel from :data:`WINDOW_PRESETS`, and nine boxes edit its
-    weights. Everything is computed in the browser, so it all works on a static page.
+    one; play respects the reader's reduced-motion setting); a menu picks a kernel from
+    :data:`WINDOW_PRESETS`, and nine boxes edit its weights. Everything is computed in the
+    browser, so it all works on a static page.
     ``kernel()``, ``feature_map()`` and ``window_sum()`` give PyTorch's view of the
     current state in a live notebook.
 
@@ -640,44 +735,63 @@ class WindowExplorer(widgets.VBox):
         if not torch.isfinite(kernel).all():
             raise ValueError("kernel must hold finite numbers (no NaN or inf)")
         if min(image.shape) < 3:
-            raise ValueError(f"image must be at least 3×3 for a 3×3 window, got {tuple(image.shape)}")
+            raise ValueError(
+                f"image must be at least 3×3 for a 3×3 window, got {tuple(image.shape)}"
+            )
         kernel = kernel.detach().float().cpu()
         self.image = torch.tensor(_rounded(image)).view(image.shape)
         self.windows = (image.shape[0] - 2) * (image.shape[1] - 2)
         position = check_int(position, "position", 1)
         if position > self.windows:
-            raise ValueError(f"position must be between 1 and {self.windows} (the number of "
-                             f"windows), got {position}")
+            raise ValueError(
+                f"position must be between 1 and {self.windows} (the number of "
+                f"windows), got {position}"
+            )
         presets = [[name, _rounded(k)] for name, k in WINDOW_PRESETS.items()]
-        index = next((i for i, (_, k) in enumerate(WINDOW_PRESETS.items()) if torch.equal(k, kernel)),
-                     None)
+        index = next(
+            (i for i, (_, k) in enumerate(WINDOW_PRESETS.items()) if torch.equal(k, kernel)), None
+        )
         if index is None:
             presets.insert(0, ["your kernel", _rounded(kernel)])
             index = 0
         self.window = SlidingWindow(
-            image=_rounded(self.image), height=image.shape[0], width=image.shape[1],
-            position=position, presets=presets, preset=index,
-            **{f"w{i}": v for i, v in enumerate(_rounded(kernel))})
-        self.slider = widgets.IntSlider(value=position, min=1, max=self.windows,
-                                        description="window", continuous_update=True)
-        self.menu = widgets.Dropdown(options=[name for name, _ in presets], index=index,
-                                     description="kernel")
+            image=_rounded(self.image),
+            height=image.shape[0],
+            width=image.shape[1],
+            position=position,
+            presets=presets,
+            preset=index,
+            **{f"w{i}": v for i, v in enumerate(_rounded(kernel))},
+        )
+        self.slider = widgets.IntSlider(
+            value=position, min=1, max=self.windows, description="window", continuous_update=True
+        )
+        self.menu = widgets.Dropdown(
+            options=[name for name, _ in presets], index=index, description="kernel"
+        )
         self.weights = [
-            widgets.FloatText(value=v, step=0.1, description=f"w{i // 3 + 1}{i % 3 + 1}",
-                              tooltip=f"kernel weight row {i // 3 + 1} column {i % 3 + 1}",
-                              style={"description_width": "2.2em"},
-                              layout=widgets.Layout(width="6.5em"))
+            widgets.FloatText(
+                value=v,
+                step=0.1,
+                description=f"w{i // 3 + 1}{i % 3 + 1}",
+                tooltip=f"kernel weight row {i // 3 + 1} column {i % 3 + 1}",
+                style={"description_width": "2.2em"},
+                layout=widgets.Layout(width="6.5em"),
+            )
             for i, v in enumerate(_rounded(kernel))
         ]
         # jslink, not observe: the browser keeps every control and the drawing in step.
         self.links = [
             widgets.jslink((self.slider, "value"), (self.window, "position")),
             widgets.jslink((self.menu, "index"), (self.window, "preset")),
-            *(widgets.jslink((box, "value"), (self.window, f"w{i}"))
-              for i, box in enumerate(self.weights)),
+            *(
+                widgets.jslink((box, "value"), (self.window, f"w{i}"))
+                for i, box in enumerate(self.weights)
+            ),
         ]
-        weights = widgets.GridBox(self.weights, layout=widgets.Layout(
-            grid_template_columns="repeat(3, 6.8em)"))
+        weights = widgets.GridBox(
+            self.weights, layout=widgets.Layout(grid_template_columns="repeat(3, 6.8em)")
+        )
         super().__init__([self.slider, widgets.HBox([self.menu, weights]), self.window])
         self.add_class("window-explorer-box")
 
@@ -736,10 +850,12 @@ class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     width = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
     k = traitlets.Int(3, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
     weights = traitlets.List(traitlets.Float()).tag(sync=True)
-    stride = traitlets.Int(1, min=UNFOLD_SLIDER_RANGES["stride"][0],
-                           max=UNFOLD_SLIDER_RANGES["stride"][1]).tag(sync=True)
-    padding = traitlets.Int(0, min=UNFOLD_SLIDER_RANGES["padding"][0],
-                            max=UNFOLD_SLIDER_RANGES["padding"][1]).tag(sync=True)
+    stride = traitlets.Int(
+        1, min=UNFOLD_SLIDER_RANGES["stride"][0], max=UNFOLD_SLIDER_RANGES["stride"][1]
+    ).tag(sync=True)
+    padding = traitlets.Int(
+        0, min=UNFOLD_SLIDER_RANGES["padding"][0], max=UNFOLD_SLIDER_RANGES["padding"][1]
+    ).tag(sync=True)
     column = traitlets.Int(1, min=1, max=_MAX_UNFOLD_WINDOWS).tag(sync=True)
     windows = traitlets.Int(1, min=1, max=_MAX_UNFOLD_WINDOWS).tag(sync=True)
 
@@ -772,32 +888,46 @@ class UnfoldExplorer(widgets.VBox):
     def __init__(self, image: torch.Tensor, kernel: torch.Tensor = top_edge):
         image = _check_image(image)
         if image.shape[0] > 8 or image.shape[1] > 8:
-            raise ValueError(f"image must be at most 8×8 (its numbers are printed), "
-                             f"got {tuple(image.shape)}")
+            raise ValueError(
+                f"image must be at most 8×8 (its numbers are printed), got {tuple(image.shape)}"
+            )
         check_tensor(kernel, "kernel", (2,), "(k, k)")
         if kernel.numel() == 0:
             raise ValueError(f"kernel must not be empty, got shape {tuple(kernel.shape)}")
         if kernel.shape[0] != kernel.shape[1] or kernel.shape[0] > min(image.shape):
-            raise ValueError(f"kernel must be square and fit the image {tuple(image.shape)}, "
-                             f"got {tuple(kernel.shape)}")
+            raise ValueError(
+                f"kernel must be square and fit the image {tuple(image.shape)}, "
+                f"got {tuple(kernel.shape)}"
+            )
         if not torch.isfinite(kernel).all():
             raise ValueError("kernel must hold finite numbers (no NaN or inf)")
         self.image = torch.tensor(_rounded(image)).view(image.shape)
         self.kernel = torch.tensor(_rounded(kernel.detach().float())).view(kernel.shape)
         windows = self._windows(1, 0)
-        self.map = UnfoldMatrix(image=_rounded(self.image), height=image.shape[0],
-                                width=image.shape[1], k=kernel.shape[0],
-                                weights=_rounded(self.kernel), windows=windows)
+        self.map = UnfoldMatrix(
+            image=_rounded(self.image),
+            height=image.shape[0],
+            width=image.shape[1],
+            k=kernel.shape[0],
+            weights=_rounded(self.kernel),
+            windows=windows,
+        )
         self.sliders = {
             name: widgets.IntSlider(value=low, min=low, max=high, description=name)
             for name, (low, high) in UNFOLD_SLIDER_RANGES.items()
         }
-        self.sliders["window"] = widgets.IntSlider(value=1, min=1, max=windows,
-                                                   description="window (column)",
-                                                   style={"description_width": "initial"})
+        self.sliders["window"] = widgets.IntSlider(
+            value=1,
+            min=1,
+            max=windows,
+            description="window (column)",
+            style={"description_width": "initial"},
+        )
         # jslink, not observe: the browser keeps sliders and drawing in step, kernel or not.
-        self.links = [widgets.jslink((self.sliders[name], "value"), (self.map, name))
-                      for name in UNFOLD_SLIDER_RANGES]
+        self.links = [
+            widgets.jslink((self.sliders[name], "value"), (self.map, name))
+            for name in UNFOLD_SLIDER_RANGES
+        ]
         self.links += [
             widgets.jslink((self.sliders["window"], "value"), (self.map, "column")),
             widgets.jslink((self.map, "windows"), (self.sliders["window"], "max")),
@@ -808,13 +938,17 @@ class UnfoldExplorer(widgets.VBox):
     def _windows(self, stride: int, padding: int) -> int:
         k = self.kernel.shape[0]
         return ((self.image.shape[0] + 2 * padding - k) // stride + 1) * (
-            (self.image.shape[1] + 2 * padding - k) // stride + 1)
+            (self.image.shape[1] + 2 * padding - k) // stride + 1
+        )
 
     def matrix(self) -> torch.Tensor:
         """``F.unfold`` of the input for the sliders' stride and padding: (k·k, L)."""
-        return F.unfold(self.image[None, None], self.kernel.shape[0],
-                        stride=self.sliders["stride"].value,
-                        padding=self.sliders["padding"].value)[0]
+        return F.unfold(
+            self.image[None, None],
+            self.kernel.shape[0],
+            stride=self.sliders["stride"].value,
+            padding=self.sliders["padding"].value,
+        )[0]
 
     def output_pixel(self) -> float:
         """The weight row times the chosen column: the output pixel it makes."""
@@ -823,7 +957,7 @@ class UnfoldExplorer(widgets.VBox):
         return (self.kernel.flatten() @ column).item()
 
 
-_GRAY = (0.299, 0.587, 0.114)   # the usual weights of R, G and B in a grey level (lesson 05)
+_GRAY = (0.299, 0.587, 0.114)  # the usual weights of R, G and B in a grey level (lesson 05)
 _ZERO = torch.zeros(3, 3)
 _RED_CENTER = torch.zeros(3, 3, 3)
 _RED_CENTER[:, 1, 1] = torch.tensor([1.0, -0.5, -0.5])
@@ -901,7 +1035,9 @@ class ChannelsExplorer(widgets.VBox):
     def __init__(self, image: torch.Tensor):
         check_tensor(image, "image", (3,), "(3, H, W)")
         if image.shape[0] != 3:
-            raise ValueError(f"image must have 3 channels (R, G, B) first, got shape {tuple(image.shape)}")
+            raise ValueError(
+                f"image must have 3 channels (R, G, B) first, got shape {tuple(image.shape)}"
+            )
         _check_image(image[0], "image")
         if not torch.isfinite(image).all():
             raise ValueError("image must hold finite numbers (no NaN or inf)")
@@ -910,18 +1046,32 @@ class ChannelsExplorer(widgets.VBox):
         # Three decimals (a photo has 256 levels per channel) keep the page's state small.
         pixels = [round(v, 3) for v in image.detach().float().flatten().tolist()]
         self.image = torch.tensor(pixels).view(image.shape)
-        presets = [[name, int(k.shape[-1] == 1), _rounded(k)] for name, k in CHANNEL_PRESETS.items()]
+        presets = [
+            [name, int(k.shape[-1] == 1), _rounded(k)] for name, k in CHANNEL_PRESETS.items()
+        ]
         first = CHANNEL_PRESETS["top edge in every channel"]
-        self.map = ChannelMaps(image=pixels, height=image.shape[1],
-                               width=image.shape[2], mode=0, kernel=_rounded(first),
-                               mix=list(_GRAY), presets=presets, preset=0)
-        self.menu = widgets.Dropdown(options=list(CHANNEL_PRESETS), index=0, description="kernel",
-                                     layout=widgets.Layout(width="22em"))
-        self.mode = widgets.ToggleButtons(options=list(CHANNEL_MODES), index=0,
-                                          description="mode")
+        self.map = ChannelMaps(
+            image=pixels,
+            height=image.shape[1],
+            width=image.shape[2],
+            mode=0,
+            kernel=_rounded(first),
+            mix=list(_GRAY),
+            presets=presets,
+            preset=0,
+        )
+        self.menu = widgets.Dropdown(
+            options=list(CHANNEL_PRESETS),
+            index=0,
+            description="kernel",
+            layout=widgets.Layout(width="22em"),
+        )
+        self.mode = widgets.ToggleButtons(options=list(CHANNEL_MODES), index=0, description="mode")
         # jslink, not observe: the browser keeps the controls and the drawing in step.
-        self.links = [widgets.jslink((self.menu, "index"), (self.map, "preset")),
-                      widgets.jslink((self.mode, "index"), (self.map, "mode"))]
+        self.links = [
+            widgets.jslink((self.menu, "index"), (self.map, "preset")),
+            widgets.jslink((self.mode, "index"), (self.map, "mode")),
+        ]
         super().__init__([self.menu, self.mode, self.map])
         self.add_class("channels-explorer-box")
 
@@ -939,7 +1089,7 @@ class ChannelsExplorer(widgets.VBox):
 NETWORK_MATH_PATH = STATIC / "network_math.js"
 """The network explorer's arithmetic (forward pass, drawing pad), a DOM-free ES module."""
 
-_MAX_PARAMETERS = 100_000   # the weights travel in the page: 4 bytes each, in base64
+_MAX_PARAMETERS = 100_000  # the weights travel in the page: 4 bytes each, in base64
 _LAYER_TYPES = "Conv2d, ReLU, Flatten and Linear"
 
 
@@ -953,8 +1103,9 @@ def _leaves(module: nn.Module) -> list[nn.Module]:
 def _network_layers(model: nn.Module) -> tuple[list[dict], torch.Tensor]:
     """The layers as the page's JavaScript reads them, and every parameter in one float32 vector."""
     if not isinstance(model, nn.Sequential):
-        raise TypeError(f"model must be an nn.Sequential of {_LAYER_TYPES} layers, "
-                        f"got {type(model).__name__}")
+        raise TypeError(
+            f"model must be an nn.Sequential of {_LAYER_TYPES} layers, got {type(model).__name__}"
+        )
     layers, params, offset = [], [], 0
 
     def add(tensor):
@@ -968,28 +1119,51 @@ def _network_layers(model: nn.Module) -> tuple[list[dict], torch.Tensor]:
     for leaf in _leaves(model):
         if isinstance(leaf, nn.Conv2d):
             if isinstance(leaf.padding, str) or leaf.groups != 1 or leaf.padding_mode != "zeros":
-                raise ValueError(f"model's Conv2d layers must have numeric zero padding and "
-                                 f"groups=1, got {leaf}")
-            layers.append({"type": "conv", "cin": leaf.in_channels, "cout": leaf.out_channels,
-                           "kh": leaf.kernel_size[0], "kw": leaf.kernel_size[1],
-                           "stride": list(leaf.stride), "padding": list(leaf.padding),
-                           "dilation": list(leaf.dilation),
-                           "weight": add(leaf.weight), "bias": add(leaf.bias)})
+                raise ValueError(
+                    f"model's Conv2d layers must have numeric zero padding and groups=1, got {leaf}"
+                )
+            layers.append(
+                {
+                    "type": "conv",
+                    "cin": leaf.in_channels,
+                    "cout": leaf.out_channels,
+                    "kh": leaf.kernel_size[0],
+                    "kw": leaf.kernel_size[1],
+                    "stride": list(leaf.stride),
+                    "padding": list(leaf.padding),
+                    "dilation": list(leaf.dilation),
+                    "weight": add(leaf.weight),
+                    "bias": add(leaf.bias),
+                }
+            )
         elif isinstance(leaf, nn.Linear):
-            layers.append({"type": "linear", "in": leaf.in_features, "out": leaf.out_features,
-                           "weight": add(leaf.weight), "bias": add(leaf.bias)})
+            layers.append(
+                {
+                    "type": "linear",
+                    "in": leaf.in_features,
+                    "out": leaf.out_features,
+                    "weight": add(leaf.weight),
+                    "bias": add(leaf.bias),
+                }
+            )
         elif isinstance(leaf, nn.ReLU):
             layers.append({"type": "relu"})
         elif isinstance(leaf, nn.Flatten):
             if (leaf.start_dim, leaf.end_dim) != (1, -1):
-                raise ValueError(f"model's Flatten must flatten everything but the batch, got {leaf}")
+                raise ValueError(
+                    f"model's Flatten must flatten everything but the batch, got {leaf}"
+                )
             layers.append({"type": "flatten"})
         else:
-            raise ValueError(f"model may hold only {_LAYER_TYPES} layers (the ones the page's "
-                             f"JavaScript runs), got {type(leaf).__name__}")
+            raise ValueError(
+                f"model may hold only {_LAYER_TYPES} layers (the ones the page's "
+                f"JavaScript runs), got {type(leaf).__name__}"
+            )
         if offset > _MAX_PARAMETERS:
-            raise ValueError(f"model must have at most {_MAX_PARAMETERS:,} parameters (its "
-                             f"weights are stored in the page), got more")
+            raise ValueError(
+                f"model must have at most {_MAX_PARAMETERS:,} parameters (its "
+                f"weights are stored in the page), got more"
+            )
     if not params:
         raise ValueError("model has no weights to run")
     return layers, torch.cat(params)
@@ -1062,17 +1236,27 @@ class NetworkExplorer(anywidget.AnyWidget):
     digit = traitlets.Int(0, min=-1).tag(sync=True)
     drawn = traitlets.List(traitlets.Float()).tag(sync=True)
 
-    def __init__(self, model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
-                 n_random: int = 32, n_wrong: int = 8):
+    def __init__(
+        self,
+        model: nn.Module,
+        images: torch.Tensor,
+        labels: torch.Tensor,
+        n_random: int = 32,
+        n_wrong: int = 8,
+    ):
         layers, params = _network_layers(model)
         check_tensor(images, "images", (2, 3, 4), "(N, 784), (N, 28, 28) or (N, 1, 28, 28)")
         if images.shape[1:] not in {(784,), (28, 28), (1, 28, 28)}:
-            raise ValueError(f"images must have shape (N, 784), (N, 28, 28) or (N, 1, 28, 28), "
-                             f"got {tuple(images.shape)}")
+            raise ValueError(
+                f"images must have shape (N, 784), (N, 28, 28) or (N, 1, 28, 28), "
+                f"got {tuple(images.shape)}"
+            )
         check_tensor(labels, "labels", (1,), "(N,)")
         if len(images) != len(labels) or len(images) == 0:
-            raise ValueError(f"images and labels must hold the same number (at least 1) of "
-                             f"digits, got {len(images)} and {len(labels)}")
+            raise ValueError(
+                f"images and labels must hold the same number (at least 1) of "
+                f"digits, got {len(images)} and {len(labels)}"
+            )
         if labels.dtype.is_floating_point or labels.dtype == torch.bool:
             raise TypeError(f"labels must be integer classes, got {labels.dtype}")
         images = images.detach().float().cpu().reshape(-1, 1, 28, 28)
@@ -1081,8 +1265,10 @@ class NetworkExplorer(anywidget.AnyWidget):
         n_random = check_int(n_random, "n_random", 1)
         n_wrong = check_int(n_wrong, "n_wrong", 0)
         if n_random + n_wrong > 200:
-            raise ValueError(f"n_random + n_wrong must be at most 200 (every digit is stored in "
-                             f"the page), got {n_random + n_wrong}")
+            raise ValueError(
+                f"n_random + n_wrong must be at most 200 (every digit is stored in "
+                f"the page), got {n_random + n_wrong}"
+            )
         # A copy of the network as the page runs it: on the CPU, in eval mode, and not
         # changed by later training of ``model``.
         self.model = copy.deepcopy(model).cpu().eval()
@@ -1094,16 +1280,19 @@ class NetworkExplorer(anywidget.AnyWidget):
         except RuntimeError as err:
             raise ValueError(f"model cannot read (N, 1, 28, 28) digits: {err}") from None
         if logits.ndim != 2 or not 2 <= logits.shape[1] <= 100:
-            raise ValueError(f"model must give (N, classes) scores with 2 to 100 classes, "
-                             f"got shape {tuple(logits.shape)}")
+            raise ValueError(
+                f"model must give (N, classes) scores with 2 to 100 classes, "
+                f"got shape {tuple(logits.shape)}"
+            )
         predictions = logits.argmax(1)
         labels = labels.cpu()
         if labels.min() < 0 or labels.max() >= logits.shape[1]:
             raise ValueError(f"labels must be classes from 0 to {logits.shape[1] - 1}")
         generator = torch.Generator().manual_seed(0)
         chosen = torch.randperm(len(images), generator=generator)[:n_random].tolist()
-        wrong = [i for i in (predictions != labels).nonzero().flatten().tolist()
-                 if i not in chosen][:n_wrong]
+        wrong = [
+            i for i in (predictions != labels).nonzero().flatten().tolist() if i not in chosen
+        ][:n_wrong]
         self.indices = chosen + wrong
         """Each embedded digit's index in ``images``: the random ones, then the misclassified."""
         self.images = self.all_images[self.indices, 0]
@@ -1113,21 +1302,27 @@ class NetworkExplorer(anywidget.AnyWidget):
             weights=_base64(params.numpy().astype("<f4")),
             digits=_base64(levels[self.indices].flatten().numpy()),
             picks=[[i, int(labels[i]), int(predictions[i])] for i in self.indices],
-            n_random=len(chosen), digit=0)
+            n_random=len(chosen),
+            digit=0,
+        )
 
     @traitlets.validate("digit")
     def _valid_digit(self, proposal):
         digit = proposal["value"]
         if not -1 <= digit < len(self.picks):
-            raise traitlets.TraitError(f"digit must be -1 (the drawing) or from 0 to "
-                                       f"{len(self.picks) - 1} (a picked digit), got {digit}")
+            raise traitlets.TraitError(
+                f"digit must be -1 (the drawing) or from 0 to "
+                f"{len(self.picks) - 1} (a picked digit), got {digit}"
+            )
         return digit
 
     def __repr__(self) -> str:
         # Short and the same on every machine: the notebook stores it as the cell's text.
         n = len(base64.b64decode(self.weights)) // 4
-        return (f"NetworkExplorer({n:,} parameters, {len(self.picks)} digits): an explorer. "
-                f"Run this cell in Jupyter to use it.")
+        return (
+            f"NetworkExplorer({n:,} parameters, {len(self.picks)} digits): an explorer. "
+            f"Run this cell in Jupyter to use it."
+        )
 
     def input(self) -> torch.Tensor:
         """The 28×28 input the page shows now: the picked digit, or the drawing made into one."""
@@ -1152,11 +1347,14 @@ FIELD_STACKS = {
     "three 3×3 layers, stride 1": [(3, 1, 1, 1)] * 3,
     "one 7×7 layer": [(7, 1, 3, 1)],
     "dilated 3×3 layers (dilation 1, 2, 4)": [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)],
-    "VGG-16's first two blocks (3×3 convs, 2×2 pools)": [(3, 1, 1, 1)] * 2 + [(2, 2, 0, 1)]
-                                                        + [(3, 1, 1, 1)] * 2 + [(2, 2, 0, 1)],
+    "VGG-16's first two blocks (3×3 convs, 2×2 pools)": [(3, 1, 1, 1)] * 2
+    + [(2, 2, 0, 1)]
+    + [(3, 1, 1, 1)] * 2
+    + [(2, 2, 0, 1)],
     "AlexNet's conv1, pool1, conv2": [(11, 4, 2, 1), (3, 2, 0, 1), (5, 1, 2, 1)],
 }
-"""The field explorer's menu: stacks of (kernel, stride, padding, dilation), as lesson 6 lists them."""
+"""The field explorer's menu: stacks of (kernel, stride, padding, dilation), as lesson 6 lists
+them."""
 
 FIELD_RANGES = {"kernel": (1, 11), "stride": (1, 4), "padding": (0, 5), "dilation": (1, 4)}
 """What the field explorer's boxes accept for each layer: minimum and maximum."""
@@ -1168,7 +1366,9 @@ def _field_stack(layers) -> list[list[int]]:
     """Layers as [[k, s, p, d], ...] of square, in-range values, from a module or a list."""
     found = _spatial_layers(layers)
     if not 1 <= len(found) <= _MAX_FIELD_LAYERS:
-        raise ValueError(f"layers must hold 1 to {_MAX_FIELD_LAYERS} spatial layers, got {len(found)}")
+        raise ValueError(
+            f"layers must hold 1 to {_MAX_FIELD_LAYERS} spatial layers, got {len(found)}"
+        )
     stack = []
     for name, values in found:
         row = []
@@ -1204,7 +1404,8 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     .field-table { border-collapse: collapse; font-family: monospace; font-size: 12px;
                    margin-top: 8px; }
     .field-table caption { font-family: sans-serif; text-align: left; font-size: 12px; }
-    .field-table th, .field-table td { border: 1px solid #bbb; padding: 1px 5px; text-align: right; }
+    .field-table th, .field-table td { border: 1px solid #bbb; padding: 1px 5px;
+                                       text-align: right; }
     .field-table input { width: 3.2em; }
     .field-table tr.field-chosen { background: #fde9d9; }
     .field-buttons button { margin: 4px 6px 0 0; }
@@ -1224,14 +1425,20 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     def _valid_layers(self, proposal):
         layers = proposal["value"]
         if not 1 <= len(layers) <= _MAX_FIELD_LAYERS:
-            raise traitlets.TraitError(f"layers must hold 1 to {_MAX_FIELD_LAYERS} layers, "
-                                       f"got {len(layers)}")
+            raise traitlets.TraitError(
+                f"layers must hold 1 to {_MAX_FIELD_LAYERS} layers, got {len(layers)}"
+            )
         for i, layer in enumerate(layers):
-            if len(layer) != 4 or not all(low <= v <= high for v, (low, high)
-                                          in zip(layer, FIELD_RANGES.values())):
-                ranges = ", ".join(f"{name} {low}–{high}" for name, (low, high) in FIELD_RANGES.items())
-                raise traitlets.TraitError(f"layers[{i}] must be [kernel, stride, padding, "
-                                           f"dilation] within {ranges}, got {layer}")
+            if len(layer) != 4 or not all(
+                low <= v <= high for v, (low, high) in zip(layer, FIELD_RANGES.values())
+            ):
+                ranges = ", ".join(
+                    f"{name} {low}–{high}" for name, (low, high) in FIELD_RANGES.items()
+                )
+                raise traitlets.TraitError(
+                    f"layers[{i}] must be [kernel, stride, padding, "
+                    f"dilation] within {ranges}, got {layer}"
+                )
         return layers
 
 
@@ -1284,16 +1491,29 @@ class FieldExplorer(widgets.VBox):
             try:
                 sizes.append(tuple(conv_out_size(n, k, s, p, d) for n in sizes[-1]))
             except ValueError:
-                raise ValueError(f"layers do not fit a {tuple(image.shape)} image: layer "
-                                 f"{len(sizes)} (kernel {k}, stride {s}, padding {p}, dilation "
-                                 f"{d}) gets a {sizes[-1]} input") from None
+                raise ValueError(
+                    f"layers do not fit a {tuple(image.shape)} image: layer "
+                    f"{len(sizes)} (kernel {k}, stride {s}, padding {p}, dilation "
+                    f"{d}) gets a {sizes[-1]} input"
+                ) from None
         self.view = FieldView(
-            image=_rounded(self.image), height=image.shape[0], width=image.shape[1],
-            layers=[list(layer) for layer in stack], ranges={k: list(v) for k, v in FIELD_RANGES.items()},
-            stacks=stacks, stack=index, level=len(stack),
-            row=(sizes[-1][0] - 1) // 2, col=(sizes[-1][1] - 1) // 2)
-        self.menu = widgets.Dropdown(options=[name for name, _ in stacks], index=index,
-                                     description="layers", layout=widgets.Layout(width="30em"))
+            image=_rounded(self.image),
+            height=image.shape[0],
+            width=image.shape[1],
+            layers=[list(layer) for layer in stack],
+            ranges={k: list(v) for k, v in FIELD_RANGES.items()},
+            stacks=stacks,
+            stack=index,
+            level=len(stack),
+            row=(sizes[-1][0] - 1) // 2,
+            col=(sizes[-1][1] - 1) // 2,
+        )
+        self.menu = widgets.Dropdown(
+            options=[name for name, _ in stacks],
+            index=index,
+            description="layers",
+            layout=widgets.Layout(width="30em"),
+        )
         # jslink, not observe: the browser keeps the menu and the drawing in step.
         self.links = [widgets.jslink((self.menu, "index"), (self.view, "stack"))]
         super().__init__([self.menu, self.view])
@@ -1308,7 +1528,8 @@ class FieldExplorer(widgets.VBox):
         return self.view.level, self.view.row, self.view.col
 
     def table(self):
-        """``receptive_field`` of the current stack (the page's table), with each layer's output size."""
+        """``receptive_field`` of the current stack (the page's table), with each layer's output
+        size."""
         return receptive_field(self.layers(), input_size=tuple(self.image.shape))
 
     def region(self) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -1319,17 +1540,21 @@ class FieldExplorer(widgets.VBox):
         side = sizes["output"].iloc[-1] if level <= len(self.layers()) else None
         side = side if isinstance(side, tuple) else (side, side)
         if level > len(self.layers()) or not (0 <= row < side[0] and 0 <= col < side[1]):
-            raise ValueError(f"no unit ({row}, {col}) in layer {level} of {len(self.layers())} "
-                             f"(choose one on the page, or set view.level, view.row, view.col)")
+            raise ValueError(
+                f"no unit ({row}, {col}) in layer {level} of {len(self.layers())} "
+                f"(choose one on the page, or set view.level, view.row, view.col)"
+            )
         x = torch.ones(1, 1, *self.image.shape, dtype=torch.float64, requires_grad=True)
         y = x
         for k, s, p, d in self.layers()[:level]:
-            y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p,
-                         dilation=d)
+            y = F.conv2d(
+                y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p, dilation=d
+            )
         y[0, 0, row, col].backward()
         if not x.grad.any():
-            raise ValueError(f"unit ({row}, {col}) of layer {level} sees only padding: no "
-                             f"input pixel at all")
+            raise ValueError(
+                f"unit ({row}, {col}) of layer {level} sees only padding: no input pixel at all"
+            )
         rows = torch.nonzero(x.grad[0, 0].sum(1)).flatten()
         cols = torch.nonzero(x.grad[0, 0].sum(0)).flatten()
         return (rows.min().item(), rows.max().item()), (cols.min().item(), cols.max().item())

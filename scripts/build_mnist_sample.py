@@ -48,7 +48,9 @@ def read_digits(package: Path) -> tuple[np.ndarray, np.ndarray]:
     images = []
     labels = []
     for digit in range(10):
-        flat = np.array(json.loads((package / "src" / "digits" / f"{digit}.json").read_text())["data"])
+        flat = np.array(
+            json.loads((package / "src" / "digits" / f"{digit}.json").read_text())["data"]
+        )
         if flat.size % 784:
             raise ValueError(f"{digit}.json holds {flat.size} values, not a multiple of 784")
         pixels = np.rint(flat * 255)
@@ -76,8 +78,10 @@ def main() -> None:
         x_valid=images[valid_idx],
         y_valid=labels[valid_idx],
     )
-    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.2f} MB): "
-          f"{len(train_idx)} train, {len(valid_idx)} valid digits")
+    print(
+        f"wrote {OUT} ({OUT.stat().st_size / 1e6:.2f} MB): "
+        f"{len(train_idx)} train, {len(valid_idx)} valid digits"
+    )
 
 
 if __name__ == "__main__":

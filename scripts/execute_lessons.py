@@ -27,7 +27,8 @@ LESSONS = ROOT / "lessons"
 
 
 def sync_and_execute(md: Path, timeout: int = 120) -> float:
-    """Rebuild ``md``'s paired notebook from the .md, run it in ``lessons/``, write it; return seconds."""
+    """Rebuild ``md``'s paired notebook from the .md, run it in ``lessons/``, write it; return
+    seconds."""
     nb = jupytext.read(md)
     nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,md:myst"
     _keep_cell_ids(nb, md.with_suffix(".ipynb"))
@@ -36,8 +37,8 @@ def sync_and_execute(md: Path, timeout: int = 120) -> float:
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(md.parent)}},
-        record_timing=False,       # no timestamps: the committed notebook only changes when outputs do
-        store_widget_state=True,   # slider states, so widgets render without a kernel
+        record_timing=False,  # no timestamps: the committed notebook only changes when outputs do
+        store_widget_state=True,  # slider states, so widgets render without a kernel
     )
     start = time.perf_counter()
     client.execute()

@@ -33,20 +33,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDORED = ROOT / "book" / "vendored"
-WIDGETS = Path("_static") / "widgets"          # relative to book/vendored, as in the manifest
+WIDGETS = Path("_static") / "widgets"  # relative to book/vendored, as in the manifest
 MANIFEST = WIDGETS / "MANIFEST.json"
 # The html-manager's stylesheets ask for its icon fonts relative to the page, under the
 # require.js name of whichever bundled module loads first: @jupyter-widgets/html-manager/dist/
 # or @jupyter-widgets/ (it varies from load to load). Widget pages live in lessons/.
-FONT_DIRS = [Path("lessons") / "@jupyter-widgets" / "html-manager" / "dist",
-             Path("lessons") / "@jupyter-widgets"]
+FONT_DIRS = [
+    Path("lessons") / "@jupyter-widgets" / "html-manager" / "dist",
+    Path("lessons") / "@jupyter-widgets",
+]
 
 # package, version, {file in the package: name it is served under}
 PACKAGES = [
     ("requirejs", "2.3.8", {"require.js": "require.js"}),
     # The 1.0.x line is the html-manager of ipywidgets 8 (0.20.x is for ipywidgets 7).
-    ("@jupyter-widgets/html-manager", "1.0.15", {"dist/embed-amd.js": "embed-amd.js",
-                                                 "dist/embed.js.LICENSE.txt": "embed-amd.js.LICENSE.txt"}),
+    (
+        "@jupyter-widgets/html-manager",
+        "1.0.15",
+        {
+            "dist/embed-amd.js": "embed-amd.js",
+            "dist/embed.js.LICENSE.txt": "embed-amd.js.LICENSE.txt",
+        },
+    ),
     # The front end of the Python anywidget package pinned in requirements.txt.
     ("anywidget", "0.11.0", {"dist/index.js": "anywidget.js"}),
 ]
@@ -61,18 +69,21 @@ SPDX_PACKAGE = ("spdx-license-list", "6.12.0")
 # with the menu and assistive MathML built in; it loads its fonts from
 # output/chtml/fonts/woff-v2/ beside itself, and nothing else for the macros the lessons use.
 MATHJAX = ("mathjax", "3.2.2")
-MATHJAX_DIR = Path("_static") / "mathjax"      # relative to book/vendored
+MATHJAX_DIR = Path("_static") / "mathjax"  # relative to book/vendored
 MATHJAX_FONTS = "es5/output/chtml/fonts/woff-v2"
 
 # Licence texts from a repository, for packages whose npm tarball has none: URL, SHA-256.
 LICENCE_URLS = {
     # require.js's own header points to this file.
-    "requirejs": ("https://raw.githubusercontent.com/requirejs/requirejs/2.3.8/LICENSE",
-                  "4e51314366fce8914fde48ccd4d52255d37f5fcb72e00fe0dccbc6cbb6682bc9"),
+    "requirejs": (
+        "https://raw.githubusercontent.com/requirejs/requirejs/2.3.8/LICENSE",
+        "4e51314366fce8914fde48ccd4d52255d37f5fcb72e00fe0dccbc6cbb6682bc9",
+    ),
     # The ipywidgets repository, at the commit the package was published from (its gitHead).
     "@jupyter-widgets/html-manager": (
         "https://raw.githubusercontent.com/jupyter-widgets/ipywidgets/{gitHead}/LICENSE",
-        "e5ac2be30b2bcefe330ee9e5ad7fe5b0d1156fecb3555fcaaa908a8d29f9fded"),
+        "e5ac2be30b2bcefe330ee9e5ad7fe5b0d1156fecb3555fcaaa908a8d29f9fded",
+    ),
 }
 LICENSE_NAMES = ("LICENSE", "LICENSE.md", "LICENSE.txt")
 MAX_LICENCE_BYTES = 1_000_000
@@ -83,8 +94,9 @@ def sha256(data: bytes) -> str:
 
 
 def unpack(spec: str, workdir: Path) -> Path:
-    done = subprocess.run(["npm", "pack", spec, "--json"], cwd=workdir, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["npm", "pack", spec, "--json"], cwd=workdir, check=True, capture_output=True, text=True
+    )
     tarball = workdir / json.loads(done.stdout)[0]["filename"]
     target = workdir / tarball.stem
     with tarfile.open(tarball) as tar:
@@ -96,8 +108,10 @@ def download(url: str, expected: str) -> bytes:
     with urllib.request.urlopen(url, timeout=60) as response:
         data = response.read(MAX_LICENCE_BYTES + 1)
     if len(data) > MAX_LICENCE_BYTES or sha256(data) != expected:
-        sys.exit(f"{url}: not the licence text pinned in {Path(__file__).name} "
-                 f"(SHA-256 {sha256(data)}, expected {expected}): read it and update the pin")
+        sys.exit(
+            f"{url}: not the licence text pinned in {Path(__file__).name} "
+            f"(SHA-256 {sha256(data)}, expected {expected}): read it and update the pin"
+        )
     return data
 
 
@@ -116,7 +130,7 @@ def main(extra: Path = VENDORED, fetch=download) -> list:
     """Write every vendored file and the manifest under ``extra``; return the manifest's entries."""
     entries = []
     old = extra / MANIFEST
-    if old.exists():                    # files of an older version that this one may not have
+    if old.exists():  # files of an older version that this one may not have
         for entry in json.loads(old.read_text())["files"]:
             (extra / entry["file"]).unlink(missing_ok=True)
 
@@ -133,9 +147,14 @@ def main(extra: Path = VENDORED, fetch=download) -> list:
             meta = json.loads((package / "package.json").read_text())
             licence_name = WIDGETS / f"LICENSE-{name.replace('/', '-').lstrip('@')}.txt"
             for source, served in files.items():
-                write(WIDGETS / served, (package / source).read_bytes(), package=name,
-                      version=version, source=f"npm:{name}@{version}/{source}",
-                      licence=licence_name.as_posix())
+                write(
+                    WIDGETS / served,
+                    (package / source).read_bytes(),
+                    package=name,
+                    version=version,
+                    source=f"npm:{name}@{version}/{source}",
+                    licence=licence_name.as_posix(),
+                )
             if name in LICENCE_URLS:
                 url, expected = LICENCE_URLS[name]
                 url = url.format(**meta)
@@ -143,24 +162,42 @@ def main(extra: Path = VENDORED, fetch=download) -> list:
             else:
                 licence = next(package / n for n in LICENSE_NAMES if (package / n).exists())
                 text, origin = licence.read_text(), f"npm:{name}@{version}/{licence.name}"
-            write(licence_name, licence_file(
-                f"{name} {version}: {', '.join(files.values())}", meta["license"],
-                npm_page(name, version), [origin], [text]).encode(),
-                package=name, version=version, source=origin)
+            write(
+                licence_name,
+                licence_file(
+                    f"{name} {version}: {', '.join(files.values())}",
+                    meta["license"],
+                    npm_page(name, version),
+                    [origin],
+                    [text],
+                ).encode(),
+                package=name,
+                version=version,
+                source=origin,
+            )
             if name == "@jupyter-widgets/html-manager":
                 font_files = {sha256(f.read_bytes()): f for f in (fonts / "webfonts").iterdir()}
                 font_licence = WIDGETS / "LICENSE-fontawesome-free.txt"
-                for font in sorted((package / "dist").glob("*.woff2")):  # every current browser reads woff2
+                for font in sorted(
+                    (package / "dist").glob("*.woff2")
+                ):  # every current browser reads woff2
                     data = font.read_bytes()
                     same = font_files.get(sha256(data))
                     if same is None:
-                        sys.exit(f"{font.name} is none of {'@'.join(FONT_PACKAGE)}'s webfonts: "
-                                 "update FONT_PACKAGE to the Font Awesome the html-manager bundles")
+                        sys.exit(
+                            f"{font.name} is none of {'@'.join(FONT_PACKAGE)}'s webfonts: "
+                            "update FONT_PACKAGE to the Font Awesome the html-manager bundles"
+                        )
                     for folder in FONT_DIRS:
-                        write(folder / font.name, data, package=name, version=version,
-                              source=f"npm:{name}@{version}/dist/{font.name}",
-                              same_as=f"npm:{'@'.join(FONT_PACKAGE)}/webfonts/{same.name}",
-                              licence=font_licence.as_posix())
+                        write(
+                            folder / font.name,
+                            data,
+                            package=name,
+                            version=version,
+                            source=f"npm:{name}@{version}/dist/{font.name}",
+                            same_as=f"npm:{'@'.join(FONT_PACKAGE)}/webfonts/{same.name}",
+                            licence=font_licence.as_posix(),
+                        )
         name, version = MATHJAX
         package = unpack(f"{name}@{version}", Path(tmp))
         meta = json.loads((package / "package.json").read_text())
@@ -168,33 +205,63 @@ def main(extra: Path = VENDORED, fetch=download) -> list:
         served = {"es5/tex-chtml.js": MATHJAX_DIR / "tex-chtml.js"}
         for font in sorted((package / MATHJAX_FONTS).glob("*.woff")):
             served[f"{MATHJAX_FONTS}/{font.name}"] = (
-                MATHJAX_DIR / Path(MATHJAX_FONTS).relative_to("es5") / font.name)
+                MATHJAX_DIR / Path(MATHJAX_FONTS).relative_to("es5") / font.name
+            )
         for source, path in served.items():
-            write(path, (package / source).read_bytes(), package=name, version=version,
-                  source=f"npm:{name}@{version}/{source}", licence=licence_name.as_posix())
-        write(licence_name, licence_file(
-            f"{name} {version}: tex-chtml.js and its fonts (output/chtml/fonts/woff-v2/)",
-            meta["license"], npm_page(name, version), [f"npm:{name}@{version}/LICENSE"],
-            [(package / "LICENSE").read_text()]).encode(),
-            package=name, version=version, source=f"npm:{name}@{version}/LICENSE")
+            write(
+                path,
+                (package / source).read_bytes(),
+                package=name,
+                version=version,
+                source=f"npm:{name}@{version}/{source}",
+                licence=licence_name.as_posix(),
+            )
+        write(
+            licence_name,
+            licence_file(
+                f"{name} {version}: tex-chtml.js and its fonts (output/chtml/fonts/woff-v2/)",
+                meta["license"],
+                npm_page(name, version),
+                [f"npm:{name}@{version}/LICENSE"],
+                [(package / "LICENSE").read_text()],
+            ).encode(),
+            package=name,
+            version=version,
+            source=f"npm:{name}@{version}/LICENSE",
+        )
         fa_name, fa_version = FONT_PACKAGE
         fa_licence = f"npm:{fa_name}@{fa_version}/LICENSE.txt"
         ofl = f"npm:{'@'.join(SPDX_PACKAGE)}/licenses/OFL-1.1.json (licenseText)"
         ofl_text = json.loads((spdx / "licenses" / "OFL-1.1.json").read_text())["licenseText"]
-        notice = (f"Font Awesome Free {fa_version} by @fontawesome - https://fontawesome.com\n"
-                  "Copyright (c) Font Awesome (the fonts' copyright notice)")
-        write(WIDGETS / "LICENSE-fontawesome-free.txt", licence_file(
-            f"Font Awesome Free {fa_version}: the icon fonts (*.woff2) under lessons/@jupyter-widgets/, "
-            "as bundled by @jupyter-widgets/html-manager",
-            "OFL-1.1 (the fonts; Font Awesome Free's icons are CC-BY-4.0 and its code MIT)",
-            npm_page(fa_name, fa_version), [fa_licence, ofl],
-            [notice, (fonts / "LICENSE.txt").read_text(),
-             "The SIL Open Font License 1.1, which covers the fonts, in full:\n\n" + ofl_text]).encode(),
-            package=fa_name, version=fa_version, source=f"{fa_licence} + {ofl}")
-    manifest = {"about": "Every file scripts/fetch_vendored.py vendored into book/vendored (paths "
-                         "relative to it): where it came from and its SHA-256. "
-                         "Checked by tests/test_vendored.py.",
-                "files": sorted(entries, key=lambda e: e["file"])}
+        notice = (
+            f"Font Awesome Free {fa_version} by @fontawesome - https://fontawesome.com\n"
+            "Copyright (c) Font Awesome (the fonts' copyright notice)"
+        )
+        write(
+            WIDGETS / "LICENSE-fontawesome-free.txt",
+            licence_file(
+                f"Font Awesome Free {fa_version}: the icon fonts (*.woff2) under "
+                "lessons/@jupyter-widgets/, as bundled by @jupyter-widgets/html-manager",
+                "OFL-1.1 (the fonts; Font Awesome Free's icons are CC-BY-4.0 and its code MIT)",
+                npm_page(fa_name, fa_version),
+                [fa_licence, ofl],
+                [
+                    notice,
+                    (fonts / "LICENSE.txt").read_text(),
+                    "The SIL Open Font License 1.1, which covers the fonts, in full:\n\n"
+                    + ofl_text,
+                ],
+            ).encode(),
+            package=fa_name,
+            version=fa_version,
+            source=f"{fa_licence} + {ofl}",
+        )
+    manifest = {
+        "about": "Every file scripts/fetch_vendored.py vendored into book/vendored (paths "
+        "relative to it): where it came from and its SHA-256. "
+        "Checked by tests/test_vendored.py.",
+        "files": sorted(entries, key=lambda e: e["file"]),
+    }
     (extra / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     for entry in manifest["files"]:
         print(f"{entry['file']}  {entry['source']}")

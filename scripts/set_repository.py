@@ -29,11 +29,12 @@ CELL = re.compile(re.escape(HIDDEN_CELL) + re.escape(SETUP_FIRST_LINE) + r"\n.*?
 
 
 def set_repository(address: str, root: Path = ROOT) -> str:
-    """Write ``address`` into ``root``'s config and lessons; return the URL written ("" for none)."""
+    """Write ``address`` into ``root``'s config and lessons; return the URL written ("" for
+    none)."""
     url = repository_address({"COURSE_REPOSITORY": address}) if address else ""
     config = root / "_config.yml"
     text = config.read_text(encoding="utf-8")
-    text, count = re.subn(r'(?m)^(repository:\n  url: ).*$', lambda m: f'{m.group(1)}"{url}"', text)
+    text, count = re.subn(r"(?m)^(repository:\n  url: ).*$", lambda m: f'{m.group(1)}"{url}"', text)
     if count != 1:
         raise SystemExit(f"{config}: no `repository:` block with `url:` as its first line")
     config.write_text(text, encoding="utf-8")
@@ -41,8 +42,10 @@ def set_repository(address: str, root: Path = ROOT) -> str:
     for md in sorted((root / "lessons").glob("[0-9][0-9]_*.md")):
         source = md.read_text(encoding="utf-8")
         if not CELL.search(source):
-            raise SystemExit(f"{md}: no Colab setup cell (a hidden remove-cell code cell "
-                             f"that starts with {SETUP_FIRST_LINE!r})")
+            raise SystemExit(
+                f"{md}: no Colab setup cell (a hidden remove-cell code cell "
+                f"that starts with {SETUP_FIRST_LINE!r})"
+            )
         md.write_text(CELL.sub(lambda m: cell, source, count=1), encoding="utf-8")
         notebook = md.with_suffix(".ipynb")
         data = nbformat.read(notebook, as_version=4)

@@ -30,9 +30,15 @@ SPIN = "import os, sys\nparent = int(sys.argv[1])\nwhile os.getppid() == parent:
 
 def start_busy(n: int) -> list:
     """``n`` processes that each keep one core busy until they are killed."""
-    return [subprocess.Popen([sys.executable, "-c", SPIN, str(os.getpid())], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(n)]
+    return [
+        subprocess.Popen(
+            [sys.executable, "-c", SPIN, str(os.getpid())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(n)
+    ]
 
 
 def stop_busy(processes: list) -> None:
@@ -43,16 +49,31 @@ def stop_busy(processes: list) -> None:
 
 
 def strict_build(output: Path) -> list:
-    return [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(output),
-            "-W", "-n", "--keep-going", "--all"]
+    return [
+        str(BIN / "jupyter-book"),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(output),
+        "-W",
+        "-n",
+        "--keep-going",
+        "--all",
+    ]
 
 
 def run(command: list, log: Path) -> tuple[bool, float, str]:
     """Run ``command`` in the repository; return (passed, seconds, its last summary line)."""
     start = time.perf_counter()
     with open(log, "w") as out:
-        done = subprocess.run(command, check=False, cwd=ROOT, stdin=subprocess.DEVNULL,
-                              stdout=out, stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            command,
+            check=False,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     seconds = time.perf_counter() - start
     text = log.read_text(errors="replace")
     summary = re.findall(r"^=+ (.*(?:passed|failed|error).*) =+$", text, re.MULTILINE)
@@ -76,8 +97,12 @@ def main(argv=None) -> int:
     parser.add_argument("--busy", type=int, default=3, help="busy processes (default 3)")
     parser.add_argument("--builds", type=int, default=3, help="strict builds (default 3)")
     parser.add_argument("--tests", type=int, default=3, help="pytest --nbval runs (default 3)")
-    parser.add_argument("--logs", type=Path, default=ROOT / "_build" / "stress",
-                        help="folder for each run's log (default _build/stress)")
+    parser.add_argument(
+        "--logs",
+        type=Path,
+        default=ROOT / "_build" / "stress",
+        help="folder for each run's log (default _build/stress)",
+    )
     args = parser.parse_args(argv)
     for name in ("busy", "builds", "tests"):
         if getattr(args, name) < 0:

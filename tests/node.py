@@ -42,7 +42,10 @@ class Node:
         shutil.copyfile(module, copy)
         self.process = subprocess.Popen(
             [node, "--input-type=module", "-e", SERVER % (json.dumps(copy.as_uri()), helpers)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def __call__(self, fn, *args):
         self.process.stdin.write(json.dumps({"fn": fn, "args": args}) + "\n")

@@ -14,8 +14,10 @@ def both(v):
 
 def fits(size, kernel, padding, dilation):
     """Whether the dilated kernel fits inside the padded input along both axes."""
-    return all(d * (k - 1) + 1 <= n + 2 * p
-               for n, k, p, d in zip(both(size), both(kernel), both(padding), both(dilation)))
+    return all(
+        d * (k - 1) + 1 <= n + 2 * p
+        for n, k, p, d in zip(both(size), both(kernel), both(padding), both(dilation))
+    )
 
 
 @st.composite
@@ -28,6 +30,8 @@ def conv_settings(draw, max_size=10):
     dilation = draw(pair(st.integers(1, 3)))
     if not fits(size, kernel, padding, dilation):
         # Grow the input until it fits rather than throwing the example away.
-        need = [d * (k - 1) + 1 - 2 * p for k, p, d in zip(both(kernel), both(padding), both(dilation))]
+        need = [
+            d * (k - 1) + 1 - 2 * p for k, p, d in zip(both(kernel), both(padding), both(dilation))
+        ]
         size = tuple(max(n, m) for n, m in zip(both(size), need))
     return size, kernel, stride, padding, dilation

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from node import Node
 
 from coursecode import checks
 from coursecode.checks import CHECKS
@@ -14,12 +15,31 @@ from coursecode.checks import verdict
 from coursecode.exercises import CHECKS_JS_PATH
 from coursecode.exercises import AnswerBox
 from coursecode.exercises import answer_box
-from node import Node
 
 CASES = settings(max_examples=max(250, settings().max_examples))
 NAMES = sorted(CHECKS)
-MALFORMED = ["3x3", "", "   ", "-1", "1e9", "1.5", "abc", "٢٤", "12345678901234567", "(", ")",
-             "torch.Size([])", "−5", "0", "+7", "1,2,3,4,5", "[[1, 2], [3]]", "NaN", "∞", "24 24 24"]
+MALFORMED = [
+    "3x3",
+    "",
+    "   ",
+    "-1",
+    "1e9",
+    "1.5",
+    "abc",
+    "٢٤",
+    "12345678901234567",
+    "(",
+    ")",
+    "torch.Size([])",
+    "−5",
+    "0",
+    "+7",
+    "1,2,3,4,5",
+    "[[1, 2], [3]]",
+    "NaN",
+    "∞",
+    "24 24 24",
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,33 +62,42 @@ def typed(spec, value) -> list[str]:
     if spec["kind"] == "number":
         return [str(value), f"{value:,}", f" {value} "]
     if spec["kind"] == "side":
-        return [str(value[0]), f"({value[0]}, {value[1]})", f"{value[0]}×{value[1]}",
-                f"{value[0]}x{value[1]}"]
+        return [
+            str(value[0]),
+            f"({value[0]}, {value[1]})",
+            f"{value[0]}×{value[1]}",
+            f"{value[0]}x{value[1]}",
+        ]
     joined = ", ".join(map(str, value))
-    return [f"({joined})", f"[{joined}]", f"torch.Size([{joined}])", " ".join(map(str, value)),
-            "(" + ", ".join(f"{v:,}" for v in value) + ")"]
+    return [
+        f"({joined})",
+        f"[{joined}]",
+        f"torch.Size([{joined}])",
+        " ".join(map(str, value)),
+        "(" + ", ".join(f"{v:,}" for v in value) + ")",
+    ]
 
 
 def full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
 
 
-KERNELS = {   # for the kernel checker: typed kernels, and what the checker must say
+KERNELS = {  # for the kernel checker: typed kernels, and what the checker must say
     "[[1, 1, 1], [0, 0, 0], [-1, -1, -1]]": "fires where bright pixels sit above dark",
     "1 1 1; 0 0 0; -1 -1 -1": "fires where bright pixels sit above dark",
     "torch.tensor([[1., 2, 1], [0, 0, 0], [-1, -2, -1]])": "fires where",
     ".5 .5 .5 0 0 0 -.5 -.5 -.5": "fires where",
-    "0.1 0.1 0.1; 0.2 0.2 0.2; -0.3 -0.3 -0.3": "fires where",   # its flat sum is 5.6e-17
-    "-1 -1 -1; 0 0 0; 1 1 1": "positive answer",                  # top_edge
+    "0.1 0.1 0.1; 0.2 0.2 0.2; -0.3 -0.3 -0.3": "fires where",  # its flat sum is 5.6e-17
+    "-1 -1 -1; 0 0 0; 1 1 1": "positive answer",  # top_edge
     "1 1 1; 1 1 1; 1 1 1": "sum to 0",
     "1 1 1; 0 0 0; 0 -1 -2": "vertical edge",
     "0 0 0 0 0 0 0 0 0": "positive answer",
     "1 1 1; 0 0 0": "got 6 numbers",
-    "１ １ １; ０ ０ ０; -１ -１ -１": "fires where",                # full-width digits
-    "1e999 1e999 1e999; 0 0 0; -1e999 -1e999 -1e999": checks.NOT_FINITE,   # reads as inf
+    "１ １ １; ０ ０ ０; -１ -１ -１": "fires where",  # full-width digits
+    "1e999 1e999 1e999; 0 0 0; -1e999 -1e999 -1e999": checks.NOT_FINITE,  # reads as inf
     "1 1 1; 0 0 0; -1 -1 -1e400": checks.NOT_FINITE,
-    "1e308 1e308 1e308; 0 0 0; -1e308 -1e308 -1e308": checks.NOT_FINITE,   # its sums overflow
-    "1e308 0 0; 1e308 0 0; 0 0 0": checks.NOT_FINITE,                      # so do these
+    "1e308 1e308 1e308; 0 0 0; -1e308 -1e308 -1e308": checks.NOT_FINITE,  # its sums overflow
+    "1e308 0 0; 1e308 0 0; 0 0 0": checks.NOT_FINITE,  # so do these
 }
 
 
@@ -81,7 +110,7 @@ def cases(name) -> dict:
     found = dict.fromkeys(MALFORMED)
     for text in typed(spec, spec["answer"]):
         found[text] = spec["right"]
-    found[full_width(typed(spec, spec["answer"])[0])] = spec["right"]        # "２４"
+    found[full_width(typed(spec, spec["answer"])[0])] = spec["right"]  # "２４"
     for wrong, hint in spec.get("wrong", []):
         for text in typed(spec, wrong):
             found[text] = hint
@@ -90,7 +119,7 @@ def cases(name) -> dict:
             answer = list(spec["answer"])
             for i, v in zip(positions, values):
                 answer[i] = v
-            found[typed(spec, answer)[0]] = part_hint[1:]     # capitalised when it comes first
+            found[typed(spec, answer)[0]] = part_hint[1:]  # capitalised when it comes first
     return found
 
 
@@ -114,8 +143,11 @@ def test_any_typed_text_gets_the_same_verdict_on_the_page(js, name, text):
 
 
 @CASES
-@given(st.sampled_from([n for n in NAMES if CHECKS[n]["kind"] != "kernel"]),
-       st.lists(st.integers(-3, 300_000), min_size=1, max_size=5), st.sampled_from([", ", " ", "×"]))
+@given(
+    st.sampled_from([n for n in NAMES if CHECKS[n]["kind"] != "kernel"]),
+    st.lists(st.integers(-3, 300_000), min_size=1, max_size=5),
+    st.sampled_from([", ", " ", "×"]),
+)
 def test_any_numbers_get_the_same_verdict_on_the_page(js, name, values, separator):
     same(js, name, "(" + separator.join(map(str, values)) + ")")
 
@@ -127,8 +159,15 @@ def test_the_page_refuses_what_python_refuses_with_the_same_words(js, tmp_path):
 
 
 @CASES
-@given(st.lists(st.sampled_from(["0", "1", "-1", "1e308", "-1e308", "1e999", "-1e999", "5e307",
-                                 ".5", "1e-320"]), min_size=9, max_size=9))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["0", "1", "-1", "1e308", "-1e308", "1e999", "-1e999", "5e307", ".5", "1e-320"]
+        ),
+        min_size=9,
+        max_size=9,
+    )
+)
 def test_any_kernel_of_huge_numbers_gets_the_same_verdict_on_the_page(js, tokens):
     same(js, "check_bottom_edge", " ".join(tokens))
 
@@ -150,7 +189,7 @@ def test_an_answer_box_carries_its_checker():
     assert other.code is box.code
     assert len(box.get_state()["_esm"]) < 1_000
     assert other.get_state()["code"] == box.get_state()["code"] == f"IPY_MODEL_{box.code.model_id}"
-    with pytest.raises(ValueError, match="check_matmul_conv"):   # a code exercise: no box
+    with pytest.raises(ValueError, match="check_matmul_conv"):  # a code exercise: no box
         answer_box(checks.check_matmul_conv)
     with pytest.raises(TypeError, match="checker's name"):
         AnswerBox(3)

@@ -1,87 +1,60 @@
-"""Binder's environment: binder/requirements.txt alone, then binder/postBuild, then every
-lesson top to bottom; and it holds no CUDA package."""
+"""Binder's environment: binder/requirements.txt alone, then binder/postBuild (made once per run
+by the ``binder_env`` fixture, coursedev/binder.py); it holds no CUDA package, and the very
+versions that nbval runs the lessons with. tests/test_jupyterlab.py runs every lesson in it."""
 
 import json
-import os
-import shutil
-import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from browser import ROOT
+from coursedev.binder import run
 
 pytestmark = pytest.mark.slow
-LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.md"))
 
 
-def run(command, **kwargs):
-    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
-    assert done.returncode == 0, f"{command[:3]} failed:\n{(done.stdout + done.stderr)[-3000:]}"
-    return done
+def installed(python) -> dict:
+    """{package name: version} of the environment of the interpreter ``python``."""
+    listed = json.loads(run([python, "-m", "pip", "list", "--format", "json"]).stdout)
+    return {package["name"].lower().replace("_", "-"): package["version"] for package in listed}
 
 
-PYTORCH_CPU_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
-
-
-def offline_requirements(folder):
-    """binder/requirements.txt as this offline machine installs it: the same file without
-    PyTorch's index (its one line that needs the network; the CPU wheel lies on disk here)."""
-    lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
-    assert lines.count(PYTORCH_CPU_INDEX) == 1
-    kept = [line.replace("-r ../requirements.txt", f"-r {ROOT / 'requirements.txt'}")
-            for line in lines if line != PYTORCH_CPU_INDEX]
-    path = folder / "binder-requirements.txt"
-    path.write_text("\n".join(kept) + "\n")
-    return path
-
-
-@pytest.fixture(scope="module")
-def binder(tmp_path_factory):
-    """A fresh virtual environment built the way Binder builds it; returns (bin folder, env, home)."""
-    home = tmp_path_factory.mktemp("binder")
-    venv = home / "venv"
-    run([sys.executable, "-m", "venv", venv])
-    bin_dir = venv / "bin"
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "VIRTUAL_ENV": str(venv), "JUPYTER_CONFIG_DIR": str(home / "jupyter-config")}
-    env.pop("PYTHONPATH", None)
-    run([bin_dir / "pip", "install", "--quiet", "-r", offline_requirements(home)], cwd=ROOT, env=env)
-    run([ROOT / "binder" / "postBuild"], cwd=ROOT, env=env)
-    return bin_dir, env, home
-
-
-def test_binder_environment_holds_cpu_pytorch_and_no_cuda_package(binder, capsys):
-    bin_dir, env, home = binder
-    listed = json.loads(run([bin_dir / "pip", "list", "--format", "json"], env=env).stdout)
-    versions = {package["name"].lower(): package["version"] for package in listed}
+def test_binder_environment_holds_cpu_pytorch_and_no_cuda_package(binder_env, capsys):
+    bin_dir, _, home = binder_env
+    versions = installed(bin_dir / "python")
     assert [name for name in versions if name.startswith("nvidia")] == []
     assert versions["torch"].endswith("+cpu")
-    size = sum(f.stat().st_size for f in (home / "venv").rglob("*") if f.is_file() and not f.is_symlink())
+    size = sum(
+        f.stat().st_size for f in (home / "venv").rglob("*") if f.is_file() and not f.is_symlink()
+    )
     torch_size = sum(f.stat().st_size for f in (home / "venv").rglob("torch/**/*") if f.is_file())
     with capsys.disabled():
-        print(f"\nBinder's environment: {size / 2**20:,.0f} MiB installed, "
-              f"{torch_size / 2**20:,.0f} MiB of it PyTorch (CPU); {len(versions)} packages")
+        print(
+            f"\nBinder's environment: {size / 2**20:,.0f} MiB installed, "
+            f"{torch_size / 2**20:,.0f} MiB of it PyTorch (CPU); {len(versions)} packages"
+        )
 
 
-def test_post_build_opens_markdown_as_notebooks(binder):
-    _, env, _ = binder
-    overrides = os.path.join(env["JUPYTER_CONFIG_DIR"], "labconfig", "default_setting_overrides.json")
-    with open(overrides) as f:
-        settings = json.load(f)
+def test_post_build_opens_markdown_as_notebooks(binder_env):
+    _, env, _ = binder_env
+    overrides = Path(env["JUPYTER_CONFIG_DIR"]) / "labconfig" / "default_setting_overrides.json"
+    settings = json.loads(overrides.read_text())
     viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["markdown"] == "Jupytext Notebook" and viewers["myst"] == "Jupytext Notebook"
 
 
-@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.stem)
-def test_lesson_runs_as_notebook_and_as_markdown(binder, md):
-    bin_dir, env, home = binder
-    work = home / md.stem
-    work.mkdir()
-    # The committed notebook, as Binder and Colab open it.
-    shutil.copyfile(md.with_suffix(".ipynb"), work / "lesson.ipynb")
-    run([bin_dir / "jupyter", "execute", "lesson.ipynb"], cwd=work, env=env, timeout=600)
-    # The .md, converted by jupytext as a learner who opens it gets it.
-    shutil.copyfile(md, work / "lesson.md")
-    run([bin_dir / "jupytext", "--to", "ipynb", "lesson.md", "-o", "from_md.ipynb"], cwd=work, env=env)
-    run([bin_dir / "jupyter", "execute", "from_md.ipynb"], cwd=work, env=env, timeout=600)
+def test_binder_runs_the_lessons_with_the_versions_nbval_runs_them_with(binder_env):
+    """Every package of Binder's environment is in the one running these tests, at the same
+    version (PyTorch's build label aside: +cpu here, maybe CUDA on a machine with a GPU).
+    So nbval's run of every committed notebook (what Binder's and Colab's buttons open) is a
+    run with Binder's packages, and test_jupyterlab.py runs every lesson's .md in Binder's
+    environment itself: running the lessons here a third time would prove nothing new."""
+    binder = installed(binder_env[0] / "python")
+    here = installed(sys.executable)
+    public = {name: version.split("+")[0] for name, version in here.items()}
+    differ = {
+        name: (version, here.get(name))
+        for name, version in binder.items()
+        if public.get(name) != version.split("+")[0]
+    }
+    assert differ == {}, f"(Binder's version, this environment's): {differ}"

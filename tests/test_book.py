@@ -38,7 +38,9 @@ def test_notebook_matches_its_markdown(md):
     from_md = cells(jupytext.read(md))
     from_ipynb = cells(nbformat.read(ipynb, as_version=4))
     for i, (a, b) in enumerate(zip(from_md, from_ipynb)):
-        assert a == b, f"cell {i} of {md.name} and {ipynb.name} differ: run scripts/execute_lessons.py"
+        assert a == b, (
+            f"cell {i} of {md.name} and {ipynb.name} differ: run scripts/execute_lessons.py"
+        )
     assert len(from_md) == len(from_ipynb), f"{md.name} and {ipynb.name} have different cell counts"
 
 
@@ -46,9 +48,15 @@ def test_notebook_matches_its_markdown(md):
 def test_notebook_is_executed(md):
     nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.execution_count is not None for c in code), f"{md.name}: notebook not fully executed"
-    assert not any(o.output_type == "error" for c in code for o in c.outputs
-                   if "raises-exception" not in c.metadata.get("tags", []))
+    assert all(c.execution_count is not None for c in code), (
+        f"{md.name}: notebook not fully executed"
+    )
+    assert not any(
+        o.output_type == "error"
+        for c in code
+        for o in c.outputs
+        if "raises-exception" not in c.metadata.get("tags", [])
+    )
 
 
 @pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
@@ -70,14 +78,19 @@ def test_lesson_anatomy(md):
     exercises = text.split("## Check yourself")[1].split("## Summary")[0]
     n_exercises = len(re.findall(r"^\*\*Exercise \d+\.\*\*", exercises, re.M))
     # Solutions are <details> blocks: collapsed on the page and in JupyterLab, Notebook, Colab.
-    n_solutions = len(re.findall(r'^<details class="solution">\n<summary>Solution</summary>\n\n',
-                                 exercises, re.M))
-    assert n_exercises >= 3 and n_solutions == n_exercises, "every exercise has a collapsed solution"
+    n_solutions = len(
+        re.findall(r'^<details class="solution">\n<summary>Solution</summary>\n\n', exercises, re.M)
+    )
+    assert n_exercises >= 3 and n_solutions == n_exercises, (
+        "every exercise has a collapsed solution"
+    )
     assert exercises.count("</details>") == n_solutions and ":::" not in exercises
     # Lessons import the installed package; they never set up their own environment, but
-    # for the Colab setup cell (test_repository_address_is_named_in_the_config_and_the_setup_cells_only).
-    body = re.sub(r"tags: \[remove-cell\]\n---\n# In Colab, install .*?```", "", text, count=1,
-                  flags=re.S)
+    # for the Colab setup cell
+    # (test_repository_address_is_named_in_the_config_and_the_setup_cells_only).
+    body = re.sub(
+        r"tags: \[remove-cell\]\n---\n# In Colab, install .*?```", "", text, count=1, flags=re.S
+    )
     assert body.count("google.colab") == 0
     assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", body)
 
@@ -106,10 +119,7 @@ def test_config_builds_offline_from_the_md_files():
 def test_repository_address_is_named_in_the_config_and_the_setup_cells_only():
     """_config.yml names the repository (or none), and every lesson's Colab setup cell
     installs coursecode from that same address; no other file names one."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from course_repository import GITHUB
+    from course_repository import GITHUB  # book/_ext: on pytest's pythonpath
     from course_repository import setup_addresses
     from course_repository import setup_cell
 
@@ -120,10 +130,14 @@ def test_repository_address_is_named_in_the_config_and_the_setup_cells_only():
         first = next(c for c in jupytext.read(md).cells if c.cell_type == "code")
         assert first.source == setup_cell(url) and first.metadata["tags"] == ["remove-cell"]
         assert first.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
-    named = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*")
-             if p.is_file() and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg", ".txt"}
-             and not {"_build", ".venv", ".git", "tests", "_extra"} & set(p.parts)
-             and re.search(r"github\.com/(?!owner/name)[\w.-]+/[\w.-]+", p.read_text(errors="ignore"))]
+    named = [
+        p.relative_to(ROOT).as_posix()
+        for p in ROOT.rglob("*")
+        if p.is_file()
+        and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg", ".txt"}
+        and not {"_build", ".venv", ".git", "tests", "vendored"} & set(p.parts)
+        and re.search(r"github\.com/(?!owner/name)[\w.-]+/[\w.-]+", p.read_text(errors="ignore"))
+    ]
     allowed = {"_config.yml"} | {md.relative_to(ROOT).as_posix() for md in LESSONS}
     assert set(named) <= allowed, set(named) - allowed
 
@@ -149,22 +163,28 @@ def test_binder_installs_the_same_pins_with_cpu_pytorch():
     binder = ROOT / "binder" / "requirements.txt"
     lines = [line.split("#")[0].strip() for line in binder.read_text().splitlines()]
     lines = [line for line in lines if line]
-    assert "-r ../requirements.txt" in lines                       # one list of pins ...
+    assert "-r ../requirements.txt" in lines  # one list of pins ...
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
     general, own = pins(ROOT / "requirements.txt"), pins(binder)
-    assert own == {"torch": general["torch"] + "+cpu"}             # ... with CPU PyTorch
+    assert own == {"torch": general["torch"] + "+cpu"}  # ... with CPU PyTorch
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
 
 
 @pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
 def test_code_fits_the_page(md):
     """The book's code column shows about 76 characters; longer lines scroll sideways."""
-    long_lines = [line for cell in jupytext.read(md).cells if cell.cell_type == "code"
-                  for line in cell.source.splitlines() if len(line) > 76]
+    long_lines = [
+        line
+        for cell in jupytext.read(md).cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if len(line) > 76
+    ]
     assert not long_lines, f"{md.name}: code lines over 76 characters: {long_lines}"
 
 
-# {glue}`name`, {glue:text}`name:.1f`, {glue:any}`name` ... and ```{glue} name / ```{glue:figure} name
+# {glue}`name`, {glue:text}`name:.1f`, {glue:any}`name` ...
+# and ```{glue} name / ```{glue:figure} name
 _GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)(?::[^`]*)?`")
 _GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::\w+)?\}\s+(\S+)", re.M)
 
@@ -176,8 +196,12 @@ def glued_in_prose(md) -> set:
 
 def glued_by_cells(md) -> set:
     nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
-    return {output.get("metadata", {}).get("scrapbook", {}).get("name")
-            for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs} - {None}
+    return {
+        output.get("metadata", {}).get("scrapbook", {}).get("name")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    } - {None}
 
 
 def test_glue_patterns_find_roles_and_directives(tmp_path):
@@ -190,8 +214,10 @@ def test_glue_patterns_find_roles_and_directives(tmp_path):
 def test_every_number_the_prose_glues_comes_from_a_cell(md):
     """myst-nb only warns about a missing glue name (the strict build then fails): say which."""
     missing = glued_in_prose(md) - glued_by_cells(md)
-    assert not missing, (f"{md.name} quotes {sorted(missing)}, which no cell of "
-                         f"{md.with_suffix('.ipynb').name} glues (run scripts/execute_lessons.py?)")
+    assert not missing, (
+        f"{md.name} quotes {sorted(missing)}, which no cell of "
+        f"{md.with_suffix('.ipynb').name} glues (run scripts/execute_lessons.py?)"
+    )
     unused = glued_by_cells(md) - glued_in_prose(md)
     assert not unused, f"{md.name} glues {sorted(unused)} but its prose never quotes them"
 
@@ -207,13 +233,18 @@ _TYPED_MEASUREMENT = re.compile(
 
 
 def typed_measurements(text: str) -> list:
-    prose = re.sub(r"`[^`]*`", "", text)   # code spans, and with them every glue role
+    prose = re.sub(r"`[^`]*`", "", text)  # code spans, and with them every glue role
     return [m.group(0) for m in _TYPED_MEASUREMENT.finditer(prose)]
 
 
 def test_typed_measurement_pattern():
-    assert typed_measurements("took 41 µs, 93× faster; 96% of digits; 12 times faster; 8 s.") == \
-        ["41 µs", "93×", "96%", "12 times faster", "8 s"]
+    assert typed_measurements("took 41 µs, 93× faster; 96% of digits; 12 times faster; 8 s.") == [
+        "41 µs",
+        "93×",
+        "96%",
+        "12 times faster",
+        "8 s",
+    ]
     assert typed_measurements("a 3 × 3 kernel, 26 × 26 = 676; 7 = 3 × (3 − 1) + 1; 0, s, 2s") == []
     assert typed_measurements("it took {glue:text}`t_ms:.1f` ms, {glue:text}`r:.0f`× faster") == []
 
@@ -221,7 +252,9 @@ def test_typed_measurement_pattern():
 @pytest.mark.parametrize("md", LESSONS + [ROOT / "book" / "intro.md"], ids=lambda p: p.name)
 def test_prose_types_no_measured_number(md):
     """Times, percentages and speed-ups in the prose come from the run, through glue."""
-    prose = re.sub(r"^```.*?^```", "", md.read_text(), flags=re.MULTILINE | re.DOTALL)   # code blocks
+    prose = re.sub(
+        r"^```.*?^```", "", md.read_text(), flags=re.MULTILINE | re.DOTALL
+    )  # code blocks
     typed = typed_measurements(prose)
     assert not typed, f"{md.name} types measured figures into its prose: {typed}; glue them"
 
@@ -231,8 +264,12 @@ def test_hidden_cells_are_collapsed_in_notebooks_and_say_why(md):
     """Cells removed from the page, and the solutions cell, are collapsed in JupyterLab,
     Notebook and Colab too (cell metadata `jupyter`), and open with a comment saying why."""
     notebook = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
-    hidden = [cell for cell in notebook.cells if cell.cell_type == "code"
-              and {"remove-cell", "hide-cell"} & set(cell.metadata.get("tags", []))]
+    hidden = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        and {"remove-cell", "hide-cell"} & set(cell.metadata.get("tags", []))
+    ]
     assert len(hidden) >= 2
     for cell in hidden:
         assert cell.metadata.get("jupyter") == {"source_hidden": True, "outputs_hidden": True}
@@ -242,8 +279,10 @@ def test_hidden_cells_are_collapsed_in_notebooks_and_say_why(md):
     assert solutions[0].outputs == []
 
 
-MACHINE_PATH = re.compile(r"(?<![\w:/.-])/(?:home|root|Users|tmp|work|opt|usr|var|private)/[\w.-]+"
-                          r"|[A-Z]:\\+Users")
+MACHINE_PATH = re.compile(
+    r"(?<![\w:/.-])/(?:home|root|Users|tmp|work|opt|usr|var|private)/[\w.-]+"
+    r"|[A-Z]:\\+Users"
+)
 
 
 @pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
@@ -261,8 +300,11 @@ def test_a_notebook_opened_before_running_shows_nothing_stale(md):
     """No progress text left by a training run, and every widget output either drawn from
     the widget state the notebook saves or, where it cannot be, saying what it is."""
     notebook = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
-    saved = notebook.metadata.get("widgets", {}).get(
-        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    saved = (
+        notebook.metadata.get("widgets", {})
+        .get("application/vnd.jupyter.widget-state+json", {})
+        .get("state", {})
+    )
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             text = output.get("text", "") + "".join(output.get("data", {}).get("text/plain", ""))
@@ -301,8 +343,9 @@ def test_every_figure_says_what_it_shows(md):
 @pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
 def test_next_is_a_link_to_the_next_lesson(md):
     text = md.read_text()
-    following = LESSONS[LESSONS.index(md) + 1:]
+    following = LESSONS[LESSONS.index(md) + 1 :]
     if not following:
         return
-    assert re.search(rf"^\*\*Next:\*\* \[lesson \d+, \*[^*]+\*\]\({following[0].name}\)", text,
-                     re.M), f"{md.name} must end with a '**Next:**' link to {following[0].name}"
+    assert re.search(
+        rf"^\*\*Next:\*\* \[lesson \d+, \*[^*]+\*\]\({following[0].name}\)", text, re.M
+    ), f"{md.name} must end with a '**Next:**' link to {following[0].name}"

@@ -1,4 +1,5 @@
-"""The built book in a real browser (headless Chromium), served on 127.0.0.1 with the network cut."""
+"""The built book in a real browser (headless Chromium), served on 127.0.0.1 with the network
+cut."""
 
 import json
 
@@ -6,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from browser import open_page
+from coursedev.site import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -25,18 +26,19 @@ def test_explorer_moves_on_the_static_page(site, browser):
     assert size.inner_text() == "output 5×5"
     assert page.locator(".conv-explorer svg rect.out").count() == 25
 
-    press(page, "stride s", "ArrowRight")                     # stride 1 -> 2
+    press(page, "stride s", "ArrowRight")  # stride 1 -> 2
     page.wait_for_function(
-        "document.querySelector('.conv-explorer-size').textContent === 'output 3×3'", timeout=5_000)
+        "document.querySelector('.conv-explorer-size').textContent === 'output 3×3'", timeout=5_000
+    )
     assert page.locator(".conv-explorer svg rect.out").count() == 9
     assert "/ 2⌋ + 1 = 3" in page.locator(".conv-explorer-formula").inner_text()
 
-    press(page, "kernel size k", "ArrowRight", times=4)       # kernel 3 -> 7
-    press(page, "padding p", "ArrowLeft")                     # padding 1 -> 0
+    press(page, "kernel size k", "ArrowRight", times=4)  # kernel 3 -> 7
+    press(page, "padding p", "ArrowLeft")  # padding 1 -> 0
     invalid = page.locator(".conv-explorer-invalid")
     invalid.wait_for(timeout=5_000)
     assert invalid.inner_text().startswith("no output: the kernel spans 7 pixels")
-    assert page.locator(".conv-explorer svg").count() == 0   # a message in place of the grid
+    assert page.locator(".conv-explorer svg").count() == 0  # a message in place of the grid
 
     assert log.problems() == [], log
 
@@ -45,7 +47,8 @@ def widget_state(page, anywidget_id: str) -> dict:
     """The state of the first anywidget of that class in the page's embedded widget state."""
     states = page.evaluate(
         "Array.from(document.querySelectorAll("
-        "'script[type=\"application/vnd.jupyter.widget-state+json\"]')).map(s => s.textContent)")
+        "'script[type=\"application/vnd.jupyter.widget-state+json\"]')).map(s => s.textContent)"
+    )
     for text in states:
         for model in json.loads(text)["state"].values():
             if model["state"].get("_anywidget_id") == anywidget_id:
@@ -60,7 +63,8 @@ def feature_map_state(page) -> dict:
 
 def canvas_levels(page, selector: str) -> torch.Tensor:
     """The grey level at the centre of every cell of a canvas that carries data-height/width."""
-    levels = page.evaluate("""(selector) => {
+    levels = page.evaluate(
+        """(selector) => {
         const canvas = document.querySelector(selector);
         const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
         const scale = canvas.width / w;
@@ -71,7 +75,9 @@ def canvas_levels(page, selector: str) -> torch.Tensor:
             levels.push(pixels[4 * (y * canvas.width + x)]);
         }
         return {h, w, levels};
-    }""", selector)
+    }""",
+        selector,
+    )
     return torch.tensor(levels["levels"], dtype=torch.float64).view(levels["h"], levels["w"])
 
 
@@ -83,8 +89,11 @@ def pytorch_greys(state, stride, padding, dilation) -> torch.Tensor:
     """PyTorch's feature map for those settings, scaled to grey levels as the page scales it."""
     image = torch.tensor(state["image"], dtype=torch.float64).view(state["height"], state["width"])
     kernel = torch.tensor(state["kernel"], dtype=torch.float64).view(state["kh"], state["kw"])
-    return as_greys(F.conv2d(image[None, None], kernel[None, None], stride=stride,
-                             padding=padding, dilation=dilation)[0, 0])
+    return as_greys(
+        F.conv2d(
+            image[None, None], kernel[None, None], stride=stride, padding=padding, dilation=dilation
+        )[0, 0]
+    )
 
 
 def test_kernel_explorer_computes_on_the_static_page(site, browser):
@@ -111,7 +120,10 @@ def test_kernel_explorer_computes_on_the_static_page(site, browser):
         text = f"stride {stride}, padding {padding}, dilation {dilation}: output {h}×{w}"
         page.wait_for_function(
             "text => document.querySelector('.kernel-explorer .feature-map-caption')"
-            ".textContent.startsWith(text)", arg=text, timeout=5_000)
+            ".textContent.startsWith(text)",
+            arg=text,
+            timeout=5_000,
+        )
         shown = canvas_levels(page, ".kernel-explorer canvas.feature-map-output")
         assert shown.shape == expected.shape
         assert (shown - expected).abs().max() <= 1, (slider, (shown - expected).abs().max())
@@ -136,43 +148,52 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
         page.wait_for_function(
             "text => document.querySelector('.window-caption').textContent.startsWith(text)",
             arg=f"window {position} of {(h - 2) * (w - 2)}: centred on row {row + 1}, "
-                f"column {col + 1}", timeout=5_000)
+            f"column {col + 1}",
+            timeout=5_000,
+        )
         shown = float(box.locator(".window-sum").inner_text().split("=")[1])
         assert shown == pytest.approx(value, abs=0.006)
         pixels = [float(t) for t in box.locator(".window-pixels td").all_inner_texts()]
-        assert pixels == pytest.approx(image[row:row + 3, col:col + 3].flatten().tolist(), abs=0.006)
+        assert pixels == pytest.approx(
+            image[row : row + 3, col : col + 3].flatten().tolist(), abs=0.006
+        )
         products = [float(t) for t in box.locator(".window-products td").all_inner_texts()]
         assert sum(products) == pytest.approx(value, abs=0.05)
 
     top = torch.tensor(state["presets"][state["preset"]][1]).view(3, 3)
     start = state["position"]
     check(top, start)
-    handle = box.locator(".widget-slider .noUi-handle")       # the window slider
+    handle = box.locator(".widget-slider .noUi-handle")  # the window slider
     handle.focus()
     handle.press("ArrowRight")
     handle.press("ArrowRight")
     check(top, start + 2)
-    box.get_by_role("button", name="next window").click()        # the step button
+    box.get_by_role("button", name="next window").click()  # the step button
     check(top, start + 3)
 
-    box.locator("select").select_option("left edge")             # a preset
+    box.locator("select").select_option("left edge")  # a preset
     left = torch.tensor(dict(state["presets"])["left edge"]).view(3, 3)
-    page.wait_for_function("() => document.querySelector('.window-weights td').textContent === '-1.00'")
+    page.wait_for_function(
+        "() => document.querySelector('.window-weights td').textContent === '-1.00'"
+    )
     check(left, start + 3)
 
-    centre = box.locator(".widget-text input").nth(4)             # weight row 2, column 2
+    centre = box.locator(".widget-text input").nth(4)  # weight row 2, column 2
     centre.fill("2")
     centre.press("Enter")
     edited = left.clone()
     edited[1, 1] = 2.0
     page.wait_for_function(
-        "() => document.querySelectorAll('.window-weights td')[4].textContent === '2.00'")
+        "() => document.querySelectorAll('.window-weights td')[4].textContent === '2.00'"
+    )
     check(edited, start + 3)
 
     box.get_by_role("button", name="play: slide the window").click()
     page.wait_for_function(
         "text => !document.querySelector('.window-caption').textContent.startsWith(text)",
-        arg=f"window {start + 3} ", timeout=5_000)
+        arg=f"window {start + 3} ",
+        timeout=5_000,
+    )
     box.get_by_role("button", name="pause the window").click()
     now = int(box.locator(".window-caption").inner_text().split()[1])
     assert now > start + 3
@@ -194,7 +215,9 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
         page.wait_for_function(
             "text => document.querySelector('.unfold-caption').textContent.startsWith(text)",
             arg=f"stride {stride}, padding {padding}: unfolded matrix (C·k·k, L) = "
-                f"(1·3·3, {cols}) = ({rows}, {cols})", timeout=5_000)
+            f"(1·3·3, {cols}) = ({rows}, {cols})",
+            timeout=5_000,
+        )
         assert box.locator(".unfold-matrix tr").count() == rows
         assert box.locator(".unfold-matrix tr").first.locator("td").count() == cols
         shown = [float(t) for t in box.locator(".unfold-matrix td.unfold-chosen").all_inner_texts()]
@@ -204,8 +227,9 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
         value = float(product.split(" = ")[-2])
         assert value == pytest.approx((weights @ matrix[:, column - 1]).item(), abs=0.01)
         # the slider's maximum follows the number of windows
-        assert box.locator(".widget-slider", has_text="window").locator(".widget-readout") \
-            .inner_text() == str(column)
+        assert box.locator(".widget-slider", has_text="window").locator(
+            ".widget-readout"
+        ).inner_text() == str(column)
 
     check(1, 0, 1)
     window = box.locator(".widget-slider", has_text="window").locator(".noUi-handle")
@@ -217,13 +241,13 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
     padding.focus()
     padding.press("ArrowRight")
     check(1, 1, 5)
-    box.locator(".unfold-matrix tr").first.locator("td").nth(20).click()   # a column, by mouse
+    box.locator(".unfold-matrix tr").first.locator("td").nth(20).click()  # a column, by mouse
     check(1, 1, 21)
     stride = box.locator(".widget-slider", has_text="stride").locator(".noUi-handle")
     stride.focus()
     stride.press("ArrowRight")
-    check(2, 1, 9)            # 9 windows left: the chosen column is clamped to the last
-    box.locator(".unfold-input td.unfold-corner").first.click()          # a window, by mouse
+    check(2, 1, 9)  # 9 windows left: the chosen column is clamped to the last
+    box.locator(".unfold-input td.unfold-corner").first.click()  # a window, by mouse
     check(2, 1, 1)
     assert log.problems() == [], log
 
@@ -231,8 +255,12 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
 def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser):
     page, log = open_page(browser, site, "lessons/05_color_channels.html")
     state = widget_state(page, "coursecode.widgets.ChannelMaps")
-    image = torch.tensor(state["image"], dtype=torch.float64).view(3, state["height"], state["width"])
-    presets = {name: (mode, torch.tensor(w, dtype=torch.float64)) for name, mode, w in state["presets"]}
+    image = torch.tensor(state["image"], dtype=torch.float64).view(
+        3, state["height"], state["width"]
+    )
+    presets = {
+        name: (mode, torch.tensor(w, dtype=torch.float64)) for name, mode, w in state["presets"]
+    }
     box = page.locator(".channels-explorer-box")
     box.locator(".channels-caption").wait_for(timeout=15_000)
 
@@ -241,8 +269,10 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
         expected = F.conv2d(image[None], weight.view(1, 3, k, k))[0, 0]
         page.wait_for_function(
             "text => document.querySelector('.channels-caption').textContent.startsWith(text)",
-            arg=caption_start, timeout=5_000)
-        for _ in range(50):   # a weight edit changes the picture, not the caption: poll
+            arg=caption_start,
+            timeout=5_000,
+        )
+        for _ in range(50):  # a weight edit changes the picture, not the caption: poll
             shown = canvas_levels(page, ".channels-explorer canvas.channels-output")
             if shown.shape == expected.shape and (shown - as_greys(expected)).abs().max() <= 1:
                 break
@@ -265,20 +295,25 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
     check(presets["1×1: grey"][1], "1×1 convolution: output (1, 50, 43)")
     assert box.get_by_label("1×1 weight of red").is_visible()
     assert not green.is_visible()
-    box.get_by_role("button", name="3×3×3 kernel").click()      # back to the 27 weights
+    box.get_by_role("button", name="3×3×3 kernel").click()  # back to the 27 weights
     check(edited, three)
     assert green.is_visible()
     assert log.problems() == [], log
 
 
 def shown_probabilities(box) -> list[float]:
-    return [float(v) for v in box.locator(".network-probs li").evaluate_all(
-        "items => items.map(li => li.dataset.probability)")]
+    return [
+        float(v)
+        for v in box.locator(".network-probs li").evaluate_all(
+            "items => items.map(li => li.dataset.probability)"
+        )
+    ]
 
 
 def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(site, browser):
-    from coursecode import load_mnist
     from test_network_math import model_from_state
+
+    from coursecode import load_mnist
 
     page, log = open_page(browser, site, "lessons/04_cnn.html")
     state = widget_state(page, "coursecode.widgets.NetworkExplorer")
@@ -302,9 +337,14 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
         return index
 
     assert caption.inner_text().startswith("Digit ")
-    assert check_digit() == state["picks"][0][0]          # the first digit it embeds
+    assert check_digit() == state["picks"][0][0]  # the first digit it embeds
     stages = box.locator(".network-stages figcaption").all_inner_texts()
-    assert stages[:4] == ["layer 1: 4×14×14", "layer 2: 8×7×7", "layer 3: 16×4×4", "layer 4: 16×2×2"]
+    assert stages[:4] == [
+        "layer 1: 4×14×14",
+        "layer 2: 8×7×7",
+        "layer 3: 16×4×4",
+        "layer 4: 16×2×2",
+    ]
 
     # Draw: a stroke with the mouse becomes the input, and the bars follow it.
     before = shown_probabilities(box)
@@ -318,8 +358,10 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
     for t in range(1, 21):
         page.mouse.move(x0 + 110 - 35 * t / 20, y0 + 35 + 100 * t / 20)
     page.mouse.up()
-    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
-                           ".startsWith('Your drawing')", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelector('.network-caption').textContent.startsWith('Your drawing')",
+        timeout=5_000,
+    )
     drawn = shown_probabilities(box)
     assert sum(drawn) == pytest.approx(1, abs=1e-9) and drawn != before
     assert max(drawn) == drawn[int(box.get_attribute("data-prediction"))]
@@ -330,37 +372,56 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
     # A digit it gets wrong, from the menu; then a finger's stroke; then the same digit again.
     menu = box.locator("select.network-wrong")
     menu.select_option(index=1)
-    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
-                           ".startsWith('Digit ')", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelector('.network-caption').textContent.startsWith('Digit ')",
+        timeout=5_000,
+    )
     wrong = check_digit()
     assert state["picks"][state["n_random"]][0] == wrong
-    touch = {"pointerType": "touch", "pointerId": 7, "isPrimary": True, "button": 0,
-             "bubbles": True}
+    touch = {
+        "pointerType": "touch",
+        "pointerId": 7,
+        "isPrimary": True,
+        "button": 0,
+        "bubbles": True,
+    }
     pad = box.locator("canvas.network-pad")
     x0, y0 = pad.bounding_box()["x"], pad.bounding_box()["y"]
     pad.dispatch_event("pointerdown", {**touch, "clientX": x0 + 80, "clientY": y0 + 30})
     for t in range(1, 11):
-        pad.dispatch_event("pointermove", {**touch, "clientX": x0 + 80, "clientY": y0 + 30 + 10 * t})
+        pad.dispatch_event(
+            "pointermove", {**touch, "clientX": x0 + 80, "clientY": y0 + 30 + 10 * t}
+        )
     pad.dispatch_event("pointerup", {**touch, "clientX": x0 + 80, "clientY": y0 + 130})
-    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
-                           ".startsWith('Your drawing')", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelector('.network-caption').textContent.startsWith('Your drawing')",
+        timeout=5_000,
+    )
     seen = canvas_levels(page, ".network-explorer canvas.network-input")
     rows, cols = torch.nonzero(seen).unbind(1)
-    assert rows.max() - rows.min() + 1 == 20 and cols.max() - cols.min() + 1 < 8   # a "1"
-    assert menu.input_value() == ""            # the menu no longer names the digit ...
-    menu.select_option(index=1)                # ... so choosing it again shows it again
-    page.wait_for_function("text => document.querySelector('.network-caption').textContent"
-                           ".startsWith(text)", arg=f"Digit {wrong},", timeout=5_000)
+    assert rows.max() - rows.min() + 1 == 20 and cols.max() - cols.min() + 1 < 8  # a "1"
+    assert menu.input_value() == ""  # the menu no longer names the digit ...
+    menu.select_option(index=1)  # ... so choosing it again shows it again
+    page.wait_for_function(
+        "text => document.querySelector('.network-caption').textContent.startsWith(text)",
+        arg=f"Digit {wrong},",
+        timeout=5_000,
+    )
     check_digit()
 
     # A random digit, then a clear pad.
     box.get_by_role("button", name="random digit").click()
-    page.wait_for_function("text => !document.querySelector('.network-caption').textContent"
-                           ".startsWith(text)", arg=f"Digit {wrong},", timeout=5_000)
-    assert check_digit() in {i for i, _, _ in state["picks"][:state["n_random"]]}
+    page.wait_for_function(
+        "text => !document.querySelector('.network-caption').textContent.startsWith(text)",
+        arg=f"Digit {wrong},",
+        timeout=5_000,
+    )
+    assert check_digit() in {i for i, _, _ in state["picks"][: state["n_random"]]}
     box.get_by_role("button", name="clear the pad").click()
-    page.wait_for_function("() => document.querySelector('.network-caption').textContent"
-                           ".startsWith('Draw a digit')", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelector('.network-caption').textContent.startsWith('Draw a digit')",
+        timeout=5_000,
+    )
     assert box.locator(".network-probs li").count() == 0
     assert log.problems() == [], log
 
@@ -368,7 +429,8 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
 def field_colours(page, level: int) -> torch.Tensor:
     """Which cells of a field-explorer grid are lit (orange): the input's pixels (level 0,
     orange blended over the grey image) or a layer's units (plain orange)."""
-    lit = page.evaluate("""(level) => {
+    lit = page.evaluate(
+        """(level) => {
         const canvas = document.querySelector(`.field-explorer canvas.field-level-${level}`);
         const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
         const step = Number(level === 0 ? canvas.dataset.scale : canvas.dataset.cell);
@@ -376,12 +438,15 @@ def field_colours(page, level: int) -> torch.Tensor:
         const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         const lit = [];
         for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
-            const x = Math.floor((j + margin + 0.5) * step), y = Math.floor((i + margin + 0.5) * step);
+            const x = Math.floor((j + margin + 0.5) * step);
+            const y = Math.floor((i + margin + 0.5) * step);
             const at = 4 * (y * canvas.width + x);
             lit.push(pixels[at] - pixels[at + 2] > 60 ? 1 : 0);
         }
         return {h, w, lit};
-    }""", level)
+    }""",
+        level,
+    )
     return torch.tensor(lit["lit"], dtype=torch.bool).view(lit["h"], lit["w"])
 
 
@@ -414,33 +479,39 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     def check(layers, level, row, col):
         page.wait_for_function(
             "text => document.querySelector('.field-caption').textContent.startsWith(text)",
-            arg=f"Unit ({row}, {col}) of layer {level} ", timeout=5_000)
+            arg=f"Unit ({row}, {col}) of layer {level} ",
+            timeout=5_000,
+        )
         regions = gradient_regions(layers, h, w, level, row, col)
         assert torch.equal(field_colours(page, 0), regions[0]), (layers, level, row, col)
-        for l in range(1, level):
-            assert torch.equal(field_colours(page, l), regions[l]), l
+        for k in range(1, level):
+            assert torch.equal(field_colours(page, k), regions[k]), k
         table = receptive_field(layers)
         cells = box.locator(".field-table tr").evaluate_all(
             "rows => rows.slice(2).map(r => Array.from(r.querySelectorAll('td')).slice(-3)"
-            ".map(td => Number(td.textContent)))")
+            ".map(td => Number(td.textContent)))"
+        )
         assert cells == table[["size", "jump", "start"]].values.tolist()
 
     def click(level, row, col):
         grid = box.locator(f"canvas.field-level-{level}")
-        cell = float(grid.get_attribute("data-cell")) * grid.bounding_box()["width"] / float(
-            grid.evaluate("c => c.width"))
+        cell = (
+            float(grid.get_attribute("data-cell"))
+            * grid.bounding_box()["width"]
+            / float(grid.evaluate("c => c.width"))
+        )
         grid.click(position={"x": (col + 0.5) * cell, "y": (row + 0.5) * cell})
         check(layers, level, row, col)
 
     layers = [tuple(layer) for layer in state["layers"]]
     check(layers, state["level"], state["row"], state["col"])
-    click(3, 2, 2)            # the middle: the whole 15×15 field
-    click(3, 0, 0)            # a corner: cut at the border
+    click(3, 2, 2)  # the middle: the whole 15×15 field
+    click(3, 0, 0)  # a corner: cut at the border
     click(2, 6, 3)
     click(1, 13, 0)
     grid = box.locator("canvas.field-level-2")
-    grid.focus()              # the keyboard: arrows move the unit of the focused grid
-    grid.press("ArrowLeft")   # focusing another layer's grid starts at its middle unit
+    grid.focus()  # the keyboard: arrows move the unit of the focused grid
+    grid.press("ArrowLeft")  # focusing another layer's grid starts at its middle unit
     check(layers, 2, 3, 3)
     grid.press("ArrowLeft")
     grid.press("ArrowDown")
@@ -449,19 +520,22 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     box.locator("select").select_option("dilated 3×3 layers (dilation 1, 2, 4)")
     layers = [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)]
     check(layers, 3, 13, 13)
-    assert "Dilation leaves gaps" not in caption.inner_text()   # 1, 2, 4: no gaps
-    dilation = box.get_by_label("layer 3 dilation")            # edit a layer: dilation 4 -> 3
+    assert "Dilation leaves gaps" not in caption.inner_text()  # 1, 2, 4: no gaps
+    dilation = box.get_by_label("layer 3 dilation")  # edit a layer: dilation 4 -> 3
     dilation.fill("3")
     dilation.press("Tab")
     layers[2] = (3, 1, 4, 3)
-    page.wait_for_function("() => document.querySelectorAll('.field-table tr')[4]"
-                           ".querySelectorAll('td')[4].textContent === '30×30'", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.field-table tr')[4]"
+        ".querySelectorAll('td')[4].textContent === '30×30'",
+        timeout=5_000,
+    )
     check(layers, 3, 13, 13)
     box.get_by_role("button", name="add a layer").click()
     layers.append((3, 1, 1, 1))
     check(layers, 3, 13, 13)  # the chosen unit stays where it was
     click(4, 0, 29)
-    box.get_by_role("button", name="reset the layers").click()   # back to the menu's stack
+    box.get_by_role("button", name="reset the layers").click()  # back to the menu's stack
     layers = [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)]
     check(layers, 3, 13, 13)
 
@@ -475,7 +549,7 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     click(1, 0, 0)
     assert "all of it padding" in caption.inner_text()
     assert not field_colours(page, 0).any()
-    padding.fill("")                          # an empty box is not a 0: the 5 comes back
+    padding.fill("")  # an empty box is not a 0: the 5 comes back
     padding.press("Tab")
     assert padding.input_value() == "5"
     assert log.problems() == [], log
@@ -489,7 +563,7 @@ def pool_greys(image: torch.Tensor, pooled: torch.Tensor) -> torch.Tensor:
 
 def set_slider(box, label: str, value: int):
     """Move a slider of ``box`` to ``value`` with the arrow keys."""
-    handle = box.get_by_role("slider", name=label)      # named for a screen reader
+    handle = box.get_by_role("slider", name=label)  # named for a screen reader
     handle.focus()
     now = round(float(handle.get_attribute("aria-valuenow")))
     for _ in range(abs(value - now)):
@@ -517,84 +591,123 @@ def test_pool_explorer_pools_as_pytorch_on_the_static_page(site, browser):
         text = f"{h}×{w} → {words[mode]} {k}, stride {s}{', ceil_mode' if ceil else ''} → {oh}×{ow}"
         page.wait_for_function(
             "text => document.querySelector('.pool-explorer .pool-caption').textContent"
-            ".startsWith(text)", arg=text, timeout=5_000)
+            ".startsWith(text)",
+            arg=text,
+            timeout=5_000,
+        )
         shown = canvas_levels(page, ".pool-explorer canvas.pool-output")
         assert shown.shape == out.shape
         assert (shown - pool_greys(image, out)).abs().max() <= 1, (k, s, mode, ceil)
         output = box.locator("canvas.pool-output")
         row, col = int(output.get_attribute("data-row")), int(output.get_attribute("data-col"))
         value = box.locator(".pool-value")
-        assert float(value.get_attribute("data-value")) == pytest.approx(out[row, col].item(), abs=1e-9)
+        assert float(value.get_attribute("data-value")) == pytest.approx(
+            out[row, col].item(), abs=1e-9
+        )
         top, left = row * s, col * s
         rows, cols = min(k, h - top), min(k, w - left)
         window = box.locator("canvas.pool-input")
-        assert [int(window.get_attribute(f"data-{name}")) for name in ("top", "left", "rows", "cols")] \
-            == [top, left, rows, cols]
+        assert [
+            int(window.get_attribute(f"data-{name}")) for name in ("top", "left", "rows", "cols")
+        ] == [top, left, rows, cols]
         assert int(value.get_attribute("data-count")) == rows * cols
         numbers = box.locator(".pool-numbers td").all_inner_texts()
-        pixels = [image[top + a, left + b].item() if a < rows and b < cols else None
-                  for a in range(k) for b in range(k)]
+        pixels = [
+            image[top + a, left + b].item() if a < rows and b < cols else None
+            for a in range(k)
+            for b in range(k)
+        ]
         assert [None if t == "·" else float(t) for t in numbers] == pytest.approx(pixels, abs=0.006)
-        off = "hangs off the edge: it covers only" in box.locator(".pool-window-caption").inner_text()
+        off = (
+            "hangs off the edge: it covers only" in box.locator(".pool-window-caption").inner_text()
+        )
         assert off == (rows * cols < k * k)
         return row, col
 
-    settings = [state["kernel_size"], state["stride"], ("max", "average")[state["mode"]],
-                state["ceil_mode"]]
+    settings = [
+        state["kernel_size"],
+        state["stride"],
+        ("max", "average")[state["mode"]],
+        state["ceil_mode"],
+    ]
     check(*settings)
-    box.get_by_role("button", name="average").click()              # the mode, by mouse
+    box.get_by_role("button", name="average").click()  # the mode, by mouse
     settings[2] = "average"
     check(*settings)
     # A window and stride that leave pixels over at the bottom or right edge.
-    k, s = next((k, s) for k in (3, 2, 4) for s in (2, 3, 4)
-                if pytorch(k, s, "max", True).shape != pytorch(k, s, "max", False).shape)
-    set_slider(box, "window size", k)                             # the sliders, by keyboard
+    k, s = next(
+        (k, s)
+        for k in (3, 2, 4)
+        for s in (2, 3, 4)
+        if pytorch(k, s, "max", True).shape != pytorch(k, s, "max", False).shape
+    )
+    set_slider(box, "window size", k)  # the sliders, by keyboard
     set_slider(box, "stride", s)
     checkbox = box.get_by_role("checkbox", name="ceil_mode")
     if checkbox.is_checked():
         checkbox.press("Space")
         check(k, s, "average", False)
-    checkbox.press("Space")                                       # ceil_mode, by keyboard
+    checkbox.press("Space")  # ceil_mode, by keyboard
     out = pytorch(k, s, "average", True)
     check(k, s, "average", True)
 
     # A window that hangs off the edge: its mean divides by the pixels it covers. Of those
     # windows, the one with the most ink (a digit's border is black: every mean there is 0).
     oh, ow = out.shape
-    clipped = [(i, j) for i in range(oh) for j in range(ow)
-               if min(k, h - i * s) * min(k, w - j * s) < k * k]
-    row, col = max(clipped, key=lambda c: image[c[0] * s:c[0] * s + k, c[1] * s:c[1] * s + k]
-                   .abs().sum().item())
+    clipped = [
+        (i, j)
+        for i in range(oh)
+        for j in range(ow)
+        if min(k, h - i * s) * min(k, w - j * s) < k * k
+    ]
+    row, col = max(
+        clipped,
+        key=lambda c: image[c[0] * s : c[0] * s + k, c[1] * s : c[1] * s + k].abs().sum().item(),
+    )
     output = box.locator("canvas.pool-output")
-    cell = float(output.get_attribute("data-cell")) * output.bounding_box()["width"] / float(
-        output.evaluate("c => c.width"))
-    output.click(position={"x": (col + 0.5) * cell, "y": (row + 0.5) * cell})   # by mouse
+    cell = (
+        float(output.get_attribute("data-cell"))
+        * output.bounding_box()["width"]
+        / float(output.evaluate("c => c.width"))
+    )
+    output.click(position={"x": (col + 0.5) * cell, "y": (row + 0.5) * cell})  # by mouse
     assert check(k, s, "average", True) == (row, col)
-    pixels = image[row * s:row * s + k, col * s:col * s + k]
-    assert f"it covers only {pixels.numel()} pixels" in box.locator(".pool-window-caption").inner_text()
+    pixels = image[row * s : row * s + k, col * s : col * s + k]
+    assert (
+        f"it covers only {pixels.numel()} pixels"
+        in box.locator(".pool-window-caption").inner_text()
+    )
     assert out[row, col].item() == pytest.approx(pixels.mean().item(), abs=1e-9)
 
-    output.focus()                                                # the arrow keys move the cell
-    moves = [("ArrowUp", -1, 0) if row > 0 else ("ArrowDown", 1, 0),
-             ("ArrowLeft", 0, -1) if col > 0 else ("ArrowRight", 0, 1)]
+    output.focus()  # the arrow keys move the cell
+    moves = [
+        ("ArrowUp", -1, 0) if row > 0 else ("ArrowDown", 1, 0),
+        ("ArrowLeft", 0, -1) if col > 0 else ("ArrowRight", 0, 1),
+    ]
     for key, down, right in moves:
         output.press(key)
         row, col = min(oh - 1, row + down), min(ow - 1, col + right)
         assert check(k, s, "average", True) == (row, col)
-    box.get_by_role("button", name="max").press("Enter")          # back to max, by keyboard
+    box.get_by_role("button", name="max").press("Enter")  # back to max, by keyboard
     assert check(k, s, "max", True) == (row, col)
     assert log.problems() == [], log
 
 
-LESSON_PAGES = ["lessons/01_kernels.html", "lessons/02_unfold.html", "lessons/03_padding_stride.html",
-                "lessons/04_cnn.html", "lessons/05_color_channels.html",
-                "lessons/06_receptive_fields.html"]
+LESSON_PAGES = [
+    "lessons/01_kernels.html",
+    "lessons/02_unfold.html",
+    "lessons/03_padding_stride.html",
+    "lessons/04_cnn.html",
+    "lessons/05_color_channels.html",
+    "lessons/06_receptive_fields.html",
+]
 
 
 @pytest.mark.parametrize("path", LESSON_PAGES, ids=lambda p: p.split("/")[1][:2])
 def test_answer_boxes_say_what_the_python_checkers_say(site, browser, path):
-    from coursecode.checks import verdict
     from test_answer_boxes import cases
+
+    from coursecode.checks import verdict
 
     page, log = open_page(browser, site, path)
     boxes = page.locator(".answer-box")
@@ -623,10 +736,10 @@ def test_answer_boxes_remember_right_answers_and_show_the_solution(site, browser
     progress = page.locator(".answer-progress")
     assert progress.inner_text() == f"Check yourself: 0 of {total} exercises answered on this page."
     first = boxes.first
-    first.locator("input").fill("14")                           # wrong: not remembered
+    first.locator("input").fill("14")  # wrong: not remembered
     first.get_by_role("button", name="check").click()
     assert progress.inner_text().startswith("Check yourself: 0 of")
-    first.locator("input").fill("16")                           # right
+    first.locator("input").fill("16")  # right
     first.locator("input").press("Enter")
     assert first.get_attribute("data-verdict") == "right"
     assert progress.inner_text() == f"Check yourself: 1 of {total} exercises answered on this page."
@@ -636,14 +749,16 @@ def test_answer_boxes_remember_right_answers_and_show_the_solution(site, browser
     assert solution.evaluate("d => d.open")
     assert "16" in solution.inner_text()
 
-    page.reload()                                               # the same browser, later
+    page.reload()  # the same browser, later
     page.locator(".answer-box").first.wait_for(timeout=15_000)
     page.wait_for_function("() => document.querySelector('.answer-progress')")
-    assert page.locator(".answer-progress").inner_text() == \
-        f"Check yourself: 1 of {total} exercises answered on this page."
+    assert (
+        page.locator(".answer-progress").inner_text()
+        == f"Check yourself: 1 of {total} exercises answered on this page."
+    )
     assert page.locator(".answer-box input").first.input_value() == "16"
     assert page.locator(".answer-box").first.get_attribute("data-verdict") == "right"
-    other, _ = open_page(browser, site, "lessons/03_padding_stride.html")   # another visitor
+    other, _ = open_page(browser, site, "lessons/03_padding_stride.html")  # another visitor
     other.locator(".answer-box").first.wait_for(timeout=15_000)
     assert other.locator(".answer-progress").inner_text().startswith("Check yourself: 0 of")
     assert log.problems() == [], log
@@ -662,18 +777,22 @@ EXPLORERS = [  # (page, the explorer's outer box, what shows once it has drawn)
 
 
 @pytest.mark.parametrize("path, box, drawn", EXPLORERS, ids=[box for _, box, _ in EXPLORERS])
-def test_every_explorer_control_is_reached_with_tab_and_every_canvas_described(site, browser,
-                                                                               path, box, drawn):
+def test_every_explorer_control_is_reached_with_tab_and_every_canvas_described(
+    site, browser, path, box, drawn
+):
     page, log = open_page(browser, site, path)
     page.locator(f"{box} {drawn}").wait_for(timeout=15_000)
-    controls = page.evaluate("""(box) => {
+    controls = page.evaluate(
+        """(box) => {
         const root = document.querySelector(box);
         const all = root.querySelectorAll('input, select, button, [tabindex]');
         const shown = Array.from(all).filter(e => e.offsetParent !== null && e.tabIndex >= 0
                                               && !e.disabled);
         shown.forEach((e, i) => e.dataset.controlIndex = i);
         return shown.length;
-    }""", box)
+    }""",
+        box,
+    )
     assert controls > 0
     page.locator(f"{box} [data-control-index='0']").focus()
     reached = set()

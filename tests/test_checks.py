@@ -9,20 +9,20 @@ from coursecode import top_edge
 from coursecode.checks import Feedback
 from coursecode.checks import check_bottom_edge
 from coursecode.checks import check_channels_last_stride
+from coursecode.checks import check_conv_params
+from coursecode.checks import check_conv_shape
+from coursecode.checks import check_dilated_span
+from coursecode.checks import check_layer_shape
+from coursecode.checks import check_map_size
+from coursecode.checks import check_matmul_conv
+from coursecode.checks import check_output_size
 from coursecode.checks import check_pool_field
 from coursecode.checks import check_rgb_params
 from coursecode.checks import check_rgb_weight_shape
+from coursecode.checks import check_same_padding
 from coursecode.checks import check_stack_params
 from coursecode.checks import check_stride2_field
-from coursecode.checks import check_conv_params
-from coursecode.checks import check_layer_shape
 from coursecode.checks import check_stride2_size
-from coursecode.checks import check_conv_shape
-from coursecode.checks import check_dilated_span
-from coursecode.checks import check_output_size
-from coursecode.checks import check_same_padding
-from coursecode.checks import check_map_size
-from coursecode.checks import check_matmul_conv
 from coursecode.checks import check_unfold_bytes
 from coursecode.checks import check_unfold_shape
 
@@ -39,11 +39,20 @@ def test_map_size_right(answer):
     assert check_map_size(answer)
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (26, "3×3 kernel"), ((23, 23), "forgets the first position"), (28, "smaller than the image"),
-    (20, "is not it"), ("twenty-four", "a number or a pair"), (True, "a number or a pair"),
-    (24.0, "a number"), ((24, 24, 24), "not (24, 24, 24)"), (-24, "never negative"),
-])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (26, "3×3 kernel"),
+        ((23, 23), "forgets the first position"),
+        (28, "smaller than the image"),
+        (20, "is not it"),
+        ("twenty-four", "a number or a pair"),
+        (True, "a number or a pair"),
+        (24.0, "a number"),
+        ((24, 24, 24), "not (24, 24, 24)"),
+        (-24, "never negative"),
+    ],
+)
 def test_map_size_wrong(answer, hint):
     feedback = check_map_size(answer)
     assert not feedback and hint in feedback.message
@@ -51,28 +60,33 @@ def test_map_size_wrong(answer, hint):
 
 def test_map_size_answer_is_true():
     # The checker's answer is what PyTorch computes.
-    assert check_map_size(tuple(F.conv2d(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 5, 5)).shape[-2:]))
+    assert check_map_size(
+        tuple(F.conv2d(torch.zeros(1, 1, 28, 28), torch.zeros(1, 1, 5, 5)).shape[-2:])
+    )
 
 
 def test_bottom_edge_right():
     assert check_bottom_edge(-top_edge)
-    assert check_bottom_edge([[1, 1, 1], [0, 0, 0], [-1, -1, -1]])           # nested lists
-    assert check_bottom_edge("[[1, 1, 1], [0, 0, 0], [-1, -1, -1]]")         # typed in a box
+    assert check_bottom_edge([[1, 1, 1], [0, 0, 0], [-1, -1, -1]])  # nested lists
+    assert check_bottom_edge("[[1, 1, 1], [0, 0, 0], [-1, -1, -1]]")  # typed in a box
     assert check_bottom_edge("0.5 0.5 0.5; 0 0 0; -0.5 -0.5 -0.5")
     assert check_bottom_edge(-2 * top_edge)
     assert check_bottom_edge(torch.tensor([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]))  # Sobel, ints
 
 
-@pytest.mark.parametrize("kernel, hint", [
-    (top_edge, "positive answer where bright pixels sit above dark"),
-    (torch.ones(3, 3), "sum to 0"),
-    (-top_edge.T, "positive answer"),  # a right-edge kernel ignores horizontal edges
-    (torch.tensor([[1.0, 1, 1], [0, 0, 0], [0, -1, -2.0]]), "vertical edge"),
-    (torch.zeros(3, 3), "positive answer"),
-    (torch.zeros(5, 5), "should be 3×3"),
-    ("1 1 1 0 0 0", "should be 3×3"),
-    ({"a": 1}, "should be 3×3: nine numbers"),
-])
+@pytest.mark.parametrize(
+    "kernel, hint",
+    [
+        (top_edge, "positive answer where bright pixels sit above dark"),
+        (torch.ones(3, 3), "sum to 0"),
+        (-top_edge.T, "positive answer"),  # a right-edge kernel ignores horizontal edges
+        (torch.tensor([[1.0, 1, 1], [0, 0, 0], [0, -1, -2.0]]), "vertical edge"),
+        (torch.zeros(3, 3), "positive answer"),
+        (torch.zeros(5, 5), "should be 3×3"),
+        ("1 1 1 0 0 0", "should be 3×3"),
+        ({"a": 1}, "should be 3×3: nine numbers"),
+    ],
+)
 def test_bottom_edge_wrong(kernel, hint):
     feedback = check_bottom_edge(kernel)
     assert not feedback and hint in feedback.message
@@ -110,9 +124,18 @@ def test_matmul_conv():
     cols = F.unfold(digit[None], 3)
     assert check_matmul_conv(edge_kernels.view(4, 9) @ cols, digit)
     assert check_matmul_conv((edge_kernels.view(4, 9) @ cols).view(4, 26, 26), digit)
-    assert "kernels should be the rows" in check_matmul_conv((edge_kernels.view(4, 9) @ cols).T, digit).message
-    assert "values differ" in check_matmul_conv(edge_kernels.transpose(2, 3).reshape(4, 9) @ cols, digit).message
-    assert "expected (4, 26, 26) numbers" in check_matmul_conv(top_edge.view(1, 9) @ cols, digit).message
+    assert (
+        "kernels should be the rows"
+        in check_matmul_conv((edge_kernels.view(4, 9) @ cols).T, digit).message
+    )
+    assert (
+        "values differ"
+        in check_matmul_conv(edge_kernels.transpose(2, 3).reshape(4, 9) @ cols, digit).message
+    )
+    assert (
+        "expected (4, 26, 26) numbers"
+        in check_matmul_conv(top_edge.view(1, 9) @ cols, digit).message
+    )
 
 
 def test_stride2_size():
@@ -200,21 +223,24 @@ def test_receptive_field_checkers():
     assert check_stack_params((three, one))
     assert "counts one 3×3 layer" in check_stack_params((9216, one)).message
     assert not check_stack_params(27648)
-    assert check_stack_params("(27,648, 50,176)")             # as the solution prints it
+    assert check_stack_params("(27,648, 50,176)")  # as the solution prints it
     assert check_stack_params("27648, 50176") and check_stack_params("27648 50176")
 
 
 NAN, INF = float("nan"), float("inf")
 
 
-@pytest.mark.parametrize("kernel", [
-    torch.full((3, 3), NAN),
-    -top_edge * torch.tensor([[1.0, 1, 1], [1, 1, 1], [1, 1, NAN]]),   # one NaN weight
-    [[1, 1, 1], [0, 0, 0], [-1, -1, -INF]],
-    torch.tensor([[1.0, 1, 1], [0, 0, 0], [-1, -1, -1]], dtype=torch.float16) * INF,
-    "1e999 1e999 1e999; 0 0 0; -1e999 -1e999 -1e999",                  # reads as inf
-    "1e308 1e308 1e308; 0 0 0; -1e308 -1e308 -1e308",                  # finite, but its sums overflow
-])
+@pytest.mark.parametrize(
+    "kernel",
+    [
+        torch.full((3, 3), NAN),
+        -top_edge * torch.tensor([[1.0, 1, 1], [1, 1, 1], [1, 1, NAN]]),  # one NaN weight
+        [[1, 1, 1], [0, 0, 0], [-1, -1, -INF]],
+        torch.tensor([[1.0, 1, 1], [0, 0, 0], [-1, -1, -1]], dtype=torch.float16) * INF,
+        "1e999 1e999 1e999; 0 0 0; -1e999 -1e999 -1e999",  # reads as inf
+        "1e308 1e308 1e308; 0 0 0; -1e308 -1e308 -1e308",  # finite, but its sums overflow
+    ],
+)
 def test_bottom_edge_refuses_numbers_that_are_not_finite(kernel):
     feedback = check_bottom_edge(kernel)
     assert not feedback and "must be finite: no inf or nan" in feedback.message
@@ -234,7 +260,7 @@ def test_matmul_conv_names_a_bad_image():
         check_matmul_conv(result, torch.zeros(2, 2))
     with pytest.raises(ValueError, match=r"got shape \(2, 28, 28\)"):
         check_matmul_conv(result, torch.zeros(2, 28, 28))
-    assert check_matmul_conv(result, torch.ones(1, 28, 28))   # a flat digit: no edges anywhere
+    assert check_matmul_conv(result, torch.ones(1, 28, 28))  # a flat digit: no edges anywhere
     assert "values differ" in check_matmul_conv(result, torch.eye(28)[None]).message
 
 

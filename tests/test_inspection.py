@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import example
 from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
@@ -14,8 +15,8 @@ from coursecode import layer_shapes
 from coursecode import receptive_field
 from coursecode import simple_cnn
 
-
 # --- receptive fields --------------------------------------------------------------------
+
 
 def fields(layers, **kwargs):
     table = receptive_field(layers, **kwargs)
@@ -46,9 +47,16 @@ def test_receptive_field_of_simple_cnn():
 
 def test_receptive_field_walks_modules():
     model = nn.Sequential(
-        nn.Conv2d(3, 8, 3, padding="same"), nn.BatchNorm2d(8), nn.ReLU(), nn.Dropout2d(0.1),
-        nn.MaxPool2d(2), nn.Sequential(nn.Conv2d(8, 8, (3, 5), stride=(1, 2), dilation=2)),
-        nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10),
+        nn.Conv2d(3, 8, 3, padding="same"),
+        nn.BatchNorm2d(8),
+        nn.ReLU(),
+        nn.Dropout2d(0.1),
+        nn.MaxPool2d(2),
+        nn.Sequential(nn.Conv2d(8, 8, (3, 5), stride=(1, 2), dilation=2)),
+        nn.AvgPool2d(2),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(8, 10),
     )
     table = receptive_field(model)
     assert table["layer"].tolist() == ["Conv2d 1", "MaxPool2d 1", "Conv2d 2", "AvgPool2d 1"]
@@ -65,8 +73,14 @@ def test_receptive_field_layer_names():
         nn.Sequential(nn.MaxPool2d(2), nn.Sequential(nn.AvgPool2d(2), nn.Conv2d(2, 2, 1))),
     )
     names = receptive_field(deep)["layer"].tolist()
-    assert names == ["Conv2d 1", "MaxPool2d 1", "Conv2d 2", "MaxPool2d 2", "AvgPool2d 1",
-                     "Conv2d 3"]
+    assert names == [
+        "Conv2d 1",
+        "MaxPool2d 1",
+        "Conv2d 2",
+        "MaxPool2d 2",
+        "AvgPool2d 1",
+        "Conv2d 3",
+    ]
     # A bare layer is a model of one layer.
     assert receptive_field(nn.MaxPool2d(3))["layer"].tolist() == ["MaxPool2d 1"]
     # A ModuleList holds its layers in list order.
@@ -104,11 +118,17 @@ def test_receptive_field_errors():
 
 @st.composite
 def layer_stacks(draw):
-    return draw(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(0, 2),
-                                   st.integers(1, 2)), min_size=1, max_size=4))
+    return draw(
+        st.lists(
+            st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2)),
+            min_size=1,
+            max_size=4,
+        )
+    )
 
 
 @given(layers=layer_stacks(), which=st.sampled_from(["first", "middle", "last"]))
+@example(layers=[(1, 1, 1, 1), (1, 1, 2, 1), (1, 1, 2, 1)], which="first")  # padding only
 def test_receptive_field_matches_gradient(layers, which):
     """The input pixels with a non-zero gradient span exactly the computed field.
 
@@ -121,14 +141,20 @@ def test_receptive_field_matches_gradient(layers, which):
     size, jump, start = (table[c].iloc[-1] for c in ("size", "jump", "start"))
     half = (size - 1) / 2
     # Units i whose field [start + i*jump - half, start + i*jump + half] fits in [0, n - 1].
-    n = size + 2 * jump + 2
-    inside = [i for i in range(n)
-              if start + i * jump - half >= 0 and start + i * jump + half <= n - 1]
+    # Padding moves the first unit's centre left of the image (start < 0): the input is wide
+    # enough for a whole field beyond that, and every output unit is a candidate.
+    n = int(size + 2 * jump + 2 + 2 * abs(start))
+    units = receptive_field(layers, input_size=n)["output"].iloc[-1]
+    inside = [
+        i for i in range(units) if start + i * jump - half >= 0 and start + i * jump + half <= n - 1
+    ]
     assert inside, f"no unit's field fits an input of {n}"
     x = torch.ones(1, 1, n, n, dtype=torch.float64, requires_grad=True)
     y = x
     for k, s, p, d in layers:
-        y = F.conv2d(y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p, dilation=d)
+        y = F.conv2d(
+            y, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p, dilation=d
+        )
     # The table's output sizes are PyTorch's.
     assert receptive_field(layers, input_size=n)["output"].iloc[-1] == y.shape[-1]
     i = {"first": inside[0], "middle": inside[len(inside) // 2], "last": inside[-1]}[which]
@@ -158,17 +184,21 @@ def test_receptive_field_matches_gradient_at_the_border():
 
 # --- receptive_field follows PyTorch: output sizes, order of the forward -----------------
 
+
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
-@pytest.mark.parametrize("layer, n, expected", [
-    (nn.MaxPool2d(2, ceil_mode=True), 5, 3),
-    (nn.MaxPool2d(2, ceil_mode=True), 1, 1),
-    (nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), 6, 4),
-    (nn.AvgPool2d(3, stride=2, ceil_mode=True), 8, 4),
-    (nn.Conv2d(1, 1, 4, padding="same"), 10, 10),
-    (nn.Conv2d(1, 1, 4, padding="same", dilation=3), 10, 10),
-    (nn.Conv2d(1, 1, (4, 3), padding="same"), (10, 7), (10, 7)),
-    (nn.Conv2d(1, 1, 4, padding="valid"), 10, 7),
-])
+@pytest.mark.parametrize(
+    "layer, n, expected",
+    [
+        (nn.MaxPool2d(2, ceil_mode=True), 5, 3),
+        (nn.MaxPool2d(2, ceil_mode=True), 1, 1),
+        (nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), 6, 4),
+        (nn.AvgPool2d(3, stride=2, ceil_mode=True), 8, 4),
+        (nn.Conv2d(1, 1, 4, padding="same"), 10, 10),
+        (nn.Conv2d(1, 1, 4, padding="same", dilation=3), 10, 10),
+        (nn.Conv2d(1, 1, (4, 3), padding="same"), (10, 7), (10, 7)),
+        (nn.Conv2d(1, 1, 4, padding="valid"), 10, 7),
+    ],
+)
 def test_receptive_field_output_sizes_as_pytorch(layer, n, expected):
     assert receptive_field(layer, input_size=n)["output"].iloc[0] == expected
     shape = n if isinstance(n, tuple) else (n, n)
@@ -184,20 +214,38 @@ def pytorch_stacks(draw):
         kind = draw(st.sampled_from(["conv", "same", "max", "avg"]))
         k = draw(st.integers(1, 4))
         if kind == "conv":
-            layers.append(nn.Conv2d(1, 1, k, stride=draw(st.integers(1, 3)),
-                                    padding=draw(st.sampled_from([0, 1, 2, "valid"])),
-                                    dilation=draw(st.integers(1, 2))))
+            layers.append(
+                nn.Conv2d(
+                    1,
+                    1,
+                    k,
+                    stride=draw(st.integers(1, 3)),
+                    padding=draw(st.sampled_from([0, 1, 2, "valid"])),
+                    dilation=draw(st.integers(1, 2)),
+                )
+            )
         elif kind == "same":
             layers.append(nn.Conv2d(1, 1, k, padding="same", dilation=draw(st.integers(1, 2))))
         elif kind == "max":
             d = draw(st.integers(1, 2))
-            layers.append(nn.MaxPool2d(k, stride=draw(st.integers(1, 3)), dilation=d,
-                                       padding=draw(st.integers(0, k // 2)),
-                                       ceil_mode=draw(st.booleans())))
+            layers.append(
+                nn.MaxPool2d(
+                    k,
+                    stride=draw(st.integers(1, 3)),
+                    dilation=d,
+                    padding=draw(st.integers(0, k // 2)),
+                    ceil_mode=draw(st.booleans()),
+                )
+            )
         else:
-            layers.append(nn.AvgPool2d(k, stride=draw(st.integers(1, 3)),
-                                       padding=draw(st.integers(0, k // 2)),
-                                       ceil_mode=draw(st.booleans())))
+            layers.append(
+                nn.AvgPool2d(
+                    k,
+                    stride=draw(st.integers(1, 3)),
+                    padding=draw(st.integers(0, k // 2)),
+                    ceil_mode=draw(st.booleans()),
+                )
+            )
     return nn.Sequential(*layers)
 
 
@@ -244,8 +292,9 @@ def test_receptive_field_follows_any_forward(model, data, n):
             receptive_field(RunsInOrder(layers, order), input_size=n)
         assert "too small" in str(err)
         return
-    pd.testing.assert_frame_equal(receptive_field(RunsInOrder(layers, order), input_size=n),
-                                  expected)
+    pd.testing.assert_frame_equal(
+        receptive_field(RunsInOrder(layers, order), input_size=n), expected
+    )
 
 
 class PoolThenConv(nn.Module):
@@ -301,8 +350,9 @@ def test_receptive_field_counts_each_call_of_a_forward():
     # Tracing the forward changed nothing: same tensors bit for bit, same flags.
     after = model.state_dict()
     assert before.keys() == after.keys()
-    assert all(torch.equal(before[k], after[k]) and before[k].dtype == after[k].dtype
-               for k in before)
+    assert all(
+        torch.equal(before[k], after[k]) and before[k].dtype == after[k].dtype for k in before
+    )
     assert model.norm.training and not model.conv.training and model.training
 
 
@@ -314,6 +364,7 @@ def test_receptive_field_reads_each_layer_once(monkeypatch):
     def counting(module, name):
         read.append(name)
         return real(module, name)
+
     real = inspection._layer_params
     monkeypatch.setattr(inspection, "_layer_params", counting)
     conv = nn.Conv2d(1, 1, 3)
@@ -347,8 +398,11 @@ def test_receptive_field_errors_of_a_forward():
         receptive_field(Upsampler())
     with pytest.raises(ValueError, match=r"receptive_field must run layers .*Pass input_size="):
         receptive_field(NeedsItem())
-    with pytest.raises(ValueError, match=r"MaxPool2d '0' in layers has padding=2, but a pooling "
-                                         r"layer's padding must be at most half its kernel \(1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"MaxPool2d '0' in layers has padding=2, but a pooling "
+        r"layer's padding must be at most half its kernel \(1\)",
+    ):
         receptive_field(nn.Sequential(nn.MaxPool2d(2, padding=2)))
     with pytest.raises(ValueError, match=r"input_size=3 is too small for Conv2d 1"):
         receptive_field(PoolThenConv(), input_size=3)
@@ -356,10 +410,17 @@ def test_receptive_field_errors_of_a_forward():
 
 # --- layer shapes ------------------------------------------------------------------------
 
+
 def test_layer_shapes_of_simple_cnn():
     table = layer_shapes(simple_cnn(), (1, 1, 28, 28))
     assert table["output shape"].tolist() == [
-        (1, 4, 14, 14), (1, 8, 7, 7), (1, 16, 4, 4), (1, 16, 2, 2), (1, 10, 1, 1), (1, 10)]
+        (1, 4, 14, 14),
+        (1, 8, 7, 7),
+        (1, 16, 4, 4),
+        (1, 16, 2, 2),
+        (1, 10, 1, 1),
+        (1, 10),
+    ]
     assert table["parameters"].tolist() == [40, 296, 1168, 2320, 1450, 0]
     assert table["layer"].iloc[0] == "Conv2d(1→4, k=3, s=2, p=1) + ReLU"
 
@@ -384,15 +445,21 @@ def test_layer_shapes_rejects_nested_sizes():
 
 
 def bn_model():
-    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
-                          nn.Sequential(nn.Dropout(0.5), nn.BatchNorm2d(4)), nn.Flatten())
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3),
+        nn.BatchNorm2d(4),
+        nn.ReLU(),
+        nn.Sequential(nn.Dropout(0.5), nn.BatchNorm2d(4)),
+        nn.Flatten(),
+    )
     model.train()
     model[3].eval()  # a mix of flags: each must come back as it was
     return model
 
 
-@pytest.mark.parametrize("input_shape", [(8, 1, 12, 12), (64, 1, 8192, 8192)],
-                         ids=["run for real", "on the meta device"])
+@pytest.mark.parametrize(
+    "input_shape", [(8, 1, 12, 12), (64, 1, 8192, 8192)], ids=["run for real", "on the meta device"]
+)
 def test_layer_shapes_leaves_the_model_unchanged(input_shape):
     model = bn_model()
     before = {k: v.clone() for k, v in model.state_dict().items()}
@@ -413,11 +480,19 @@ def test_layer_shapes_of_a_huge_input_allocates_nothing():
     # The input alone would be 16 GiB, the first layer's output 16 GiB more.
     table = layer_shapes(simple_cnn(), (64, 1, 8192, 8192))
     assert table["output shape"].tolist() == [
-        (64, 4, 4096, 4096), (64, 8, 2048, 2048), (64, 16, 1024, 1024), (64, 16, 512, 512),
-        (64, 10, 256, 256), (64, 10 * 256 * 256)]
+        (64, 4, 4096, 4096),
+        (64, 8, 2048, 2048),
+        (64, 16, 1024, 1024),
+        (64, 16, 512, 512),
+        (64, 10, 256, 256),
+        (64, 10 * 256 * 256),
+    ]
     assert table["parameters"].tolist() == [40, 296, 1168, 2320, 1450, 0]
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 512 * 1024
     # A wrong shape that big is refused with the amount, not run for real.
-    with pytest.raises(ValueError, match=r"cannot take an input of shape \(64, 3, 8192, 8192\) "
-                                         r"\(check input_shape.*would need about 304\.0 GiB"):
+    with pytest.raises(
+        ValueError,
+        match=r"cannot take an input of shape \(64, 3, 8192, 8192\) "
+        r"\(check input_shape.*would need about 304\.0 GiB",
+    ):
         layer_shapes(simple_cnn(), (64, 3, 8192, 8192))

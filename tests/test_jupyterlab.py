@@ -1,5 +1,6 @@
-"""The lessons as a learner gets them after "launch": JupyterLab, with the project's
-requirements and binder/postBuild, on 127.0.0.1, driven in headless Chromium.
+"""The lessons as a learner gets them after "launch": JupyterLab in Binder's environment
+(binder/requirements.txt alone, then binder/postBuild: the ``binder_env`` fixture), on
+127.0.0.1, driven in headless Chromium.
 
 Every lesson is opened from its .md (as Binder opens it) and run top to bottom: no error,
 solutions and hidden cells collapsed, a screenshot of its "Check yourself" section left in
@@ -8,23 +9,18 @@ saving it leaves the .md/.ipynb pair in sync, with nothing run-specific in the n
 """
 
 import json
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 
-from browser import ROOT
-from browser import chromium_available
-from browser import must_run_in_ci
+from coursedev.site import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 LESSONS = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.md"))
@@ -38,23 +34,23 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab serving a copy of the lessons; yields (base URL, lessons folder)."""
-    if not chromium_available():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if must_run_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+def lab(needs_chromium, binder_env, tmp_path_factory):
+    """JupyterLab, run by Binder's environment, serving a copy of the lessons; yields (base
+    URL, lessons folder). Its kernels are that environment's Python: every lesson runs there,
+    which is what the Binder test would otherwise run them again for."""
+    bin_dir, binder, _ = binder_env
     home = tmp_path_factory.mktemp("lab")
     work = home / "lessons"
     shutil.copytree(ROOT / "lessons", work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "IPYTHONDIR": str(home / "ipython")}
-    for name in ("JUPYTER_PATH",):
-        env.pop(name, None)
-    subprocess.run([str(ROOT / "binder" / "postBuild")], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    # postBuild's settings (binder_env ran it), copied: the robot's go on top of a copy.
+    shutil.copytree(binder["JUPYTER_CONFIG_DIR"], home / "config")
+    env = {
+        **binder,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "IPYTHONDIR": str(home / "ipython"),
+    }
     # Settings for the robot, on top of postBuild's: every cell in the page (no windowing,
     # which drops the cells out of view from the DOM), and no news pop-up.
     overrides = home / "config" / "labconfig" / "default_setting_overrides.json"
@@ -65,12 +61,26 @@ def lab(tmp_path_factory):
     port = free_port()
     log = open(home / "lab.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--IdentityProvider.token=", "--ServerApp.password=",
-         "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={work}",
-         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--allow-root",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            f"--ServerApp.root_dir={work}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--allow-root",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -104,16 +114,21 @@ def open_lesson(chromium, url: str, name: str):
     # A workspace of its own: JupyterLab would otherwise reopen the lessons opened before.
     workspace = name.removesuffix(".md")
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{name}?reset", timeout=120_000)
-    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')",
-                           timeout=120_000)
+    page.wait_for_function(
+        "() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=120_000
+    )
     # Ready: the notebook's kernel connected and idle (the indicator says idle earlier).
     page.wait_for_function(
         "() => { const k = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;"
         " return k && k.connectionStatus === 'connected' && k.status === 'idle'; }",
-        timeout=120_000, polling=250)
+        timeout=120_000,
+        polling=250,
+    )
     page.wait_for_selector(".jp-Spinner", state="detached", timeout=120_000)
-    page.locator(".jp-Notebook").first.click()      # the notebook is the current widget
-    page.evaluate("async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    page.locator(".jp-Notebook").first.click()  # the notebook is the current widget
+    page.evaluate(
+        "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+    )
     # Done when every code cell has run (or one failed, which stops the run) and the kernel
     # is idle again.
     page.wait_for_function(
@@ -123,7 +138,9 @@ def open_lesson(chromium, url: str, name: str):
         "   .some(o => o.output_type === 'error'));"
         " return (failed || cells.every(c => c.model.executionCount !== null))"
         "   && w.sessionContext.session.kernel.status === 'idle'; }",
-        timeout=300_000, polling=500)
+        timeout=300_000,
+        polling=500,
+    )
     return page
 
 
@@ -132,15 +149,20 @@ def check_the_notebook_view(page, name: str):
         "() => window.jupyterapp.shell.currentWidget.content.widgets"
         ".filter(c => c.model.type === 'code')"
         ".flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error')"
-        ".map(o => o.ename + ': ' + o.evalue + ' in ' + c.model.sharedModel.getSource().slice(0, 80)))")
+        ".map(o => o.ename + ': ' + o.evalue + ' in '"
+        " + c.model.sharedModel.getSource().slice(0, 80)))"
+    )
     assert errors == [], f"{name}: {errors}"
     solutions = page.locator("details", has=page.locator("summary", has_text="Solution"))
     assert solutions.count() >= 3, name
     assert solutions.evaluate_all("ds => ds.every(d => !d.open)"), f"{name}: a solution is open"
     # The hidden cells (Colab setup, assertions, the solutions check) show collapsed.
     notebook = nbformat.read(ROOT / "lessons" / name.replace(".md", ".ipynb"), as_version=4)
-    hidden = sum(1 for cell in notebook.cells if cell.get("metadata", {}).get("jupyter", {})
-                 .get("source_hidden"))
+    hidden = sum(
+        1
+        for cell in notebook.cells
+        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    )
     assert page.locator(".jp-Cell.jp-mod-noInput, .jp-InputPlaceholder").count() >= hidden, name
 
 
@@ -174,24 +196,28 @@ def test_lesson_3_in_jupyterlab_explorer_answer_box_and_saving(lab, chromium):
         size = page.locator(".conv-explorer-size")
         size.wait_for(timeout=30_000)
         assert size.inner_text() == "output 5×5"
-        handle = page.locator(".conv-explorer-box .widget-slider", has_text="stride s") \
-            .locator(".noUi-handle")
+        handle = page.locator(".conv-explorer-box .widget-slider", has_text="stride s").locator(
+            ".noUi-handle"
+        )
         handle.focus()
         handle.press("ArrowRight")
         page.wait_for_function(
             "() => document.querySelector('.conv-explorer-size').textContent === 'output 3×3'",
-            timeout=10_000)
+            timeout=10_000,
+        )
         # An answer box checks an answer here as on the book's page.
         box = page.locator(".answer-box").first
         box.locator("input").fill("16")
         box.locator("input").press("Enter")
         feedback = box.locator(".answer-feedback")
-        page.wait_for_function("(f) => f.textContent !== ''", arg=feedback.element_handle(),
-                               timeout=10_000)
+        page.wait_for_function(
+            "(f) => f.textContent !== ''", arg=feedback.element_handle(), timeout=10_000
+        )
         assert feedback.inner_text().startswith("✓ 16"), feedback.inner_text()
         box.get_by_role("button", name="show solution").click()
-        assert page.locator("details", has=page.locator("summary", has_text="Solution")) \
-            .first.evaluate("d => d.open")
+        assert page.locator(
+            "details", has=page.locator("summary", has_text="Solution")
+        ).first.evaluate("d => d.open")
         screenshot_check_yourself(page, name)
         # Save: the pair stays in sync, and the notebook holds nothing run-specific.
         page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")

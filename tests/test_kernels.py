@@ -40,7 +40,9 @@ def test_apply_kernel_by_hand():
 @pytest.mark.parametrize("row, col", [(1, 1), (1, 26), (26, 1), (26, 26), (13, 7)])
 def test_apply_kernel_matches_loop_map(row, col):
     image = torch.rand(28, 28, generator=torch.Generator().manual_seed(0))
-    assert torch.isclose(apply_kernel(image, row, col, left_edge), conv2d_loop(image, left_edge)[row - 1, col - 1])
+    assert torch.isclose(
+        apply_kernel(image, row, col, left_edge), conv2d_loop(image, left_edge)[row - 1, col - 1]
+    )
 
 
 @pytest.mark.parametrize("row, col", [(0, 5), (5, 0), (27, 5), (5, 27), (40, 40)])
@@ -68,7 +70,9 @@ def test_conv2d_loop_equals_conv2d(h, w, kh, kw):
     image, k = torch.randn(h, w, generator=g), torch.randn(kh, kw, generator=g)
     out = conv2d_loop(image, k)
     assert out.shape == (h - kh + 1, w - kw + 1)
-    torch.testing.assert_close(out, F.conv2d(image[None, None], k[None, None])[0, 0], atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(
+        out, F.conv2d(image[None, None], k[None, None])[0, 0], atol=1e-5, rtol=1e-5
+    )
 
 
 def test_conv2d_loop_bad_arguments():
@@ -81,20 +85,53 @@ def test_conv2d_loop_bad_arguments():
 def test_diagonal_kernels_find_their_diagonals():
     rows, cols = torch.meshgrid(torch.arange(9), torch.arange(9), indexing="ij")
     below_anti = (rows + cols > 8).float()  # bright below the bottom-left→top-right diagonal
-    below_main = (rows > cols).float()      # bright below the top-left→bottom-right diagonal
-    assert conv2d_loop(below_anti, top_left_edge).max() > conv2d_loop(below_anti, top_right_edge).abs().max()
-    assert conv2d_loop(below_main, top_right_edge).max() > conv2d_loop(below_main, top_left_edge).abs().max()
+    below_main = (rows > cols).float()  # bright below the top-left→bottom-right diagonal
+    assert (
+        conv2d_loop(below_anti, top_left_edge).max()
+        > conv2d_loop(below_anti, top_right_edge).abs().max()
+    )
+    assert (
+        conv2d_loop(below_main, top_right_edge).max()
+        > conv2d_loop(below_main, top_left_edge).abs().max()
+    )
 
 
-@pytest.mark.parametrize("image, kernel, error, match", [
-    (torch.rand(5, 5), torch.ones(0, 0), ValueError, r"kernel must be a non-empty kernel .*got shape \(0, 0\)"),
-    (torch.rand(5, 5), torch.ones(3, 0), ValueError, r"kernel must be a non-empty kernel .*got shape \(3, 0\)"),
-    (torch.rand(0, 5), torch.ones(1, 1), ValueError, r"image must be a non-empty image .*got shape \(0, 5\)"),
-    (torch.rand(5), torch.ones(1, 1), ValueError, r"image must have shape \(H, W\).*got shape \(5,\)"),
-    (torch.rand(5, 5), [[1.0]], TypeError, "kernel must be a torch.Tensor"),
-    (torch.zeros(1001, 1001), torch.ones(1, 1), ValueError,
-     r"image of shape \(1001, 1001\) gives 1,002,001 positions.*Use F.conv2d"),
-])
+@pytest.mark.parametrize(
+    "image, kernel, error, match",
+    [
+        (
+            torch.rand(5, 5),
+            torch.ones(0, 0),
+            ValueError,
+            r"kernel must be a non-empty kernel .*got shape \(0, 0\)",
+        ),
+        (
+            torch.rand(5, 5),
+            torch.ones(3, 0),
+            ValueError,
+            r"kernel must be a non-empty kernel .*got shape \(3, 0\)",
+        ),
+        (
+            torch.rand(0, 5),
+            torch.ones(1, 1),
+            ValueError,
+            r"image must be a non-empty image .*got shape \(0, 5\)",
+        ),
+        (
+            torch.rand(5),
+            torch.ones(1, 1),
+            ValueError,
+            r"image must have shape \(H, W\).*got shape \(5,\)",
+        ),
+        (torch.rand(5, 5), [[1.0]], TypeError, "kernel must be a torch.Tensor"),
+        (
+            torch.zeros(1001, 1001),
+            torch.ones(1, 1),
+            ValueError,
+            r"image of shape \(1001, 1001\) gives 1,002,001 positions.*Use F.conv2d",
+        ),
+    ],
+)
 def test_conv2d_loop_refuses_empty_and_huge_inputs(image, kernel, error, match):
     with pytest.raises(error, match=match):
         conv2d_loop(image, kernel)
@@ -117,6 +154,7 @@ def test_a_learners_in_place_edit_changes_only_their_copy():
     coursecode.kernels.left_edge[0, 0] = 100.0
     coursecode.kernels.edge_kernels.zero_()
     from coursecode.kernels import top_edge as again
+
     assert torch.equal(again, before) and torch.equal(coursecode.kernels.top_edge, before)
     assert coursecode.kernels.left_edge[0, 0] == -1.0
     fresh = coursecode.kernels.edge_kernels
@@ -125,20 +163,21 @@ def test_a_learners_in_place_edit_changes_only_their_copy():
     assert coursecode.kernels.top_edge is not coursecode.kernels.top_edge
     assert {"top_edge", "edge_kernels"} <= set(dir(coursecode.kernels))
     with pytest.raises(AttributeError, match="no attribute 'bottom_edge'"):
-        coursecode.kernels.bottom_edge
+        _ = coursecode.kernels.bottom_edge
 
 
 def test_the_packages_top_level_kernels_are_fresh_copies_too():
     import coursecode
-
-    from coursecode import top_edge as mine
     from coursecode import edge_kernels as ours
+    from coursecode import top_edge as mine
+
     # First: two imports give two tensors (else the edits below would corrupt the session's).
     assert coursecode.top_edge is not mine and coursecode.edge_kernels is not ours
     mine.mul_(2)
     ours.zero_()
-    from coursecode import top_edge as again
     from coursecode import edge_kernels
+    from coursecode import top_edge as again
+
     assert again[0, 0] == -1.0 and coursecode.top_edge[0, 0] == -1.0
     assert torch.equal(edge_kernels[0, 0], again)
 
@@ -147,10 +186,10 @@ def test_each_edge_kernel_is_named_by_its_dark_side():
     # A 3×3 patch dark (0) on the named side and bright (1) on the opposite one.
     rows, cols = torch.meshgrid(torch.arange(3), torch.arange(3), indexing="ij")
     patches = {
-        "top": (rows > 1).float(),               # dark above bright
-        "left": (cols > 1).float(),              # dark left of bright
-        "top-left": (rows + cols > 2).float(),   # dark top-left, bright bottom-right
-        "top-right": (rows > cols).float(),      # dark top-right, bright bottom-left
+        "top": (rows > 1).float(),  # dark above bright
+        "left": (cols > 1).float(),  # dark left of bright
+        "top-left": (rows + cols > 2).float(),  # dark top-left, bright bottom-right
+        "top-right": (rows > cols).float(),  # dark top-right, bright bottom-left
     }
     kernels = dict(named_edge_kernels)
     assert set(kernels) == set(patches)
@@ -169,8 +208,9 @@ def test_named_edge_kernels_are_edge_kernels_in_order_with_unique_labels():
     assert all(isinstance(label, str) for label in labels)
     stacked = torch.stack([kernel for _, kernel in named_edge_kernels])[:, None]
     assert torch.equal(stacked, edge_kernels)
-    for (_, kernel), named in zip(named_edge_kernels,
-                                  (top_edge, left_edge, top_left_edge, top_right_edge)):
+    for (_, kernel), named in zip(
+        named_edge_kernels, (top_edge, left_edge, top_left_edge, top_right_edge)
+    ):
         assert torch.equal(kernel, named) and kernel.dtype == torch.float32
     assert "named_edge_kernels" in coursecode.__all__
     assert "named_edge_kernels" in coursecode.kernels.__all__
@@ -184,8 +224,8 @@ def test_named_edge_kernels_are_fresh_on_every_access():
     for module in (coursecode, coursecode.kernels):
         mine = module.named_edge_kernels
         assert mine is not module.named_edge_kernels
-        mine[0][1].mul_(2)       # a learner's in-place edit of a kernel...
-        mine.append(("extra", torch.zeros(3, 3)))     # ... and of the list
+        mine[0][1].mul_(2)  # a learner's in-place edit of a kernel...
+        mine.append(("extra", torch.zeros(3, 3)))  # ... and of the list
         mine[1] = ("renamed", mine[1][1])
         fresh = module.named_edge_kernels
         assert [label for label, _ in fresh] == ["top", "left", "top-left", "top-right"]

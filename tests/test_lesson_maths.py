@@ -34,7 +34,8 @@ def test_no_formula_is_typed_into_a_code_span(md):
     text = re.sub(r"^```.*?^```", "", prose(md), flags=re.S | re.M)
     offenders = [span for _, span in CODE_SPAN.findall(text) if MATHS.search(span)]
     assert not offenders, (
-        f"{md.name}: write these as maths ($...$, or a numbered $$...$$ (label)): {offenders}")
+        f"{md.name}: write these as maths ($...$, or a numbered $$...$$ (label)): {offenders}"
+    )
 
 
 def test_every_numbered_equation_is_referred_to_and_every_reference_exists():
@@ -44,9 +45,11 @@ def test_every_numbered_equation_is_referred_to_and_every_reference_exists():
     assert len(labels) == len(set(labels)), f"a label is used twice: {sorted(labels)}"
     references = set(REFERENCE.findall(text))
     assert not set(labels) - references, (
-        f"numbered but never referred to with {{eq}}: {sorted(set(labels) - references)}")
+        f"numbered but never referred to with {{eq}}: {sorted(set(labels) - references)}"
+    )
     assert not references - set(labels), (
-        f"{{eq}} refers to no equation: {sorted(references - set(labels))}")
+        f"{{eq}} refers to no equation: {sorted(references - set(labels))}"
+    )
 
 
 def test_the_output_size_formula_is_lesson_3s_and_lesson_4_refers_back_to_it():

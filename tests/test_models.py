@@ -25,20 +25,29 @@ def test_conv_without_activation_and_default_stride():
     assert layer(torch.randn(1, 1, 28, 28)).shape == (1, 4, 14, 14)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"ks": 4}, ValueError, "ks must be odd"),
-    ({"stride": 0}, ValueError, "stride must be an integer >= 1"),
-    ({"ni": 0}, ValueError, "ni must be an integer >= 1"),
-    ({"nf": 2.0}, TypeError, "nf must be an integer"),
-    ({"act": "no"}, TypeError, "act must be True or False, got 'no'"),
-    ({"act": 0}, TypeError, "act must be True or False, got 0"),
-    ({"act": None}, TypeError, "act must be True or False, got None"),
-    # Refused before anything is allocated, with the amount.
-    ({"ni": 10**5, "nf": 10**5}, ValueError,
-     r"conv\(ni=100000, nf=100000, ks=3\) would need 335\.3 GiB .* under 1 GiB"),
-    ({"ni": 1, "nf": 1, "ks": 60001}, ValueError,
-     r"conv\(ni=1, nf=1, ks=60001\) would need 13\.4 GiB"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"ks": 4}, ValueError, "ks must be odd"),
+        ({"stride": 0}, ValueError, "stride must be an integer >= 1"),
+        ({"ni": 0}, ValueError, "ni must be an integer >= 1"),
+        ({"nf": 2.0}, TypeError, "nf must be an integer"),
+        ({"act": "no"}, TypeError, "act must be True or False, got 'no'"),
+        ({"act": 0}, TypeError, "act must be True or False, got 0"),
+        ({"act": None}, TypeError, "act must be True or False, got None"),
+        # Refused before anything is allocated, with the amount.
+        (
+            {"ni": 10**5, "nf": 10**5},
+            ValueError,
+            r"conv\(ni=100000, nf=100000, ks=3\) would need 335\.3 GiB .* under 1 GiB",
+        ),
+        (
+            {"ni": 1, "nf": 1, "ks": 60001},
+            ValueError,
+            r"conv\(ni=1, nf=1, ks=60001\) would need 13\.4 GiB",
+        ),
+    ],
+)
 def test_conv_bad_arguments(kwargs, error, match):
     args = {"ni": 1, "nf": 4, **kwargs}
     with pytest.raises(error, match=match):

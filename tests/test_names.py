@@ -15,7 +15,8 @@ import pytest
 import torch
 
 import coursecode
-from coursecode import show_unfold, show_windows
+from coursecode import show_unfold
+from coursecode import show_windows
 
 # A parameter (or public name) is refused when one of its words, split at "_", is one of these.
 FORBIDDEN_WORDS = {"im", "ims", "centre", "centres", "colour", "colours", "grey", "greys"}
@@ -24,9 +25,11 @@ FORBIDDEN_WORDS = {"im", "ims", "centre", "centres", "colour", "colours", "grey"
 def _public_objects() -> dict[str, object]:
     """``{"module.name": object}`` for every name in ``coursecode.__all__`` and each public
     submodule's ``__all__``, with each public class's public methods as ``module.Class.method``."""
-    modules = [coursecode] + [importlib.import_module(f"coursecode.{m.name}")
-                              for m in pkgutil.iter_modules(coursecode.__path__)
-                              if not m.name.startswith("_")]
+    modules = [coursecode] + [
+        importlib.import_module(f"coursecode.{m.name}")
+        for m in pkgutil.iter_modules(coursecode.__path__)
+        if not m.name.startswith("_")
+    ]
     found = {}
     for module in modules:
         for name in getattr(module, "__all__", []):
@@ -53,7 +56,7 @@ def _offenders(objects: dict[str, object]) -> list[str]:
             continue
         try:
             parameters = inspect.signature(obj).parameters
-        except (TypeError, ValueError):   # a builtin without a signature
+        except (TypeError, ValueError):  # a builtin without a signature
             continue
         offenders += [f"{where}: parameter {p!r}" for p in parameters if _bad_words(p)]
     return sorted(offenders)
@@ -65,44 +68,66 @@ def test_the_check_finds_a_breach():
     def top_colour_edge(x): ...
 
     assert _offenders({"m.show": show, "m.top_colour_edge": top_colour_edge}) == [
-        "m.show: parameter 'centres'", "m.show: parameter 'colour_map'",
-        "m.show: parameter 'grey_level'", "m.show: parameter 'im'",
-        "m.top_colour_edge: its own name"]
+        "m.show: parameter 'centres'",
+        "m.show: parameter 'colour_map'",
+        "m.show: parameter 'grey_level'",
+        "m.show: parameter 'im'",
+        "m.top_colour_edge: its own name",
+    ]
 
 
 def test_the_sweep_sees_the_whole_api():
     objects = _public_objects()
-    for where in ("coursecode.show_windows", "coursecode.plotting.show_unfold",
-                  "coursecode.kernels.conv2d_loop", "coursecode.widgets.WindowExplorer",
-                  "coursecode.widgets.PoolExplorer.output", "coursecode.checks.check_matmul_conv"):
+    for where in (
+        "coursecode.show_windows",
+        "coursecode.plotting.show_unfold",
+        "coursecode.kernels.conv2d_loop",
+        "coursecode.widgets.WindowExplorer",
+        "coursecode.widgets.PoolExplorer.output",
+        "coursecode.checks.check_matmul_conv",
+    ):
         assert where in objects, where
     assert len(objects) > 100
 
 
 def test_no_public_parameter_uses_a_retired_name():
     offenders = _offenders(_public_objects())
-    assert not offenders, ("rename to image/images/x and American spelling (centers, colors, "
-                           "gray): " + "; ".join(offenders))
+    assert not offenders, (
+        "rename to image/images/x and American spelling (centers, colors, "
+        "gray): " + "; ".join(offenders)
+    )
 
 
-@pytest.mark.parametrize("name, first", [
-    ("apply_kernel", "image"),
-    ("conv2d_loop", "image"),
-    ("show_image", "image"),
-    ("show_images", "images"),
-    ("show_pixels", "image"),
-    ("show_windows", "image"),
-    ("show_unfold", "image"),
-    ("show_channels", "image"),
-    ("im2col", "x"),
-    ("conv2d_im2col", "x"),
-])
+@pytest.mark.parametrize(
+    "name, first",
+    [
+        ("apply_kernel", "image"),
+        ("conv2d_loop", "image"),
+        ("show_image", "image"),
+        ("show_images", "images"),
+        ("show_pixels", "image"),
+        ("show_windows", "image"),
+        ("show_unfold", "image"),
+        ("show_channels", "image"),
+        ("im2col", "x"),
+        ("conv2d_im2col", "x"),
+    ],
+)
 def test_a_picture_argument_is_named_by_what_it_holds(name, first):
     assert next(iter(inspect.signature(getattr(coursecode, name)).parameters)) == first
 
 
-@pytest.mark.parametrize("name", ["WindowExplorer", "UnfoldExplorer", "kernel_explorer",
-                                  "PoolExplorer", "ChannelsExplorer", "FieldExplorer"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "WindowExplorer",
+        "UnfoldExplorer",
+        "kernel_explorer",
+        "PoolExplorer",
+        "ChannelsExplorer",
+        "FieldExplorer",
+    ],
+)
 def test_every_explorer_takes_its_picture_as_image(name):
     from coursecode import widgets
 
@@ -116,4 +141,4 @@ def test_windows_are_placed_by_centers_and_colored_by_colors():
     axs = show_unfold(image=image, centers=[(1, 1)])
     assert [t.get_text() for t in axs[1].get_xticklabels()] == ["0"]
     with pytest.raises(TypeError):
-        show_windows(image, centres=[(1, 1)])   # the retired spelling is not accepted
+        show_windows(image, centres=[(1, 1)])  # the retired spelling is not accepted

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from node import Node
 from torch import nn
 
 from coursecode import load_mnist
@@ -24,7 +25,6 @@ from coursecode import set_seed
 from coursecode import simple_cnn
 from coursecode.widgets import NETWORK_MATH_PATH
 from coursecode.widgets import NetworkExplorer
-from node import Node
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = settings(max_examples=max(250, settings().max_examples))
@@ -76,14 +76,19 @@ def as_bytes(images: torch.Tensor) -> str:
 
 def model_from_state(state: dict) -> nn.Sequential:
     """A PyTorch network rebuilt from the page's layer list and weights, read independently."""
-    params = torch.from_numpy(
-        np.frombuffer(base64.b64decode(state["weights"]), dtype="<f4").copy())
+    params = torch.from_numpy(np.frombuffer(base64.b64decode(state["weights"]), dtype="<f4").copy())
     layers = []
     for spec in state["layers"]:
         if spec["type"] == "conv":
-            layer = nn.Conv2d(spec["cin"], spec["cout"], (spec["kh"], spec["kw"]),
-                              stride=spec["stride"], padding=spec["padding"],
-                              dilation=spec["dilation"], bias=spec["bias"] is not None)
+            layer = nn.Conv2d(
+                spec["cin"],
+                spec["cout"],
+                (spec["kh"], spec["kw"]),
+                stride=spec["stride"],
+                padding=spec["padding"],
+                dilation=spec["dilation"],
+                bias=spec["bias"] is not None,
+            )
         elif spec["type"] == "linear":
             layer = nn.Linear(spec["in"], spec["out"], bias=spec["bias"] is not None)
         else:
@@ -91,17 +96,19 @@ def model_from_state(state: dict) -> nn.Sequential:
             continue
         with torch.no_grad():
             n = layer.weight.numel()
-            layer.weight.copy_(params[spec["weight"]:spec["weight"] + n].view_as(layer.weight))
+            layer.weight.copy_(params[spec["weight"] : spec["weight"] + n].view_as(layer.weight))
             if layer.bias is not None:
-                layer.bias.copy_(params[spec["bias"]:spec["bias"] + layer.bias.numel()])
+                layer.bias.copy_(params[spec["bias"] : spec["bias"] + layer.bias.numel()])
         layers.append(layer)
     return nn.Sequential(*layers)
 
 
 def check_forward(js, state, model, images, labels):
     """The page's forward pass equals PyTorch's on every digit; returns its accuracy."""
-    got = torch.tensor(js("forwardDigits", state["layers"], state["weights"], as_bytes(images)),
-                       dtype=torch.float64)
+    got = torch.tensor(
+        js("forwardDigits", state["layers"], state["weights"], as_bytes(images)),
+        dtype=torch.float64,
+    )
     with torch.no_grad():
         expected = model(images).double()
     assert got.shape == expected.shape
@@ -133,8 +140,9 @@ def check_stages(js, state, model, images):
         for stage, want in zip(stages, expected):
             shape = (stage["c"], stage["h"], stage["w"])
             assert shape == (want.shape if want.ndim == 3 else (want.numel(), 1, 1))
-            assert (torch.tensor(stage["data"], dtype=torch.float64).view(shape)
-                    - want.view(shape)).abs().max() < 1e-4
+            assert (
+                torch.tensor(stage["data"], dtype=torch.float64).view(shape) - want.view(shape)
+            ).abs().max() < 1e-4
 
 
 def explorer_state(explorer) -> dict:
@@ -152,9 +160,14 @@ def test_forward_pass_equals_pytorch_on_every_validation_digit(js, valid):
 def test_forward_pass_runs_linear_layers_dilation_and_uneven_strides(js, valid):
     set_seed(2)
     model = nn.Sequential(
-        nn.Conv2d(1, 3, (3, 5), stride=(2, 1), padding=(1, 2), dilation=(1, 2)), nn.ReLU(),
+        nn.Conv2d(1, 3, (3, 5), stride=(2, 1), padding=(1, 2), dilation=(1, 2)),
+        nn.ReLU(),
         nn.Sequential(nn.Conv2d(3, 2, 3, stride=3, bias=False), nn.ReLU()),
-        nn.Flatten(), nn.Linear(2 * 4 * 8, 16), nn.ReLU(), nn.Linear(16, 10))
+        nn.Flatten(),
+        nn.Linear(2 * 4 * 8, 16),
+        nn.ReLU(),
+        nn.Linear(16, 10),
+    )
     images, labels = valid[0][:300], valid[1][:300]
     state = explorer_state(NetworkExplorer(model, images, labels))
     check_forward(js, state, model, images, labels)
@@ -174,15 +187,18 @@ def test_the_lesson_4_page_runs_the_network_it_trained(js, valid):
     PyTorch does, with the accuracy the lesson quotes."""
     notebook = json.loads((ROOT / "lessons" / "04_cnn.ipynb").read_text(encoding="utf-8"))
     states = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    [state] = [m["state"] for m in states.values()
-               if m["state"].get("_anywidget_id") == "coursecode.widgets.NetworkExplorer"]
+    [state] = [
+        m["state"]
+        for m in states.values()
+        if m["state"].get("_anywidget_id") == "coursecode.widgets.NetworkExplorer"
+    ]
     model = model_from_state(state)
     accuracy = check_forward(js, state, model, *valid)
     check_stages(js, state, model, valid[0][:100])
     assert 100 * accuracy == pytest.approx(glued(notebook, "valid_pct"), abs=1e-4)
     # The digits it offers as misclassified are misclassified, and labelled as they are.
     _, y_valid = valid
-    for index, label, predicted in state["picks"][state["n_random"]:]:
+    for index, label, predicted in state["picks"][state["n_random"] :]:
         assert label == y_valid[index] and predicted != label
 
 
@@ -190,13 +206,13 @@ def reference_input(ink: np.ndarray):
     """MNIST's recipe, written independently of the page: fit the ink's bounding box into
     20×20 by area averaging (as matrices), then put its centre of mass at (14, 14)."""
     rows, cols = np.nonzero(ink > 0)
-    crop = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    crop = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     bh, bw = crop.shape
     side = max(bh, bw)
     oh = max(1, math.floor(20 * bh / side + 0.5))
     ow = max(1, math.floor(20 * bw / side + 0.5))
 
-    def area(n, m):   # (m, n): how much of input pixel y each output pixel i covers, normalised
+    def area(n, m):  # (m, n): how much of input pixel y each output pixel i covers, normalised
         edges = np.arange(m + 1) * n / m
         low = np.maximum(edges[:-1, None], np.arange(n)[None, :])
         high = np.minimum(edges[1:, None], np.arange(n)[None, :] + 1)
@@ -209,8 +225,11 @@ def reference_input(ink: np.ndarray):
     shifts = []
     for centre in (cy, cx):
         exact = 14 - centre
-        shifts.append({math.floor(exact + 0.5)} if abs(exact % 1 - 0.5) > 1e-9
-                      else {math.floor(exact), math.ceil(exact)})   # a tie: either is fine
+        shifts.append(
+            {math.floor(exact + 0.5)}
+            if abs(exact % 1 - 0.5) > 1e-9
+            else {math.floor(exact), math.ceil(exact)}
+        )  # a tie: either is fine
     return np.minimum(small, 1), shifts
 
 
@@ -252,16 +271,18 @@ def test_drawing_becomes_an_input_as_mnist_digits_were_made(js, ink):
 
 
 def test_drawing_pipeline_examples(js):
-    assert js("mnistInput", [0.0] * 12, 3, 4) is None            # no ink: no input
-    dot = js("mnistInput", [0, 0, 0, 0, 1, 0, 0, 0, 0], 3, 3)     # one pixel fills 20×20
+    assert js("mnistInput", [0.0] * 12, 3, 4) is None  # no ink: no input
+    dot = js("mnistInput", [0, 0, 0, 0, 1, 0, 0, 0, 0], 3, 3)  # one pixel fills 20×20
     image = np.array(dot["input"]).reshape(28, 28)
     assert dot["resized"] == [20, 20] and dot["shift"] == [4, 4]
-    assert image[4:24, 4:24] == pytest.approx(np.ones((20, 20))) and image.sum() == pytest.approx(400)
-    bar = np.zeros((50, 50))                                      # a tall bar: 20 high, 4 wide
+    assert image[4:24, 4:24] == pytest.approx(np.ones((20, 20))) and image.sum() == pytest.approx(
+        400
+    )
+    bar = np.zeros((50, 50))  # a tall bar: 20 high, 4 wide
     bar[5:45, 20:28] = 1
     got = js("mnistInput", bar.flatten().tolist(), 50, 50)
     assert got["box"] == [5, 20, 40, 8] and got["resized"] == [20, 4]
-    assert got["shift"] == [4, 12]                               # its middle on (14, 14)
+    assert got["shift"] == [4, 12]  # its middle on (14, 14)
 
 
 def test_softmax_sums_to_one_and_survives_large_scores(js):

@@ -24,7 +24,8 @@ def test_the_version_is_written_once():
     project = PYPROJECT["project"]
     assert "version" not in project and "version" in project["dynamic"]
     assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
-        "attr": "coursecode.__version__"}
+        "attr": "coursecode.__version__"
+    }
     # What pip installed (pip install -e . --no-deps after changing it) is coursecode's own.
     assert importlib.metadata.version("coursecode") == coursecode.__version__
 
@@ -93,7 +94,7 @@ def _declared() -> set[str]:
 
 def test_every_import_is_a_declared_dependency():
     imports = _third_party_imports()
-    assert {"torch", "PIL", "ipywidgets"} <= set(imports)   # the walk found the package's
+    assert {"torch", "PIL", "ipywidgets"} <= set(imports)  # the walk found the package's
     # Import name → distribution(s), from what is installed: PIL → pillow.
     distributions = importlib.metadata.packages_distributions()
     declared = _declared()
@@ -103,17 +104,20 @@ def test_every_import_is_a_declared_dependency():
         assert provided_by, f"{name} (imported by {files}) is not installed: no distribution"
         used |= provided_by & declared
         if not provided_by & declared:
-            undeclared.append(f"{name} ({' or '.join(sorted(provided_by))}, imported by "
-                              f"{', '.join(files)})")
+            undeclared.append(
+                f"{name} ({' or '.join(sorted(provided_by))}, imported by {', '.join(files)})"
+            )
     assert not undeclared, f"imported but not in [project] dependencies: {undeclared}"
     assert declared <= used, f"declared but imported nowhere: {sorted(declared - used)}"
 
 
 def test_package_data_ships_every_bundled_file():
     patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["coursecode"]
-    files = [path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*")
-             if path.is_file() and path.suffix not in (".py", ".pyc")
-             and "__pycache__" not in path.parts]
+    files = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    ]
     assert "bundled/mnist_sample.npz" in files
     unshipped = [f for f in files if not any(fnmatch.fnmatch(f, p) for p in patterns)]
     assert not unshipped, f"files in coursecode/ that a wheel would leave out: {unshipped}"

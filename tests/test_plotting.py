@@ -11,13 +11,13 @@ import torch.nn.functional as F
 from coursecode import edge_kernels
 from coursecode import load_image
 from coursecode import named_edge_kernels
+from coursecode import plot_history
+from coursecode import plot_timings
 from coursecode import show_image
 from coursecode import show_images
 from coursecode import show_pixels
-from coursecode import show_windows
 from coursecode import show_unfold
-from coursecode import plot_timings
-from coursecode import plot_history
+from coursecode import show_windows
 from coursecode import top_edge
 
 
@@ -25,14 +25,17 @@ def shown(ax):
     return np.asarray(ax.images[-1].get_array())  # the latest image drawn
 
 
-@pytest.mark.parametrize("image, shape", [
-    (torch.rand(28, 28), (28, 28)),
-    (torch.rand(1, 28, 28), (28, 28)),
-    (torch.rand(3, 10, 12), (10, 12, 3)),
-    (torch.rand(10, 12, 3), (10, 12, 3)),
-    (np.random.default_rng(0).random((6, 7)), (6, 7)),
-    (torch.randint(0, 256, (3, 5, 4), dtype=torch.uint8), (5, 4, 3)),
-])
+@pytest.mark.parametrize(
+    "image, shape",
+    [
+        (torch.rand(28, 28), (28, 28)),
+        (torch.rand(1, 28, 28), (28, 28)),
+        (torch.rand(3, 10, 12), (10, 12, 3)),
+        (torch.rand(10, 12, 3), (10, 12, 3)),
+        (np.random.default_rng(0).random((6, 7)), (6, 7)),
+        (torch.randint(0, 256, (3, 5, 4), dtype=torch.uint8), (5, 4, 3)),
+    ],
+)
 def test_show_image_layouts(image, shape):
     ax = show_image(image)
     assert isinstance(ax, matplotlib.axes.Axes)
@@ -67,12 +70,15 @@ def test_show_image_on_given_axes():
     assert ax is axs[1] and shown(ax).shape == (4, 4)
 
 
-@pytest.mark.parametrize("image, error, match", [
-    (torch.rand(2, 5, 5), ValueError, r"got \(2, 5, 5\)"),
-    (torch.rand(784), ValueError, r"image must have shape \(H, W\)"),
-    (torch.rand(1, 1, 28, 28), ValueError, r"got \(1, 1, 28, 28\)"),
-    ("digit.png", TypeError, "image must be a tensor"),
-])
+@pytest.mark.parametrize(
+    "image, error, match",
+    [
+        (torch.rand(2, 5, 5), ValueError, r"got \(2, 5, 5\)"),
+        (torch.rand(784), ValueError, r"image must have shape \(H, W\)"),
+        (torch.rand(1, 1, 28, 28), ValueError, r"got \(1, 1, 28, 28\)"),
+        ("digit.png", TypeError, "image must be a tensor"),
+    ],
+)
 def test_show_image_bad_input(image, error, match):
     with pytest.raises(error, match=match):
         show_image(image)
@@ -98,7 +104,12 @@ def test_show_pixels():
     styler = show_pixels(image, rows=slice(3, 6), cols=range(10, 14))
     assert isinstance(styler, pd.io.formats.style.Styler)
     assert styler.data.shape == (3, 4)
-    assert styler.data.index.tolist() == [3, 4, 5] and styler.data.columns.tolist() == [10, 11, 12, 13]
+    assert styler.data.index.tolist() == [3, 4, 5] and styler.data.columns.tolist() == [
+        10,
+        11,
+        12,
+        13,
+    ]
     html = styler.to_html()
     assert "0.10" in html and "background-color" in html  # 100/1000, shaded
     assert show_pixels(torch.zeros(1, 4, 4)).data.shape == (4, 4)
@@ -119,7 +130,10 @@ def test_show_windows_outlines_each_window():
     ax = show_windows(torch.rand(28, 28), [(1, 1), (26, 26)], labels=["first", "last"], grid=True)
     boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
     # Window centred on (1, 1) covers pixels 0..2: from -0.5 to 2.5 in imshow coordinates.
-    assert [(b.get_x(), b.get_y(), b.get_width()) for b in boxes] == [(-0.5, -0.5, 3), (24.5, 24.5, 3)]
+    assert [(b.get_x(), b.get_y(), b.get_width()) for b in boxes] == [
+        (-0.5, -0.5, 3),
+        (24.5, 24.5, 3),
+    ]
     assert [t.get_text() for t in ax.texts] == ["first", "last"]
     assert len(ax.collections) == 2  # the grid's vertical and horizontal lines
 
@@ -153,8 +167,10 @@ def test_plot_timings_labels_ratios():
 
 
 def test_plot_history_joins_runs():
-    first = pd.DataFrame({"train_loss": [1.0, 0.5], "valid_loss": [0.9, 0.6], "valid_accuracy": [0.7, 0.8]},
-                         index=pd.Index([1, 2], name="epoch"))
+    first = pd.DataFrame(
+        {"train_loss": [1.0, 0.5], "valid_loss": [0.9, 0.6], "valid_accuracy": [0.7, 0.8]},
+        index=pd.Index([1, 2], name="epoch"),
+    )
     second = first.assign(valid_accuracy=[0.85, 0.9])
     loss_ax, acc_ax = plot_history(first, second)
     assert list(acc_ax.lines[0].get_xdata()) == [1, 2, 3, 4]
@@ -169,8 +185,16 @@ def test_show_channels():
 
     image = torch.randint(0, 256, (3, 6, 5), dtype=torch.uint8)
     axs = show_channels(image)
-    assert [ax.get_title() for ax in axs] == ["channel 0: red", "channel 1: green", "channel 2: blue"]
-    assert [ax.images[0].get_cmap().name for ax in axs] == ["black-red", "black-green", "black-blue"]
+    assert [ax.get_title() for ax in axs] == [
+        "channel 0: red",
+        "channel 1: green",
+        "channel 2: blue",
+    ]
+    assert [ax.images[0].get_cmap().name for ax in axs] == [
+        "black-red",
+        "black-green",
+        "black-blue",
+    ]
     assert np.array_equal(np.asarray(axs[1].images[0].get_array()), image[1].numpy())
     with pytest.raises(ValueError, match=r"image must have shape \(3, H, W\)"):
         show_channels(torch.rand(6, 5))
@@ -181,8 +205,10 @@ def output_written(axs) -> float:
     return float(text.get_text())
 
 
-@pytest.mark.parametrize("channels, side, bias", [(3, 3, 0.7), (3, 3, None), (1, 3, -2.0),
-                                                  (4, 5, 0.0), (3, 1, None), (2, 2, 1.5)])
+@pytest.mark.parametrize(
+    "channels, side, bias",
+    [(3, 3, 0.7), (3, 3, None), (1, 3, -2.0), (4, 5, 0.0), (3, 1, None), (2, 2, 1.5)],
+)
 def test_show_kernel_on_channels_writes_conv2d_output(channels, side, bias):
     from coursecode.plotting import show_kernel_on_channels
 
@@ -190,12 +216,14 @@ def test_show_kernel_on_channels_writes_conv2d_output(channels, side, bias):
     x = torch.rand(1, channels, 10, 9, generator=gen)
     weight = torch.randn(2, channels, side, side, generator=gen)
     row, col = 4, 3
-    patch = x[0, :, row:row + side, col:col + side]
-    axs = show_kernel_on_channels(patch, weight[1], bias=None if bias is None else torch.tensor(bias))
+    patch = x[0, :, row : row + side, col : col + side]
+    axs = show_kernel_on_channels(
+        patch, weight[1], bias=None if bias is None else torch.tensor(bias)
+    )
     assert len(axs) == channels * 4 + 1
     # Each row: the patch slice, the kernel slice and their product, as numbers.
     for c in range(channels):
-        patch_ax, kernel_ax, product_ax, _ = axs[4 * c: 4 * c + 4]
+        patch_ax, kernel_ax, product_ax, _ = axs[4 * c : 4 * c + 4]
         assert np.allclose(shown(patch_ax), patch[c].numpy())
         assert np.allclose(shown(kernel_ax), weight[1, c].numpy())
         assert np.allclose(shown(product_ax), (patch[c] * weight[1, c]).numpy(), atol=1e-6)
@@ -210,10 +238,16 @@ def test_show_kernel_on_channels_writes_conv2d_output(channels, side, bias):
 def test_show_kernel_on_channels_names_and_decimals():
     from coursecode.plotting import show_kernel_on_channels
 
-    axs = show_kernel_on_channels(torch.full((3, 3, 3), 0.5), torch.ones(3, 3, 3), bias=-0.25,
-                                  decimals=3)
+    axs = show_kernel_on_channels(
+        torch.full((3, 3, 3), 0.5), torch.ones(3, 3, 3), bias=-0.25, decimals=3
+    )
     assert [ax.get_ylabel() for ax in axs[0:12:4]] == ["red", "green", "blue"]
-    assert [ax.get_title() for ax in axs[:4]] == ["image patch", "kernel slice", "product", "its sum"]
+    assert [ax.get_title() for ax in axs[:4]] == [
+        "image patch",
+        "kernel slice",
+        "product",
+        "its sum",
+    ]
     assert output_written(axs) == 13.25
     assert axs[-1].texts[0].get_text().startswith("red + green + blue + bias:")
     assert "4.500 + 4.500 + 4.500 + (-0.250)" in axs[-1].texts[0].get_text()
@@ -223,25 +257,72 @@ def test_show_kernel_on_channels_names_and_decimals():
     assert {t.get_text() for t in axs[2].texts} == {"0.00"}  # the products, 0 × -1
 
 
-@pytest.mark.parametrize("args, kwargs, error, match", [
-    (("patch", torch.ones(3, 3, 3)), {}, TypeError, "patch must be a tensor or an array of real"),
-    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3, dtype=torch.bool)), {}, TypeError, "kernel must"),
-    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"bias": "b"}, TypeError, "bias must be a tensor"),
-    ((torch.ones(3, 3), torch.ones(3, 3)), {}, ValueError, r"patch must have shape \(C, k, k\)"),
-    ((torch.ones(3, 3, 3), torch.ones(1, 3, 3, 3)), {}, ValueError,
-     r"kernel must have shape \(C, k, k\).*got \(1, 3, 3, 3\)"),
-    ((torch.ones(3, 3, 3), torch.ones(3, 2, 2)), {}, ValueError,
-     r"same shape.*patch \(3, 3, 3\) and kernel \(3, 2, 2\)"),
-    ((torch.ones(3, 7, 7), torch.ones(3, 7, 7)), {}, ValueError, "sides of 1 to 5"),
-    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"bias": torch.ones(2)}, ValueError,
-     r"bias must be one number.*got shape \(2,\)"),
-    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"names": ["r", "g"]}, ValueError,
-     "3 channels, 2 names"),
-    ((torch.ones(3, 3, 3), torch.ones(3, 3, 3)), {"decimals": 2.0}, ValueError,
-     "decimals must be an integer"),
-    ((torch.full((3, 3, 3), float("nan")), torch.ones(3, 3, 3)), {}, ValueError,
-     "patch must hold finite numbers"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, error, match",
+    [
+        (
+            ("patch", torch.ones(3, 3, 3)),
+            {},
+            TypeError,
+            "patch must be a tensor or an array of real",
+        ),
+        (
+            (torch.ones(3, 3, 3), torch.ones(3, 3, 3, dtype=torch.bool)),
+            {},
+            TypeError,
+            "kernel must",
+        ),
+        (
+            (torch.ones(3, 3, 3), torch.ones(3, 3, 3)),
+            {"bias": "b"},
+            TypeError,
+            "bias must be a tensor",
+        ),
+        (
+            (torch.ones(3, 3), torch.ones(3, 3)),
+            {},
+            ValueError,
+            r"patch must have shape \(C, k, k\)",
+        ),
+        (
+            (torch.ones(3, 3, 3), torch.ones(1, 3, 3, 3)),
+            {},
+            ValueError,
+            r"kernel must have shape \(C, k, k\).*got \(1, 3, 3, 3\)",
+        ),
+        (
+            (torch.ones(3, 3, 3), torch.ones(3, 2, 2)),
+            {},
+            ValueError,
+            r"same shape.*patch \(3, 3, 3\) and kernel \(3, 2, 2\)",
+        ),
+        ((torch.ones(3, 7, 7), torch.ones(3, 7, 7)), {}, ValueError, "sides of 1 to 5"),
+        (
+            (torch.ones(3, 3, 3), torch.ones(3, 3, 3)),
+            {"bias": torch.ones(2)},
+            ValueError,
+            r"bias must be one number.*got shape \(2,\)",
+        ),
+        (
+            (torch.ones(3, 3, 3), torch.ones(3, 3, 3)),
+            {"names": ["r", "g"]},
+            ValueError,
+            "3 channels, 2 names",
+        ),
+        (
+            (torch.ones(3, 3, 3), torch.ones(3, 3, 3)),
+            {"decimals": 2.0},
+            ValueError,
+            "decimals must be an integer",
+        ),
+        (
+            (torch.full((3, 3, 3), float("nan")), torch.ones(3, 3, 3)),
+            {},
+            ValueError,
+            "patch must hold finite numbers",
+        ),
+    ],
+)
 def test_show_kernel_on_channels_bad_input(args, kwargs, error, match):
     from coursecode.plotting import show_kernel_on_channels
 
@@ -250,6 +331,7 @@ def test_show_kernel_on_channels_bad_input(args, kwargs, error, match):
 
 
 # Bad input: a clear error that names the argument, never a wrong picture or a hang (issue 16).
+
 
 def test_show_image_refuses_nan_rather_than_drawing_black():
     image = torch.rand(3, 8, 8)
@@ -265,6 +347,7 @@ def test_show_image_refuses_nan_rather_than_drawing_black():
     with pytest.raises(ValueError, match="image must hold finite numbers"):
         show_unfold(torch.full((5, 5), float("-inf")), [(2, 2)])
     from coursecode import show_channels
+
     with pytest.raises(ValueError, match="image must hold finite numbers"):
         show_channels(image)
     with pytest.raises(ValueError, match="image must have at least one pixel"):
@@ -296,8 +379,11 @@ def test_show_images_refuses_absurd_grids_before_drawing():
 
 
 def test_show_windows_refuses_windows_outside_the_image():
-    with pytest.raises(ValueError, match=r"centers\[1\] = \(0, 2\) puts a 3×3 window outside "
-                                         r"the 5×6 image: centers must have rows from 1 to 3"):
+    with pytest.raises(
+        ValueError,
+        match=r"centers\[1\] = \(0, 2\) puts a 3×3 window outside "
+        r"the 5×6 image: centers must have rows from 1 to 3",
+    ):
         show_windows(torch.rand(5, 6), [(2, 2), (0, 2)])
     with pytest.raises(ValueError, match=r"outside the 5×5 image"):
         show_windows(torch.rand(5, 5), [(2, 2)], kernel_size=7)
@@ -317,7 +403,9 @@ def test_show_windows_accepts_numpy_integers():
 
 
 def test_show_windows_names_too_few_colors():
-    with pytest.raises(ValueError, match="colors must have one color per window: 2 windows, 1 colors"):
+    with pytest.raises(
+        ValueError, match="colors must have one color per window: 2 windows, 1 colors"
+    ):
         show_windows(torch.rand(5, 5), [(1, 1), (3, 3)], colors=["red"])
     with pytest.raises(ValueError, match=r"colors\[0\] must be a matplotlib color"):
         show_windows(torch.rand(5, 5), [(1, 1)], colors=["not-a-colour"])
@@ -326,7 +414,9 @@ def test_show_windows_names_too_few_colors():
 def test_show_unfold_refuses_a_window_past_the_last_column():
     # Centre (6, 7) of an 8×8 image: a 3×3 window cut to 6 pixels, once labelled column 36
     # of the 36 columns (0 to 35) that unfold makes.
-    with pytest.raises(ValueError, match=r"centers\[0\] = \(6, 7\) puts a 3×3 window outside the 8×8"):
+    with pytest.raises(
+        ValueError, match=r"centers\[0\] = \(6, 7\) puts a 3×3 window outside the 8×8"
+    ):
         show_unfold(torch.rand(8, 8), [(6, 7)])
     with pytest.raises(ValueError, match="centers must hold at least 1"):
         show_unfold(torch.rand(8, 8), [])
@@ -336,19 +426,24 @@ def test_show_unfold_refuses_a_window_past_the_last_column():
     image = torch.rand(8, 8) * 5
     axs = show_unfold(image, [(np.int64(6), 6)])
     assert [t.get_text() for t in axs[1].get_xticklabels()] == ["35"]
-    assert np.allclose(shown(axs[1])[:, 0], torch.nn.functional.unfold(image[None], 3)[:, 35].numpy())
+    assert np.allclose(
+        shown(axs[1])[:, 0], torch.nn.functional.unfold(image[None], 3)[:, 35].numpy()
+    )
     assert axs[1].images[0].get_clim() == pytest.approx((image.min().item(), image.max().item()))
 
 
-@pytest.mark.parametrize("times, reference, error, match", [
-    ([1.0], "a", TypeError, "times must be a dict"),
-    ({}, "a", ValueError, "times must hold at least one timing"),
-    ({"a": 0.0, "b": 1.0}, "a", ValueError, r"times\['a'\] must be a positive, finite"),
-    ({"a": float("nan")}, "a", ValueError, r"times\['a'\] must be a positive"),
-    ({"a": 1.0, "b": float("inf")}, "a", ValueError, r"times\['b'\] must be a positive"),
-    ({"a": "1 s"}, "a", TypeError, r"times\['a'\] must be a number"),
-    ({"a": 1.0}, ["a"], ValueError, "reference=.* is not one of the timed names"),
-])
+@pytest.mark.parametrize(
+    "times, reference, error, match",
+    [
+        ([1.0], "a", TypeError, "times must be a dict"),
+        ({}, "a", ValueError, "times must hold at least one timing"),
+        ({"a": 0.0, "b": 1.0}, "a", ValueError, r"times\['a'\] must be a positive, finite"),
+        ({"a": float("nan")}, "a", ValueError, r"times\['a'\] must be a positive"),
+        ({"a": 1.0, "b": float("inf")}, "a", ValueError, r"times\['b'\] must be a positive"),
+        ({"a": "1 s"}, "a", TypeError, r"times\['a'\] must be a number"),
+        ({"a": 1.0}, ["a"], ValueError, "reference=.* is not one of the timed names"),
+    ],
+)
 def test_plot_timings_bad_input(times, reference, error, match):
     with pytest.raises(error, match=match):
         plot_timings(times, reference)
@@ -358,11 +453,15 @@ def test_plot_history_bad_input():
     good = pd.DataFrame({"train_loss": [1.0], "valid_loss": [0.9], "valid_accuracy": [0.7]})
     with pytest.raises(TypeError, match=r"histories\[1\] must be a pandas DataFrame"):
         plot_history(good, {"train_loss": [1.0]})
-    with pytest.raises(ValueError, match=r"histories\[0\] must have the columns.*missing \['valid_accuracy'\]"):
+    with pytest.raises(
+        ValueError, match=r"histories\[0\] must have the columns.*missing \['valid_accuracy'\]"
+    ):
         plot_history(good.drop(columns="valid_accuracy"))
     with pytest.raises(ValueError, match=r"histories\[0\] must hold at least one epoch"):
         plot_history(good.iloc[:0])
-    with pytest.raises(ValueError, match=r"histories\[0\] must hold finite numbers, got nan in train_loss"):
+    with pytest.raises(
+        ValueError, match=r"histories\[0\] must hold finite numbers, got nan in train_loss"
+    ):
         plot_history(good.assign(train_loss=[float("nan")]))
     with pytest.raises(ValueError, match="figsize must be a pair"):
         plot_history(good, figsize=(0, 2))

@@ -9,9 +9,9 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from node import Node
 
 from coursecode.widgets import POOL_MATH_PATH
-from node import Node
 
 # At least 250 cases per property, whatever the profile (the thorough one tries more).
 CASES = settings(max_examples=max(250, settings().max_examples))
@@ -30,14 +30,15 @@ def pytorch_pool(image, k, s, mode, ceil):
     pool = F.max_pool2d if mode == "max" else F.avg_pool2d
     try:
         return pool(image[None, None], k, s, ceil_mode=ceil)[0, 0]
-    except RuntimeError:   # "Output size is too small"
+    except RuntimeError:  # "Output size is too small"
         return None
 
 
 def covered(h, w, k, s, ceil):
     """How many input pixels each window covers, by PyTorch: a sum of ones."""
-    return F.avg_pool2d(torch.ones(1, 1, h, w, dtype=torch.float64), k, s, ceil_mode=ceil,
-                        divisor_override=1)[0, 0]
+    return F.avg_pool2d(
+        torch.ones(1, 1, h, w, dtype=torch.float64), k, s, ceil_mode=ceil, divisor_override=1
+    )[0, 0]
 
 
 @st.composite
@@ -48,7 +49,7 @@ def pool_cases(draw):
     mode, ceil = draw(st.sampled_from(MODES)), draw(st.booleans())
     generator = torch.Generator().manual_seed(draw(st.integers(0, 2**31)))
     image = torch.randn(h, w, generator=generator, dtype=torch.float64) * 3
-    if draw(st.booleans()):   # coarse values: ties for the max, and exact zeros
+    if draw(st.booleans()):  # coarse values: ties for the max, and exact zeros
         image = image.round()
     return image, k, s, mode, ceil
 
@@ -76,7 +77,9 @@ def test_pool_window_is_the_pixels_pytorch_pools(js, case, data):
     image, k, s, mode, ceil = case
     expected = pytorch_pool(*case)
     if expected is None:
-        assert js("poolWindow", image.flatten().tolist(), *image.shape, k, s, mode, ceil, 0, 0) is None
+        assert (
+            js("poolWindow", image.flatten().tolist(), *image.shape, k, s, mode, ceil, 0, 0) is None
+        )
         return
     row = data.draw(st.integers(0, expected.shape[0] - 1))
     col = data.draw(st.integers(0, expected.shape[1] - 1))
@@ -105,7 +108,7 @@ def test_out_size_equals_pytorch(js, n, k, s, ceil):
 
 def test_out_size_on_every_slider_setting_equals_pytorch(js):
     for n, k, s, ceil in itertools.product(range(1, 65), range(1, 5), range(1, 5), (False, True)):
-        out = pytorch_pool(torch.zeros(4, n), k, s, "average", ceil)   # 4 rows: every k fits
+        out = pytorch_pool(torch.zeros(4, n), k, s, "average", ceil)  # 4 rows: every k fits
         got = js("poolOutSize", n, k, s, ceil)
         assert got == (None if out is None else out.shape[-1]), (n, k, s, ceil)
 
@@ -114,27 +117,40 @@ def test_ceil_mode_on_the_lessons_digit(js):
     # 28 pixels, window 3, stride 2: 13 windows fit; ceil_mode adds a 14th that covers 2.
     assert js("poolOutSize", 28, 3, 2, False) == 13
     assert js("poolOutSize", 28, 3, 2, True) == 14
-    assert js("poolOutSize", 28, 2, 2, True) == 14        # nothing hangs off: no extra one
+    assert js("poolOutSize", 28, 2, 2, True) == 14  # nothing hangs off: no extra one
     # a window larger than the input fits only when it hangs off by less than the stride
     assert js("poolOutSize", 1, 2, 2, True) == 1
     assert js("poolOutSize", 1, 2, 1, True) is None
     assert js("poolOutSize", 3, 4, 4, False) is None
 
 
-@pytest.mark.parametrize("args", [(5, 2, 0, False), (5, 0, 1, False), (0, 2, 2, False),
-                                  (5, 2, -1, True), (5, 2.5, 2, False), (5, 2, None, False),
-                                  ("5", 2, 2, False), (5, 2, "Infinity", True)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (5, 2, 0, False),
+        (5, 0, 1, False),
+        (0, 2, 2, False),
+        (5, 2, -1, True),
+        (5, 2.5, 2, False),
+        (5, 2, None, False),
+        ("5", 2, 2, False),
+        (5, 2, "Infinity", True),
+    ],
+)
 def test_out_size_has_no_answer_for_settings_out_of_range(js, args):
     # stride 0 would give Infinity, and a drawing loop that never ends
     assert js("poolOutSize", *args) is None
 
 
-@pytest.mark.parametrize("args", [
-    ([1.0] * 4, 2, 2, 2, 0, "max", False),            # stride 0
-    ([1.0] * 4, 2, 2, 2, 2, "mean", False),           # an unknown mode
-    ([1.0] * 3, 2, 2, 2, 2, "max", False),            # too few values for 2×2
-    ([1.0] * 4, 2, 2, 3, 1, "max", False),            # the window does not fit
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ([1.0] * 4, 2, 2, 2, 0, "max", False),  # stride 0
+        ([1.0] * 4, 2, 2, 2, 2, "mean", False),  # an unknown mode
+        ([1.0] * 3, 2, 2, 2, 2, "max", False),  # too few values for 2×2
+        ([1.0] * 4, 2, 2, 3, 1, "max", False),  # the window does not fit
+    ],
+)
 def test_pool2d_refuses_nonsense(js, args):
     assert js("pool2d", *args) is None
     assert js("poolWindow", *args, 0, 0) is None
@@ -148,7 +164,7 @@ def test_pool_window_refuses_cells_off_the_output(js, row, col):
 def test_average_in_ceil_mode_divides_by_the_pixels_covered(js):
     image = torch.arange(25, dtype=torch.float64).view(5, 5)
     got = js("pool2d", image.flatten().tolist(), 5, 5, 3, 3, "average", True)
-    assert got["data"] == [6.0, 8.5, 18.5, 21.0]          # 21 = (18 + 19 + 23 + 24) / 4
+    assert got["data"] == [6.0, 8.5, 18.5, 21.0]  # 21 = (18 + 19 + 23 + 24) / 4
     assert got["counts"] == [9, 6, 6, 4]
     corner = js("poolWindow", image.flatten().tolist(), 5, 5, 3, 3, "average", True, 1, 1)
     assert corner["cells"] == [18.0, 19.0, None, 23.0, 24.0, None, None, None, None]

@@ -11,21 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from browser import ROOT
-from browser import build_book
+# book/_ext and scripts/ are on pytest's pythonpath (pyproject.toml)
+from course_repository import _configure
+from course_repository import repository_address
+from course_repository import setup_addresses
+from course_repository import setup_cell
+from set_repository import set_repository
 
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from course_repository import _configure  # noqa: E402
-from course_repository import repository_address  # noqa: E402
-from course_repository import setup_addresses  # noqa: E402
-from course_repository import setup_cell  # noqa: E402
-from set_repository import set_repository  # noqa: E402
+from coursedev.site import ROOT
+from coursedev.site import build_book
 
 FORK = "https://github.com/someone/course-fork"
 LESSONS = sorted(p.stem for p in (ROOT / "lessons").glob("[0-9][0-9]_*.md"))
-LINK = re.compile(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com|github\.com)[^"]*)"')
+LINK = re.compile(
+    r'href="(https://(?:mybinder\.org|colab\.research\.google\.com|github\.com)[^"]*)"'
+)
 
 
 def copy_book(folder: Path) -> Path:
@@ -34,20 +34,31 @@ def copy_book(folder: Path) -> Path:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, folder / name)
     shutil.copytree(ROOT / "book", folder / "book")
-    shutil.copytree(ROOT / "lessons", folder / "lessons",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(
+        ROOT / "lessons",
+        folder / "lessons",
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+    )
     return folder
 
 
 def links(html: Path) -> dict:
     """Every lesson page's launch, GitHub and issue links."""
-    return {lesson: set(LINK.findall((html / "lessons" / f"{lesson}.html").read_text()))
-            for lesson in LESSONS}
+    return {
+        lesson: set(LINK.findall((html / "lessons" / f"{lesson}.html").read_text()))
+        for lesson in LESSONS
+    }
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("someone/course-fork", FORK), (FORK, FORK), (FORK + ".git", FORK), (FORK + "/", FORK),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("someone/course-fork", FORK),
+        (FORK, FORK),
+        (FORK + ".git", FORK),
+        (FORK + "/", FORK),
+    ],
+)
 def test_the_address_comes_from_course_repository(given, expected):
     assert repository_address({"COURSE_REPOSITORY": given}, "https://github.com/a/b") == expected
 
@@ -65,9 +76,14 @@ def test_without_course_repository_the_config_names_it_or_nothing():
 class FakeConfig:
     def __init__(self):
         self.html_theme_options = {
-            "repository_url": "", "use_repository_button": True, "use_issues_button": True,
-            "launch_buttons": {"binderhub_url": "https://mybinder.org",
-                               "colab_url": "https://colab.research.google.com"}}
+            "repository_url": "",
+            "use_repository_button": True,
+            "use_issues_button": True,
+            "launch_buttons": {
+                "binderhub_url": "https://mybinder.org",
+                "colab_url": "https://colab.research.google.com",
+            },
+        }
 
 
 class FakeApp:
@@ -76,11 +92,12 @@ class FakeApp:
 
 
 def test_colab_is_offered_only_when_the_setup_cells_install_from_the_same_address(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     book = copy_book(tmp_path)
     monkeypatch.setenv("COURSE_REPOSITORY", "someone/course-fork")
     config = FakeConfig()
-    _configure(FakeApp(book), config)                   # the cells name no repository
+    _configure(FakeApp(book), config)  # the cells name no repository
     options = config.html_theme_options
     assert options["repository_url"] == FORK and options["use_issues_button"]
     assert options["launch_buttons"]["binderhub_url"] and not options["launch_buttons"]["colab_url"]
@@ -90,10 +107,13 @@ def test_colab_is_offered_only_when_the_setup_cells_install_from_the_same_addres
     assert config.html_theme_options["launch_buttons"]["colab_url"]
     monkeypatch.delenv("COURSE_REPOSITORY")
     config = FakeConfig()
-    _configure(FakeApp(book), config)                   # _config.yml is not read here: none
+    _configure(FakeApp(book), config)  # _config.yml is not read here: none
     options = config.html_theme_options
     assert not options["use_repository_button"] and not options["use_issues_button"]
-    assert not options["launch_buttons"]["binderhub_url"] and not options["launch_buttons"]["colab_url"]
+    assert (
+        not options["launch_buttons"]["binderhub_url"]
+        and not options["launch_buttons"]["colab_url"]
+    )
 
 
 def test_set_repository_writes_the_config_and_every_setup_cell(tmp_path):
@@ -108,20 +128,64 @@ def test_set_repository_writes_the_config_and_every_setup_cell(tmp_path):
     assert (book / "_config.yml").read_text() == (ROOT / "_config.yml").read_text()
 
 
+def check_buttons(html: Path, url: str, colab: bool):
+    """Every lesson page of the book in ``html`` links its launch, GitHub and issue buttons to
+    ``url`` (its Colab button only when ``colab``), or shows none when ``url`` is ""."""
+    slug = url.removeprefix("https://github.com/")
+    for lesson, found in links(html).items():
+        if not url:
+            assert found == set(), (lesson, found)
+            continue
+        path = f"lessons/{lesson}.ipynb"
+        assert f"https://mybinder.org/v2/gh/{slug}/main?urlpath=lab/tree/{path}" in found
+        colab_link = f"https://colab.research.google.com/github/{slug}/blob/main/{path}"
+        assert (colab_link in found) == colab, (lesson, found)
+        assert url in found and any(link.startswith(f"{url}/issues/new") for link in found)
+        assert all(slug in link for link in found), found
+
+
+def build_from_the_notebooks(book: Path, output: Path, env: dict) -> Path:
+    """Build ``book`` strictly, its lessons read from their committed .ipynb files and not
+    executed: the pages carry the committed outputs, which nbval proves equal to a fresh
+    run's, and no lesson runs a second time for a test about buttons. Returns the HTML folder."""
+    import yaml
+
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "cache"
+    assert "lessons/*.ipynb" in config["exclude_patterns"]
+    config["execute"]["execute_notebooks"] = "off"
+    config["exclude_patterns"] = [
+        pattern.replace("lessons/*.ipynb", "lessons/*.md") for pattern in config["exclude_patterns"]
+    ]
+    (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    html, log = build_book(output, source=book, env=env)
+    assert "Executed notebook" not in log and "Executing notebook" not in log, log[-2000:]
+    return html
+
+
 @pytest.mark.slow
-def test_a_build_links_every_button_to_its_address_and_none_without_one(tmp_path, built_html):
-    """The session's book (built with no address) has no launch, GitHub or issue link; a book
-    built with COURSE_REPOSITORY, as the publish workflow builds it, links them all there."""
-    assert all(found == set() for found in links(built_html).values()), links(built_html)
+def test_the_built_book_links_its_buttons_to_the_address_it_was_built_for(built_html):
+    """The session's book (.ci/run's, in CI) was built in this environment: with neither
+    COURSE_REPOSITORY nor repository.url, it shows no launch, GitHub or issue button; in the
+    publish workflow, which sets COURSE_REPOSITORY, they all lead to that repository (Colab's
+    only when the lessons' setup cells install from it)."""
+    import yaml
+
+    configured = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    url = repository_address(os.environ, configured)
+    check_buttons(built_html, url, colab=bool(url) and setup_addresses(ROOT / "lessons") == {url})
+
+
+@pytest.mark.slow
+def test_a_fork_builds_with_every_button_leading_to_it(tmp_path):
+    """A fork that ran scripts/set_repository.py, built as the publish workflow builds it
+    (COURSE_REPOSITORY set): every button, Colab's included, leads to the fork."""
     book = copy_book(tmp_path / "src")
     set_repository("someone/course-fork", book)
-    html, _ = build_book(tmp_path / "out", source=book, env={"COURSE_REPOSITORY": "someone/course-fork"})
-    for lesson, found in links(html).items():
-        path = f"lessons/{lesson}.ipynb"
-        assert f"https://mybinder.org/v2/gh/someone/course-fork/main?urlpath=lab/tree/{path}" in found
-        assert f"https://colab.research.google.com/github/someone/course-fork/blob/main/{path}" in found
-        assert FORK in found and any(link.startswith(f"{FORK}/issues/new") for link in found)
-        assert all("someone/course-fork" in link for link in found), found
+    html = build_from_the_notebooks(
+        book, tmp_path / "out", env={"COURSE_REPOSITORY": "someone/course-fork"}
+    )
+    check_buttons(html, FORK, colab=True)
 
 
 COLAB = """
@@ -158,15 +222,28 @@ def test_in_colab_the_setup_cell_installs_coursecode_and_the_next_cell_imports_i
         import coursecode
         print(coursecode.__file__)
     """)
-    env = {**os.environ, "PYTHONPATH": str(fake), "GIT_CONFIG_GLOBAL": str(gitconfig),
-           "PIP_TARGET": str(site), "PIP_NO_DEPS": "1", "PIP_NO_INDEX": "1",
-           "PIP_NO_BUILD_ISOLATION": "0"}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=600)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(fake),
+        "GIT_CONFIG_GLOBAL": str(gitconfig),
+        "PIP_TARGET": str(site),
+        "PIP_NO_DEPS": "1",
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     assert done.stdout.strip().splitlines()[-1].startswith(str(site)), done.stdout
 
 
+@pytest.mark.slow
 def test_no_built_page_shows_a_machine_path(built_html):
     from test_book import MACHINE_PATH
 
@@ -201,15 +278,22 @@ def test_only_the_deploy_job_may_publish():
     actions/deploy-pages, gets exactly pages and id-token."""
     flow = workflow(PUBLISH)
     assert "permissions" in flow and not WRITE_SCOPES & set(granted(flow["permissions"])), (
-        "the workflow's own permissions reach every job: grant pages/id-token to deploy alone")
+        "the workflow's own permissions reach every job: grant pages/id-token to deploy alone"
+    )
     assert all(level != "write" for level in granted(flow["permissions"]).values())
-    holders = {name for name, job in flow["jobs"].items()
-               if WRITE_SCOPES & {s for s, level in granted(job.get("permissions")).items() if level == "write"}}
+    holders = {
+        name
+        for name, job in flow["jobs"].items()
+        if WRITE_SCOPES
+        & {s for s, level in granted(job.get("permissions")).items() if level == "write"}
+    }
     assert holders == {"deploy"}, holders
     deploy = flow["jobs"]["deploy"]
     assert granted(deploy["permissions"]) == {"pages": "write", "id-token": "write"}
-    assert all("run" not in step and step["uses"].startswith("actions/deploy-pages@")
-               for step in deploy["steps"]), "the deploy job runs something besides deploy-pages"
+    assert all(
+        "run" not in step and step["uses"].startswith("actions/deploy-pages@")
+        for step in deploy["steps"]
+    ), "the deploy job runs something besides deploy-pages"
     for name, job in flow["jobs"].items():
         assert "permissions" in job, f"job {name} inherits the workflow's permissions: say them"
         if name != "deploy":
@@ -227,11 +311,13 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_named():
                 continue
             action, rest = found.groups()
             if action.startswith("./"):
-                continue                                   # an action of this repository
+                continue  # an action of this repository
             assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), (
-                f"{path.name}: {action} is not pinned to a full commit SHA")
+                f"{path.name}: {action} is not pinned to a full commit SHA"
+            )
             assert re.match(r"\s*#\s*v\d+(\.\d+)*\b", rest), (
-                f"{path.name}: {action} has no '# vX.Y.Z' comment naming its version")
+                f"{path.name}: {action} has no '# vX.Y.Z' comment naming its version"
+            )
 
 
 def test_checkout_keeps_no_credentials():
@@ -240,3 +326,151 @@ def test_checkout_keeps_no_credentials():
             for step in job.get("steps", []):
                 if step.get("uses", "").startswith("actions/checkout@"):
                     assert step.get("with", {}).get("persist-credentials") is False, path.name
+
+
+# The runs the publish workflow must tell apart: (event, github.ref).
+PUSH_TO_MAIN = ("push", "refs/heads/main")
+OTHER_RUNS = [
+    ("pull_request", "refs/pull/7/merge"),
+    ("pull_request", "refs/heads/main"),
+    ("push", "refs/heads/feature"),
+    ("workflow_dispatch", "refs/heads/main"),
+]
+EXPRESSION_TOKEN = re.compile(
+    r"\s*(github\.event_name|github\.ref|'[^']*'|==|!=|&&|\|\||!|\(|\)"
+    r"|failure\(\)|success\(\)|always\(\)|true|false)"
+)
+
+
+def evaluate(condition, event: str, ref: str, failed: bool = False):
+    """A workflow `if:` or expression, as GitHub Actions evaluates it for a run of ``event`` on
+    ``ref`` whose earlier steps ``failed`` or not. Only the forms this workflow needs (the
+    event, the ref, string comparisons, && || !, the status functions); any other form is an
+    error here, so a new condition gets a test rather than a guess. Without a status function
+    a condition also requires success(), as GitHub's does; strings compare ignoring case."""
+    if condition is None:
+        return not failed
+    if isinstance(condition, bool):
+        return condition and not failed
+    text = condition.strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    words = {
+        "github.event_name": repr(event.lower()),
+        "github.ref": repr(ref.lower()),
+        "==": "==",
+        "!=": "!=",
+        "&&": " and ",
+        "||": " or ",
+        "!": " not ",
+        "(": "(",
+        ")": ")",
+        "true": "True",
+        "false": "False",
+        "failure()": repr(failed),
+        "success()": repr(not failed),
+        "always()": "True",
+    }
+    python, position = [], 0
+    while position < len(text.rstrip()):
+        found = EXPRESSION_TOKEN.match(text, position)
+        assert found, f"unsupported expression at {text[position:]!r} in {condition!r}"
+        token = found.group(1)
+        python.append(repr(token[1:-1].lower()) if token.startswith("'") else words[token])
+        position = found.end()
+    value = eval(" ".join(python), {"__builtins__": {}})  # only the tokens above
+    if not re.search(r"failure\(\)|success\(\)|always\(\)", text):
+        value = value and not failed
+    return value
+
+
+def test_the_expression_reader_reads_as_github_does():
+    """The reader the workflow tests below rely on."""
+    main = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert evaluate(main, *PUSH_TO_MAIN) and not evaluate(main, *PUSH_TO_MAIN, failed=True)
+    assert not any(evaluate(main, *run) for run in OTHER_RUNS)
+    assert evaluate("failure()", *PUSH_TO_MAIN, failed=True)
+    assert not evaluate("failure()", *PUSH_TO_MAIN)
+    assert evaluate(None, *PUSH_TO_MAIN) and not evaluate(None, *PUSH_TO_MAIN, failed=True)
+    assert evaluate("${{ !(github.event_name != 'pull_request') }}", "pull_request", "x")
+    assert evaluate("github.ref == 'refs/heads/MAIN'", *PUSH_TO_MAIN)
+    with pytest.raises(AssertionError, match="unsupported"):
+        evaluate("contains(github.ref, 'main')", *PUSH_TO_MAIN)
+
+
+def triggers(flow: dict) -> dict:
+    # YAML 1.1, which PyYAML reads, takes the key `on` for the boolean true.
+    found = flow.get("on", flow.get(True))
+    return {name: {} for name in found} if isinstance(found, list) else dict(found)
+
+
+def steps_using(job: dict, action: str) -> list:
+    return [step for step in job["steps"] if step.get("uses", "").startswith(f"{action}@")]
+
+
+def test_pull_requests_run_the_tests():
+    flow = workflow(PUBLISH)
+    on = triggers(flow)
+    assert "pull_request" in on, "pull requests are not tested"
+    assert not (on["pull_request"] or {}).get("branches-ignore"), "some pull requests go untested"
+    assert (on["push"] or {}).get("branches") == ["main"]
+    build = flow["jobs"]["build"]
+    test = next(step for step in build["steps"] if step.get("run", "").strip() == "bash .ci/run")
+    for event, ref in [PUSH_TO_MAIN, *OTHER_RUNS]:
+        assert evaluate(build.get("if"), event, ref) and evaluate(test.get("if"), event, ref), (
+            f"the tests do not run for {event} on {ref}"
+        )
+
+
+def test_only_a_push_to_main_uploads_the_pages_and_deploys():
+    """A pull request builds and tests, but never uploads a site and never reaches the deploy
+    job, the only one holding the Pages and OIDC token permissions."""
+    flow = workflow(PUBLISH)
+    deploy = flow["jobs"]["deploy"]
+    uploads = [
+        step
+        for job in flow["jobs"].values()
+        for step in steps_using(job, "actions/upload-pages-artifact")
+    ]
+    assert deploy["needs"] == "build" and len(uploads) == 1
+    for name, condition in [
+        ("the deploy job", deploy.get("if")),
+        ("the pages upload", uploads[0].get("if")),
+    ]:
+        assert evaluate(condition, *PUSH_TO_MAIN), f"{name} does not run for a push to main"
+        for event, ref in OTHER_RUNS:
+            assert not evaluate(condition, event, ref), f"{name} runs for {event} on {ref}"
+
+
+def test_pull_requests_neither_queue_behind_nor_cancel_a_deploy():
+    concurrency = workflow(PUBLISH)["concurrency"]
+    group = concurrency["group"]
+
+    def group_of(ref):
+        return group.replace("${{ github.ref }}", ref)
+
+    assert group_of("refs/pull/7/merge") != group_of(PUSH_TO_MAIN[1]), (
+        "a pull request shares the deploy's concurrency group"
+    )
+    cancel = concurrency["cancel-in-progress"]
+    assert not evaluate(cancel, *PUSH_TO_MAIN), "a push to main cancels a deploy in progress"
+    assert evaluate(cancel, "pull_request", "refs/pull/7/merge")
+
+
+def test_a_failed_run_keeps_its_screenshots_and_build_log():
+    build = workflow(PUBLISH)["jobs"]["build"]
+    uploads = steps_using(build, "actions/upload-artifact")
+    assert len(uploads) == 1, "no (or more than one) artifact upload in the build job"
+    step = uploads[0]
+    assert evaluate(step.get("if"), *PUSH_TO_MAIN, failed=True)
+    assert evaluate(step.get("if"), "pull_request", "refs/pull/7/merge", failed=True)
+    assert not evaluate(step.get("if"), *PUSH_TO_MAIN, failed=False), "it uploads on success too"
+    test = next(
+        i for i, s in enumerate(build["steps"]) if s.get("run", "").strip() == "bash .ci/run"
+    )
+    assert build["steps"].index(step) > test, "the upload runs before the tests"
+    paths = {line.strip() for line in step["with"]["path"].splitlines() if line.strip()}
+    assert paths == {"_build/build.log", "_build/screenshots/", "_build/jupyterlab/"}, paths
+    assert step["with"].get("if-no-files-found") == "ignore", (
+        "a run that fails before the browser tests has no screenshots: that must not fail again"
+    )

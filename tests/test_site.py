@@ -7,8 +7,8 @@ import nbformat
 import pytest
 import yaml
 
-from browser import ROOT
-from browser import open_page
+from coursedev.site import ROOT
+from coursedev.site import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +46,12 @@ def test_images_load_and_have_alt_text(opened, name):
     page, _ = opened[name]
     images = page.evaluate(
         "Array.from(document.images).map(i => ({src: i.src.slice(-60), alt: i.getAttribute('alt'),"
-        " width: i.naturalWidth}))")
+        " width: i.naturalWidth}))"
+    )
     assert [i for i in images if not i["width"]] == [], "images that did not load"
     assert [i for i in images if not says_what_it_shows(i["alt"])] == [], (
-        "images whose alt text is empty, a file name or a generic word")
+        "images whose alt text is empty, a file name or a generic word"
+    )
 
 
 GENERIC_ALT = {"image", "figure", "plot", "picture", "graph", "chart", "png", "output"}
@@ -59,8 +61,11 @@ def says_what_it_shows(alt) -> bool:
     """Alt text a screen reader can use: a few words, not a file name nor a generic label."""
     alt = (alt or "").strip()
     words = alt.lower().replace(".", " ").split()
-    return (len(words) >= 4 and not set(words) <= GENERIC_ALT
-            and not any(part in alt for part in ("_images/", ".png", ".svg", ".jpg")))
+    return (
+        len(words) >= 4
+        and not set(words) <= GENERIC_ALT
+        and not any(part in alt for part in ("_images/", ".png", ".svg", ".jpg"))
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -82,8 +87,13 @@ def test_every_output_is_on_the_page(opened, name):
     def visible(output):  # a value glued with display=False is quoted by the prose, not shown
         return not output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix")
 
-    with_output = [c for c in notebook.cells if c.cell_type == "code" and any(map(visible, c.outputs))
-                   and not {"remove-cell", "remove-output"} & set(c.metadata.get("tags", []))]
+    with_output = [
+        c
+        for c in notebook.cells
+        if c.cell_type == "code"
+        and any(map(visible, c.outputs))
+        and not {"remove-cell", "remove-output"} & set(c.metadata.get("tags", []))
+    ]
     page, _ = opened[name]
     shown = page.locator("div.cell:has(div.cell_output)").count()
     assert shown == len(with_output)
@@ -100,5 +110,23 @@ def test_search_finds_im2col(site, browser):
 
 def test_screenshots_are_left_for_reviewers(opened):
     assert sorted(p.name for p in SCREENSHOTS.glob("*.png")) == sorted(
-        f"{name.replace('/', '_')}.png" for name in PAGES)
+        f"{name.replace('/', '_')}.png" for name in PAGES
+    )
     assert all(Path(p).stat().st_size > 10_000 for p in SCREENSHOTS.glob("*.png"))
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_maths_is_typeset_by_this_sites_mathjax(opened, name):
+    """Every formula ($...$ and numbered $$...$$) is typeset, by the MathJax served here."""
+    page, log = opened[name]
+    scripts = page.eval_on_selector_all("script[src*='mathjax']", "s => s.map(e => e.src)")
+    maths = page.locator(".math").count()
+    if not maths:
+        assert not scripts, f"{name} loads MathJax but has no maths"
+        return
+    assert scripts and all(s.startswith(page.url.split("/lessons/")[0]) for s in scripts), scripts
+    page.evaluate("() => MathJax.startup.promise")
+    typeset = page.locator(".math mjx-container").count()
+    assert typeset == maths, f"{name}: {typeset} of {maths} formulas typeset"
+    assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax reports a TeX error"
+    assert log.problems() == [], log

@@ -6,7 +6,6 @@ import pytest
 import torch
 
 import coursecode.timing
-
 from coursecode import best_time
 from coursecode import compare_times
 from coursecode import torch_threads
@@ -29,7 +28,7 @@ class FakeClock:
 def test_best_time_is_the_fastest_run_not_a_typical_one(monkeypatch):
     clock = FakeClock()
     monkeypatch.setattr(coursecode.timing, "time", clock)
-    runs = iter([0.005, 0.003, 0.001, 0.004, 0.002])    # the median would be 0.003
+    runs = iter([0.005, 0.003, 0.001, 0.004, 0.002])  # the median would be 0.003
 
     def fn():
         clock.now += next(runs)
@@ -49,8 +48,12 @@ def test_blocks_report_the_time_of_one_call(monkeypatch):
 
 def test_compare_times_orders_and_warms_up():
     calls = []
-    times = compare_times({"fast": lambda: calls.append("f"), "slow": lambda: time.sleep(0.003)},
-                          repeat=3, number=1, warmup=2)
+    times = compare_times(
+        {"fast": lambda: calls.append("f"), "slow": lambda: time.sleep(0.003)},
+        repeat=3,
+        number=1,
+        warmup=2,
+    )
     assert list(times) == ["fast", "slow"] and times["fast"] < times["slow"]
     assert len(calls) == 5  # 2 warm-up calls + 3 timed
 
@@ -66,8 +69,7 @@ def test_short_functions_run_in_blocks_and_report_one_call():
 @pytest.mark.parametrize("warmup", [0, 1, 3])
 def test_long_functions_are_not_repeated_within_a_run(warmup):
     calls = []
-    compare_times({"slow": lambda: (calls.append(1), time.sleep(0.002))}, repeat=3,
-                  warmup=warmup)
+    compare_times({"slow": lambda: (calls.append(1), time.sleep(0.002))}, repeat=3, warmup=warmup)
     # warm-up, two calls that find it slow (not just slowed down once), then one per run
     assert len(calls) == warmup + 2 + 3
 
@@ -95,8 +97,9 @@ def test_a_short_function_slowed_down_once_is_still_timed_in_blocks():
 def test_threads_are_fixed_while_timing_and_restored():
     seen = []
     before = torch.get_num_threads()
-    compare_times({"f": lambda: seen.append(torch.get_num_threads())}, repeat=2, number=1,
-                  threads=1)
+    compare_times(
+        {"f": lambda: seen.append(torch.get_num_threads())}, repeat=2, number=1, threads=1
+    )
     assert set(seen) == {1}
     assert torch.get_num_threads() == before
 
@@ -108,37 +111,52 @@ def test_torch_threads_restores_after_an_error():
     assert torch.get_num_threads() == before
 
 
-@pytest.mark.parametrize("fns, kwargs, error, match", [
-    ({}, {}, TypeError, "non-empty dict"),
-    ({"a": 3}, {}, TypeError, "non-empty dict"),
-    ([print], {}, TypeError, "got list"),
-    ({"a": print}, {"repeat": 0}, ValueError, "repeat must be an integer >= 1"),
-    ({"a": print}, {"warmup": -1}, ValueError, "warmup must be an integer >= 0"),
-    ({"a": print}, {"number": 0}, ValueError, "number must be an integer >= 1"),
-    ({"a": print}, {"number": 2.5}, TypeError, "number must be an integer >= 1"),
-    ({"a": print}, {"threads": 0}, ValueError, "threads must be an integer >= 1"),
-])
+@pytest.mark.parametrize(
+    "fns, kwargs, error, match",
+    [
+        ({}, {}, TypeError, "non-empty dict"),
+        ({"a": 3}, {}, TypeError, "non-empty dict"),
+        ([print], {}, TypeError, "got list"),
+        ({"a": print}, {"repeat": 0}, ValueError, "repeat must be an integer >= 1"),
+        ({"a": print}, {"warmup": -1}, ValueError, "warmup must be an integer >= 0"),
+        ({"a": print}, {"number": 0}, ValueError, "number must be an integer >= 1"),
+        ({"a": print}, {"number": 2.5}, TypeError, "number must be an integer >= 1"),
+        ({"a": print}, {"threads": 0}, ValueError, "threads must be an integer >= 1"),
+    ],
+)
 def test_compare_times_bad_arguments(fns, kwargs, error, match):
     with pytest.raises(error, match=match):
         compare_times(fns, **kwargs)
 
 
-@pytest.mark.parametrize("fn, kwargs, error, match", [
-    (3, {}, TypeError, "fn must be a function that takes no arguments, .*got int: 3"),
-    ("conv2d_loop", {}, TypeError, "fn must be a function .*got str"),
-    (print, {"repeat": 10**9}, ValueError, "repeat must be an integer from 1 to 1,000, got 1,000,000,000"),
-    (print, {"number": 10**12}, ValueError, "number must be an integer from 1 to 10,000,000"),
-    (print, {"warmup": 10**6}, ValueError, "warmup must be an integer from 0 to 1,000"),
-    (print, {"threads": 10**6}, ValueError, "threads must be an integer from 1 to 1,024"),
-    (print, {"threads": 1.5}, TypeError, "threads must be an integer >= 1"),
-    (print, {"repeat": 1_000, "number": 10_000_000}, ValueError,
-     r"repeat × number must be at most 100,000,000 calls, got 1,000 × 10,000,000"),
-])
+@pytest.mark.parametrize(
+    "fn, kwargs, error, match",
+    [
+        (3, {}, TypeError, "fn must be a function that takes no arguments, .*got int: 3"),
+        ("conv2d_loop", {}, TypeError, "fn must be a function .*got str"),
+        (
+            print,
+            {"repeat": 10**9},
+            ValueError,
+            "repeat must be an integer from 1 to 1,000, got 1,000,000,000",
+        ),
+        (print, {"number": 10**12}, ValueError, "number must be an integer from 1 to 10,000,000"),
+        (print, {"warmup": 10**6}, ValueError, "warmup must be an integer from 0 to 1,000"),
+        (print, {"threads": 10**6}, ValueError, "threads must be an integer from 1 to 1,024"),
+        (print, {"threads": 1.5}, TypeError, "threads must be an integer >= 1"),
+        (
+            print,
+            {"repeat": 1_000, "number": 10_000_000},
+            ValueError,
+            r"repeat × number must be at most 100,000,000 calls, got 1,000 × 10,000,000",
+        ),
+    ],
+)
 def test_best_time_names_the_argument_passed(fn, kwargs, error, match):
     calls = []
     with pytest.raises(error, match=match):
         best_time(fn if fn is not print else lambda: calls.append(1), **kwargs)
-    assert calls == []   # refused before any call
+    assert calls == []  # refused before any call
 
 
 def test_compare_times_names_the_entry_that_is_not_a_function():

@@ -21,7 +21,9 @@ from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
 GITHUB = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
-SETUP_ADDRESS = re.compile(r"git\+(https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?[\"'@]")
+SETUP_ADDRESS = re.compile(
+    r"git\+(https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?[\"'@]"
+)
 
 
 def repository_address(environ=os.environ, configured: str = "") -> str:
@@ -31,16 +33,20 @@ def repository_address(environ=os.environ, configured: str = "") -> str:
         url = given if given.startswith("https://") else f"https://github.com/{given}"
         url = url.removesuffix("/").removesuffix(".git")
         if not GITHUB.fullmatch(url):
-            raise ConfigError(f"COURSE_REPOSITORY must be owner/name or "
-                              f"https://github.com/owner/name, got {given!r}")
+            raise ConfigError(
+                f"COURSE_REPOSITORY must be owner/name or "
+                f"https://github.com/owner/name, got {given!r}"
+            )
         return url
     configured = (configured or "").strip().removesuffix("/").removesuffix(".git")
     return configured if GITHUB.fullmatch(configured) else ""
 
 
 SETUP_FIRST_LINE = "# In Colab, install the course's package (elsewhere this does nothing)."
-HIDDEN_CELL = ("```{code-cell} ipython3\n---\njupyter:\n  outputs_hidden: true\n"
-               "  source_hidden: true\ntags: [remove-cell]\n---\n")
+HIDDEN_CELL = (
+    "```{code-cell} ipython3\n---\njupyter:\n  outputs_hidden: true\n"
+    "  source_hidden: true\ntags: [remove-cell]\n---\n"
+)
 """How a lesson's .md opens a cell hidden on the page and collapsed in notebooks."""
 
 
@@ -49,8 +55,10 @@ def setup_cell(url: str) -> str:
     if url:
         install = f'    %pip install --quiet "coursecode @ git+{url}"'
     else:
-        install = ('    raise RuntimeError("This copy of the course names no repository "\n'
-                   '                       "to install coursecode from.")')
+        install = (
+            '    raise RuntimeError("This copy of the course names no repository "\n'
+            '                       "to install coursecode from.")'
+        )
     return f'{SETUP_FIRST_LINE}\nimport sys\n\nif "google.colab" in sys.modules:\n{install}'
 
 
@@ -71,18 +79,26 @@ def _configure(app, config):
     url = repository_address(configured=options.get("repository_url", ""))
     launch = dict(options.get("launch_buttons", {}))
     if not url:
-        options.update(repository_url="", use_repository_button=False, use_issues_button=False,
-                       use_edit_page_button=False)
+        options.update(
+            repository_url="",
+            use_repository_button=False,
+            use_issues_button=False,
+            use_edit_page_button=False,
+        )
         launch.update(binderhub_url="", colab_url="", jupyterhub_url="", deepnote_url="")
-        LOGGER.info("course_repository: no repository address (set COURSE_REPOSITORY or "
-                    "repository.url): no launch, GitHub or issue buttons")
+        LOGGER.info(
+            "course_repository: no repository address (set COURSE_REPOSITORY or "
+            "repository.url): no launch, GitHub or issue buttons"
+        )
     else:
         options.update(repository_url=url, use_repository_button=True, use_issues_button=True)
         lessons = Path(app.srcdir) / "lessons"
         if setup_addresses(lessons) != {url}:
             launch["colab_url"] = ""
-            LOGGER.info(f"course_repository: the lessons' Colab setup cells do not install from "
-                        f"{url} (run scripts/set_repository.py): no Colab button")
+            LOGGER.info(
+                f"course_repository: the lessons' Colab setup cells do not install from "
+                f"{url} (run scripts/set_repository.py): no Colab button"
+            )
     options["launch_buttons"] = launch
 
 
