@@ -5,6 +5,7 @@ Each module holds what one lesson teaches, so later lessons can import it::
     from coursecode import load_mnist, show_image, top_edge, conv2d_loop
 """
 
+from coursecode import kernels as _kernels
 from coursecode.arithmetic import conv_out_size
 from coursecode.arithmetic import same_padding
 from coursecode.book import glue
@@ -88,22 +89,10 @@ __all__ = [
 ]
 
 
-_KERNELS = (
-    "edge_kernels",
-    "left_edge",
-    "named_edge_kernels",
-    "top_edge",
-    "top_left_edge",
-    "top_right_edge",
-)
-
-
 def __getattr__(name):
     """The edge kernels and ``named_edge_kernels``: a fresh copy on every access, so that a
     learner's in-place edit (``top_edge.mul_(2)``) changes only their own copy (see
     coursecode.kernels)."""
-    if name in _KERNELS:
-        from coursecode import kernels
-
-        return getattr(kernels, name)
+    if name in _kernels._FRESH:
+        return getattr(_kernels, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

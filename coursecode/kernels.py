@@ -42,6 +42,8 @@ _LABELS = {
     "top_left_edge": "top-left",
     "top_right_edge": "top-right",
 }
+# Every name ``__getattr__`` hands out (``coursecode`` hands out the same ones).
+_FRESH = (*_KERNELS, "edge_kernels", "named_edge_kernels")
 
 
 def __getattr__(name: str):

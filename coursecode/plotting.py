@@ -131,10 +131,11 @@ def _window_centers(centers, kernel_size: int, shape, at_least: int = 0) -> list
     return pairs
 
 
-def _as_hw_or_hwc(image, name: str = "image") -> np.ndarray:
-    """Return ``image`` as (H, W) or (H, W, 3), the layouts ``imshow`` understands."""
+def _real_array(value, name: str, what: str) -> np.ndarray:
+    """``value`` as a NumPy array of real numbers (or bools); else a TypeError saying ``what``
+    ``name`` must be."""
     try:
-        arr = _to_numpy(image)
+        arr = _to_numpy(value)
     except (TypeError, ValueError, RuntimeError):  # ragged lists, odd objects
         arr = np.asarray(None)
     if (
@@ -142,10 +143,13 @@ def _as_hw_or_hwc(image, name: str = "image") -> np.ndarray:
         or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool)
         or np.iscomplexobj(arr)
     ):
-        raise TypeError(
-            f"{name} must be a tensor, a NumPy array or a PIL image of real numbers, "
-            f"got {type(image).__name__}"
-        )
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    return arr
+
+
+def _as_hw_or_hwc(image, name: str = "image") -> np.ndarray:
+    """Return ``image`` as (H, W) or (H, W, 3), the layouts ``imshow`` understands."""
+    arr = _real_array(image, name, "a tensor, a NumPy array or a PIL image of real numbers")
     if arr.ndim == 3 and arr.shape[0] in (1, 3):
         arr = arr.transpose(1, 2, 0)  # (C, H, W) -> (H, W, C); PyTorch's layout wins a tie
     if arr.ndim == 3 and arr.shape[-1] == 1:
@@ -698,18 +702,7 @@ def show_channels(image, names=("red", "green", "blue"), figsize=(7.5, 3)):
             raise ValueError(
                 f"names[{i}] must be a matplotlib color name such as 'red', got {name!r}"
             )
-    try:
-        arr = _to_numpy(image)
-    except (TypeError, ValueError, RuntimeError):
-        arr = np.asarray(None)
-    if (
-        arr.dtype == object
-        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool)
-        or np.iscomplexobj(arr)
-    ):
-        raise TypeError(
-            f"image must be a tensor or an array of real numbers, got {type(image).__name__}"
-        )
+    arr = _real_array(image, "image", "a tensor or an array of real numbers")
     if arr.ndim != 3 or arr.shape[0] != len(names):
         raise ValueError(
             f"image must have shape ({len(names)}, H, W), one channel per name, "
