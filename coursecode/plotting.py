@@ -14,6 +14,8 @@ import torch
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.colors import Normalize
 from matplotlib.colors import is_color_like
+from matplotlib.colors import rgb2hex
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from pandas.io.formats.style import Styler
@@ -37,6 +39,54 @@ def _to_numpy(image) -> np.ndarray:
     if isinstance(image, torch.Tensor):
         return image.detach().cpu().numpy()
     return np.asarray(image)  # NumPy arrays, PIL images, nested lists
+
+
+# Signed values (kernels, their products with a patch) are shaded blue (negative) through
+# white (zero) to red (positive): a diverging map that red/green colour-blind readers can read
+# too, never a red/green one (RdYlGn, PiYG, PRGn).
+_SIGNED_CMAP = "bwr"
+
+_BLACK = "#000000"
+_WHITE = "#ffffff"
+
+
+def _relative_luminance(color) -> float:
+    """The relative luminance of a matplotlib color, from 0 (black) to 1 (white), as WCAG 2.x
+    defines it: each sRGB channel linearised, then weighted 0.2126 R + 0.7152 G + 0.0722 B.
+    Alpha is ignored (the color is taken as opaque)."""
+    red, green, blue = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)
+    )
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast_ratio(foreground, background) -> float:
+    """The WCAG 2.x contrast ratio of two matplotlib colors, from 1 (the same) to 21 (black on
+    white); the order does not matter. Small text needs at least 4.5 (WCAG AA).
+
+    >>> round(_contrast_ratio("black", "white"), 2)
+    21.0
+    >>> round(_contrast_ratio("#777777", "#ffffff"), 2)  # just short of AA
+    4.48
+    """
+    lighter, darker = sorted(
+        (_relative_luminance(foreground), _relative_luminance(background)), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _readable_text_color(background) -> str:
+    """Black or white, whichever contrasts more with ``background`` (any matplotlib color): the
+    text color for a number written on a shaded cell. The worse of the two best choices, on a
+    background of relative luminance about 0.18, still reaches about 4.58:1, above the 4.5:1
+    that WCAG AA asks of small text.
+
+    >>> _readable_text_color("#808080"), _readable_text_color("#595959")
+    ('#000000', '#ffffff')
+    """
+    if _contrast_ratio(_BLACK, background) >= _contrast_ratio(_WHITE, background):
+        return _BLACK
+    return _WHITE
 
 
 _MAX_AXES = 256  # axes in one figure: each costs time to make and draw
@@ -377,13 +427,27 @@ def show_pixels(image, rows=slice(None), cols=slice(None)):
     uuid = hashlib.sha1(df.to_numpy().tobytes() + repr((row_ids, col_ids)).encode()).hexdigest()[
         :10
     ]
+    # As show_image (and pandas' background_gradient): the smallest value black, the largest
+    # white. Each cell's text is black or white, whichever contrasts more with its shade
+    # (background_gradient's own choice leaves light grey text on mid greys, below WCAG AA).
+    values = df.to_numpy(dtype=np.float64)
+    shades = plt.get_cmap("gray")(Normalize(values.min(), values.max())(values))
+    hexes = [rgb2hex(rgba) for rgba in shades.reshape(-1, 4)]
+    # One CSS text per shade (at most 256 greys), its text color worked out from the very
+    # color the page shows.
+    styles = {h: f"background-color: {h};color: {_readable_text_color(h)};" for h in set(hexes)}
+    css = pd.DataFrame(
+        np.array([styles[h] for h in hexes], dtype=object).reshape(values.shape),
+        index=df.index,
+        columns=df.columns,
+    )
     return (
         _PixelTable(df)
         .set_uuid(f"pixels-{uuid}")
         .format(precision=precision)
         .set_properties(**{"font-size": "7pt", "padding": "1px 3px"})
-        .background_gradient(cmap="gray", axis=None)
-    )  # as show_image: 0 black, 1 white
+        .apply(lambda _: css, axis=None)
+    )
 
 
 def show_windows(
@@ -740,11 +804,10 @@ def _number_text(value: float, decimals: int) -> str:
 
 
 def _write_cells(ax, arr: np.ndarray, cmap, norm, decimals: int, fontsize: float = 8) -> None:
-    """Shade a small 2-D array and write each cell's value in it, legibly on dark cells."""
+    """Shade a small 2-D array and write each cell's value in it, in black or white, whichever
+    contrasts more with the cell's shade (at least about 4.58:1, WCAG AA for small text)."""
     ax.imshow(arr, cmap=cmap, norm=norm)
     for (row, col), value in np.ndenumerate(arr):
-        red, green, blue, _ = cmap(norm(value))
-        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
         ax.text(
             col,
             row,
@@ -752,7 +815,7 @@ def _write_cells(ax, arr: np.ndarray, cmap, norm, decimals: int, fontsize: float
             ha="center",
             va="center",
             fontsize=fontsize,
-            color="white" if dark else "black",
+            color=_readable_text_color(cmap(norm(value))),
         )
     ax.set_xticks([])
     ax.set_yticks([])
@@ -866,7 +929,7 @@ def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
     )
     weight_norm = Normalize(-np.abs(kernel).max() or 1.0, np.abs(kernel).max() or 1.0)
     product_norm = Normalize(-np.abs(products).max() or 1.0, np.abs(products).max() or 1.0)
-    bwr = plt.get_cmap("bwr")
+    signed = plt.get_cmap(_SIGNED_CMAP)  # blue (negative), white (0), red (positive)
     fontsize = 8 if side <= 3 else 7
     axs = []
     for c, name in enumerate(names):
@@ -879,8 +942,8 @@ def _draw_kernel_on_channels(patch, kernel, bias, names, decimals, figsize):
         )
         row = [fig.add_subplot(grid[c, j]) for j in range(4)]
         _write_cells(row[0], patch[c], shade, Normalize(0, 1), decimals, fontsize)
-        _write_cells(row[1], kernel[c], bwr, weight_norm, decimals, fontsize)
-        _write_cells(row[2], products[c], bwr, product_norm, decimals, fontsize)
+        _write_cells(row[1], kernel[c], signed, weight_norm, decimals, fontsize)
+        _write_cells(row[2], products[c], signed, product_norm, decimals, fontsize)
         row[0].set_ylabel(name, color=color, fontsize=11, fontweight="bold")
         for ax, sign in ((row[0], "×"), (row[1], "=")):
             ax.text(1.25, 0.5, sign, transform=ax.transAxes, fontsize=16, ha="center", va="center")

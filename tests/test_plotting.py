@@ -1,6 +1,8 @@
 """Plots: show_image accepts every layout the course uses; show_images; show_pixels tables;
 the kernel-on-channels diagram writes the number F.conv2d computes."""
 
+import re
+
 import matplotlib.axes
 import numpy as np
 import pandas as pd
@@ -484,3 +486,166 @@ def test_show_channels_and_kernel_diagram_bad_input():
         show_kernel_on_channels(torch.ones(1, 2, 2), torch.ones(1, 2, 2), figsize=(-1, 2))
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         show_image(torch.rand(3, 3), ax="left")
+
+
+# Readable numbers for every reader (issue 18): each number written on a shaded cell, in a
+# pixel table or a diagram, contrasts with its shade by at least 4.5:1 (WCAG AA, small text),
+# and signed values are shaded blue/red, never red/green.
+
+
+def test_contrast_ratio_and_readable_text_color_match_wcag():
+    from coursecode.plotting import _contrast_ratio
+    from coursecode.plotting import _readable_text_color
+
+    # Known WCAG 2.x values (WebAIM's contrast checker gives the same).
+    assert _contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert _contrast_ratio("white", "black") == pytest.approx(21.0)  # the order does not matter
+    assert _contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.005)
+    assert _contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.005)
+    assert _contrast_ratio("#808080", "#ffffff") == pytest.approx(3.95, abs=0.005)
+    assert _contrast_ratio("#0000ff", "#ffffff") == pytest.approx(8.59, abs=0.005)
+    assert _contrast_ratio("#ff0000", "#000000") == pytest.approx(5.25, abs=0.005)
+    assert _contrast_ratio("#123456", "#123456") == pytest.approx(1.0)
+    assert _contrast_ratio((0.5, 0.5, 0.5, 0.3), "#808080") == pytest.approx(1.0, abs=0.01)
+    # What pandas' background_gradient wrote on the greys axe-core flagged: below 4.5.
+    for grey, below in (("#808080", 3.5), ("#888888", 3.14), ("#9a9a9a", 2.49), ("#a8a8a8", 2.11)):
+        assert _contrast_ratio("#f1f1f1", grey) == pytest.approx(below, abs=0.01)
+        assert _readable_text_color(grey) == "#000000"
+    assert _readable_text_color("#000000") == _readable_text_color("#595959") == "#ffffff"
+    assert _readable_text_color("white") == _readable_text_color("#ff0000") == "#000000"
+    assert _readable_text_color("#0000ff") == "#ffffff"
+    # Black or white always reaches about 4.58:1, whatever the background (all 8-bit greys,
+    # and random colors).
+    greys = [f"#{v:02x}{v:02x}{v:02x}" for v in range(256)]
+    colors = [tuple(c) for c in np.random.default_rng(18).random((2000, 3))]
+    worst = min(_contrast_ratio(_readable_text_color(c), c) for c in greys + colors)
+    assert 4.58 <= worst < 4.6
+
+
+def cell_contrasts(styler) -> dict[str, float]:
+    """Each data cell's text-on-background contrast, read from the Styler's HTML (the CSS rules
+    in its <style>, applied to each <td> by id, later declarations winning)."""
+    from coursecode.plotting import _contrast_ratio
+
+    html = styler.to_html()
+    (css,) = re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S)
+    props: dict[str, dict[str, str]] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        declarations = [d.split(":", 1) for d in body.split(";") if d.strip()]
+        for selector in selectors.split(","):
+            cell = props.setdefault(selector.strip(), {})
+            cell.update({name.strip(): value.strip() for name, value in declarations})
+    cells = re.findall(r'<td id="([^"]+)" class="data [^"]*"', html)
+    assert len(cells) == styler.data.size
+    contrasts = {}
+    for cell in cells:
+        style = props[f"#{cell}"]
+        contrasts[cell] = _contrast_ratio(style["color"], style["background-color"])
+    return contrasts
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        torch.linspace(0, 1, 256).view(16, 16),  # every grey, finely
+        torch.linspace(0, 1, 10_000).view(100, 100),  # the most cells a table may hold
+        torch.rand(28, 28, generator=torch.Generator().manual_seed(18)),
+        torch.randn(12, 12, generator=torch.Generator().manual_seed(7)) * 3,  # a feature map
+        torch.arange(256, dtype=torch.uint8).view(16, 16),  # integers 0..255
+        torch.randint(0, 256, (20, 20), generator=torch.Generator().manual_seed(3)),
+        torch.zeros(3, 3),
+        torch.tensor([[0.0, 0.5], [0.5, 1.0]]),  # mid grey #808080, once light grey text
+    ],
+)
+def test_show_pixels_every_number_meets_wcag_aa(image):
+    contrasts = cell_contrasts(show_pixels(image))
+    worst = min(contrasts, key=contrasts.get)
+    assert contrasts[worst] >= 4.5, f"{worst}: {contrasts[worst]:.2f}:1"
+
+
+def test_show_pixels_keeps_its_shades_and_its_html_is_the_same_every_run():
+    image = torch.linspace(0, 1, 256).view(16, 16) ** 2
+    styler = show_pixels(image)
+    html = styler.to_html()
+    # The shades pandas' background_gradient gave (min black, max white), only the text color
+    # chosen anew.
+    gradient = pd.DataFrame(image.numpy()).style.background_gradient(cmap="gray", axis=None)
+    gradient._compute()
+    expected = {
+        (r, c): dict(gradient.ctx[r, c])["background-color"] for r in range(16) for c in range(16)
+    }
+    styler._compute()
+    shown_shades = {key: dict(props)["background-color"] for key, props in styler.ctx.items()}
+    assert shown_shades == expected
+    assert "#000000" in shown_shades.values() and "#ffffff" in shown_shades.values()
+    assert "f1f1f1" not in html
+    # The same input gives the same HTML (nbval compares the lesson's table).
+    assert show_pixels(image.clone()).to_html() == html
+    assert html.count("font-size: 7pt") == html.count("background-color")  # one rule per shade
+    assert html.count("background-color") <= 256
+
+
+def numbers_and_shades(ax):
+    """(text color, the color of the cell it is written on) for each number of a diagram."""
+    image = ax.images[0]
+    values = np.asarray(image.get_array())
+    pairs = []
+    for text in ax.texts:
+        if text.get_transform() != ax.transData:
+            continue  # the "×" or "=" beside the axes
+        col, row = (round(v) for v in text.get_position())
+        pairs.append((text.get_color(), image.cmap(image.norm(values[row, col]))))
+    assert len(pairs) == values.size
+    return pairs
+
+
+@pytest.mark.parametrize("names", [None, ["x", "y", "z"]])  # channel colors; gray
+def test_show_kernel_on_channels_numbers_meet_wcag_aa(names):
+    from coursecode.plotting import _contrast_ratio
+    from coursecode.plotting import show_kernel_on_channels
+
+    gen = torch.Generator().manual_seed(18)
+    # Patches spanning 0..1 finely; kernels whose values sweep the whole blue-white-red map.
+    patch = torch.linspace(0, 1, 3 * 5 * 5).view(3, 5, 5)
+    kernel = torch.linspace(-1, 1, 3 * 5 * 5)[torch.randperm(75, generator=gen)].view(3, 5, 5)
+    axs = show_kernel_on_channels(patch, kernel, names=names)
+    cmaps = set()
+    for c in range(3):
+        for ax in axs[4 * c : 4 * c + 3]:  # patch, kernel, product
+            cmaps.add(ax.images[0].get_cmap().name)
+            for text_color, shade in numbers_and_shades(ax):
+                assert _contrast_ratio(text_color, shade) >= 4.5, (ax.get_title(), shade)
+    assert "bwr" in cmaps and ("gray" in cmaps) == (names is not None)
+
+
+def test_write_cells_numbers_meet_wcag_aa_on_every_shade():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
+
+    from coursecode.plotting import _contrast_ratio
+    from coursecode.plotting import _write_cells
+
+    values = np.linspace(-1, 1, 401).reshape(1, -1)
+    for cmap in ("bwr", "RdBu", "gray"):
+        _, ax = plt.subplots()
+        _write_cells(ax, values, plt.get_cmap(cmap), Normalize(-1, 1), decimals=2)
+        worst = min(_contrast_ratio(text, shade) for text, shade in numbers_and_shades(ax))
+        assert worst >= 4.5, cmap
+        plt.close(ax.figure)
+
+
+def test_signed_values_are_shaded_blue_to_red_never_red_green():
+    import matplotlib.pyplot as plt
+
+    from coursecode.plotting import _SIGNED_CMAP
+    from coursecode.plotting import show_kernel_on_channels
+
+    assert _SIGNED_CMAP in ("bwr", "RdBu_r", "seismic", "coolwarm")
+    low, middle, high = (plt.get_cmap(_SIGNED_CMAP)(v)[:3] for v in (0.0, 0.5, 1.0))
+    assert low[2] > max(low[:2]) and high[0] > max(high[1:])  # negative blue, positive red
+    assert min(middle) > 0.85  # zero near white
+    axs = show_kernel_on_channels(torch.rand(3, 3, 3), torch.randn(3, 3, 3))
+    for c in range(3):
+        kernel_ax, product_ax = axs[4 * c + 1 : 4 * c + 3]
+        assert kernel_ax.images[0].get_cmap().name == _SIGNED_CMAP
+        assert product_ax.images[0].get_cmap().name == _SIGNED_CMAP
