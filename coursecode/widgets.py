@@ -40,6 +40,7 @@ __all__ = [
     "ChannelsExplorer",
     "ConvExplorer",
     "ConvGrid",
+    "EXPLORER_CLASS",
     "FIELD_MATH_PATH",
     "FIELD_RANGES",
     "FIELD_STACKS",
@@ -168,6 +169,11 @@ class _CheckedTraits:
                 )
 
 
+EXPLORER_CLASS = "course-explorer"
+"""The class of every explorer's outermost box: its drawing's JavaScript names the controls in
+it for screen readers (``nameControls`` in ``static/drawing.js``), and the tests find the
+explorers on a page by it."""
+
 _MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
 
 
@@ -249,6 +255,7 @@ class ConvExplorer(widgets.VBox):
         ]
         super().__init__([widgets.VBox(list(self.sliders.values())), self.grid])
         self.add_class("conv-explorer-box")
+        self.add_class(EXPLORER_CLASS)
 
     @property
     def output_size(self) -> int | None:
@@ -391,6 +398,7 @@ class KernelExplorer(widgets.VBox):
         ]
         super().__init__([widgets.HBox(list(self.sliders.values())), self.map])
         self.add_class("kernel-explorer")
+        self.add_class(EXPLORER_CLASS)
 
     def feature_map(self) -> torch.Tensor | None:
         """PyTorch's map for the sliders' current values, or None when the kernel does not fit."""
@@ -607,6 +615,7 @@ class PoolExplorer(widgets.VBox):
         # layout's) to the page's state.
         super().__init__([self.mode, *self.sliders.values(), self.ceil_mode, self.view])
         self.add_class("pool-explorer-box")
+        self.add_class(EXPLORER_CLASS)
 
     def settings(self) -> dict:
         """The controls' current values: kernel_size, stride, mode and ceil_mode."""
@@ -764,7 +773,12 @@ class WindowExplorer(widgets.VBox):
             **{f"w{i}": v for i, v in enumerate(_rounded(kernel))},
         )
         self.slider = widgets.IntSlider(
-            value=position, min=1, max=self.windows, description="window", continuous_update=True
+            value=position,
+            min=1,
+            max=self.windows,
+            description="window",
+            tooltip="window position",
+            continuous_update=True,
         )
         self.menu = widgets.Dropdown(
             options=[name for name, _ in presets], index=index, description="kernel"
@@ -794,6 +808,7 @@ class WindowExplorer(widgets.VBox):
         )
         super().__init__([self.slider, widgets.HBox([self.menu, weights]), self.window])
         self.add_class("window-explorer-box")
+        self.add_class(EXPLORER_CLASS)
 
     def kernel(self) -> torch.Tensor:
         """The kernel as the nine weight boxes hold it now."""
@@ -934,6 +949,7 @@ class UnfoldExplorer(widgets.VBox):
         ]
         super().__init__([widgets.HBox(list(self.sliders.values())), self.map])
         self.add_class("unfold-explorer-box")
+        self.add_class(EXPLORER_CLASS)
 
     def _windows(self, stride: int, padding: int) -> int:
         k = self.kernel.shape[0]
@@ -1066,7 +1082,9 @@ class ChannelsExplorer(widgets.VBox):
             description="kernel",
             layout=widgets.Layout(width="22em"),
         )
-        self.mode = widgets.ToggleButtons(options=list(CHANNEL_MODES), index=0, description="mode")
+        self.mode = widgets.ToggleButtons(
+            options=list(CHANNEL_MODES), index=0, description="mode", tooltip="kernel mode"
+        )
         # jslink, not observe: the browser keeps the controls and the drawing in step.
         self.links = [
             widgets.jslink((self.menu, "index"), (self.map, "preset")),
@@ -1074,6 +1092,7 @@ class ChannelsExplorer(widgets.VBox):
         ]
         super().__init__([self.menu, self.mode, self.map])
         self.add_class("channels-explorer-box")
+        self.add_class(EXPLORER_CLASS)
 
     def weight(self) -> torch.Tensor:
         """The kernel as the drawing holds it: (1, 3, 3, 3), or (1, 3, 1, 1) in the 1×1 mode."""
@@ -1305,6 +1324,7 @@ class NetworkExplorer(anywidget.AnyWidget):
             n_random=len(chosen),
             digit=0,
         )
+        self.add_class(EXPLORER_CLASS)
 
     @traitlets.validate("digit")
     def _valid_digit(self, proposal):
@@ -1518,6 +1538,7 @@ class FieldExplorer(widgets.VBox):
         self.links = [widgets.jslink((self.menu, "index"), (self.view, "stack"))]
         super().__init__([self.menu, self.view])
         self.add_class("field-explorer-box")
+        self.add_class(EXPLORER_CLASS)
 
     def layers(self) -> list[tuple[int, int, int, int]]:
         """The stack as the page holds it now: (kernel, stride, padding, dilation) per layer."""

@@ -867,3 +867,27 @@ def test_answer_box_names_its_argument(check, error, match):
 
     with pytest.raises(error, match=match):
         answer_box(check)
+
+
+def test_every_explorer_is_marked_and_names_its_controls(digits):
+    """Every explorer's outer box carries EXPLORER_CLASS, which the accessibility tests look
+    for, and each drawing among ipywidgets controls names them for screen readers
+    (nameControls in drawing.js)."""
+    from coursecode import simple_cnn
+
+    image = torch.rand(8, 8)
+    boxes = [
+        ConvExplorer(),
+        kernel_explorer(image, top_edge),
+        cw.PoolExplorer(image),
+        cw.WindowExplorer(image),
+        cw.UnfoldExplorer(image[:5, :5]),
+        cw.ChannelsExplorer(torch.rand(3, 8, 8)),
+        cw.FieldExplorer(torch.rand(28, 28)),
+    ]
+    for box in boxes:
+        assert cw.EXPLORER_CLASS in box._dom_classes, type(box).__name__
+        (drawing,) = [c for c in box.children if isinstance(c, cw.anywidget.AnyWidget)]
+        assert "nameControls(el);" in drawing._esm, type(drawing).__name__
+    network = cw.NetworkExplorer(simple_cnn(), *digits, n_random=2, n_wrong=0)
+    assert cw.EXPLORER_CLASS in network._dom_classes  # its controls are its own, named in it

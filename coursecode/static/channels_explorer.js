@@ -77,22 +77,22 @@ function draw(model, el) {
     `The colour photo, ${h}×${w} pixels`), image, h, w);
   sign(row, "→");
   // The three contributions share one grey scale, so that their sizes compare.
-  let [low, high] = [Infinity, -Infinity];
-  for (const map of channels) {
-    const [a, b] = range(map);
-    low = Math.min(low, a);
-    high = Math.max(high, b);
-  }
+  const ranges = channels.map(range);
+  const low = Math.min(...ranges.map(([a]) => a));
+  const high = Math.max(...ranges.map(([, b]) => b));
+  // Each text alternative gives the map's range: it follows every weight a reader changes.
+  const span = ([a, b]) => `values from ${fmt(a)} to ${fmt(b)}`;
   channels.forEach((map, c) => {
     if (c > 0) sign(row, "+");
     const what = mode === 1 ? `${fmt(model.get("mix")[c])} × ${COLOURS[c]}` : `${COLOURS[c]} ∗ slice ${c}`;
     paintMap(canvasFigure(row, "channels-figure", `channels-map channels-map-${c}`, what,
-      `The ${COLOURS[c]} channel's part of the output (${what}), ${height}×${width}`),
+      `The ${COLOURS[c]} channel's part of the output (${what}), ${height}×${width}, `
+      + span(ranges[c])),
     greysIn(map, low, high), height, width);
   });
   sign(row, "=");
   const out = canvasFigure(row, "channels-figure", "channels-output", `output channel ${height}×${width}`,
-    `The output channel, the sum of the three parts, ${height}×${width}`);
+    `The output channel, the sum of the three parts, ${height}×${width}, ${span(range(data))}`);
   paintMap(out, greys(data), height, width);
   out.dataset.height = height;
   out.dataset.width = width;
@@ -156,6 +156,7 @@ function weightBoxes(model, el) {
 
 function render({ model, el }) {
   el.classList.add("channels-explorer");
+  nameControls(el);
   const syncBoxes = weightBoxes(model, el);
   const content = document.createElement("div");
   el.appendChild(content);

@@ -47,7 +47,15 @@ function draw(model, el) {
   const m = n + 2 * p;  // padded input side
   const top = Math.max(m, out) * CELL + 2;  // captions go below the grids
   const width = m * CELL + GAP + Math.max(out * CELL, 90) + 2;  // room for the output caption
-  const svg = svgEl("svg", { width, height: top + 20 }, el);
+  const svg = svgEl("svg", { width, height: top + 20, role: "img" }, el);
+  const shown = Math.min(out, COLORS.length);
+  const kernel = d > 1 ? `a ${k}×${k} kernel with dilation ${d} (spanning ${span}×${span})` : `a ${k}×${k} kernel`;
+  const made = shown === 1 ? "its first cell coloured like the kernel position that makes it"
+    : `its first ${shown} cells coloured like the kernel positions that make them`;
+  svg.setAttribute("aria-label", `The ${n}×${n} input`
+    + (p > 0 ? `, padded by ${p} to ${m}×${m}` : ", no padding")
+    + `, with ${kernel} at its first ${shown === 1 ? "position" : `${shown} positions, stride ${s}`}`
+    + `; the output is ${out}×${out}, ${made}.`);
   const caption = (x, text) => {
     svgEl("text", { x, y: top + 14, "font-size": 12, "font-family": "sans-serif" }, svg).textContent = text;
   };
@@ -65,7 +73,6 @@ function draw(model, el) {
     }
   }
   // The kernel's first positions along the top row: its taps as dots, its span as a frame.
-  const shown = Math.min(out, COLORS.length);
   for (let w = 0; w < shown; w++) {
     const left = w * s;
     svgEl("rect", {
@@ -96,6 +103,7 @@ function draw(model, el) {
 
 function render({ model, el }) {
   el.classList.add("conv-explorer");
+  nameControls(el);
   const redraw = () => draw(model, el);
   for (const name of ["n", "k", "p", "s", "d"]) model.on(`change:${name}`, redraw);
   redraw();

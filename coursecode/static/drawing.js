@@ -37,6 +37,52 @@ function canvasFigure(parent, figureClass, canvasClass, caption, label) {
   return canvas;
 }
 
+/**
+ * Give each control of the explorer that `el` is drawn in an accessible name that says what
+ * it changes. ipywidgets 8 draws a slider's handle (role slider) and its editable readout with
+ * no name, so a screen reader says only "slider, 2"; a text box or a menu is named by its short
+ * label ("w12"). A control's name is its tooltip when Python gives one ("kernel weight row 1
+ * column 2"), else its label ("stride s"). The explorer's box (class course-explorer) may draw
+ * its controls after this drawing, and redraws a slider when its range changes: it is watched.
+ */
+function nameControls(el) {
+  const name = (widget) => {
+    const label = widget.querySelector(":scope > .widget-label");
+    const tip = label?.getAttribute("title");
+    return (tip && tip !== "null" ? tip : label?.textContent ?? "").trim();
+  };
+  const set = (node, attribute, value) => {
+    if (node && value && node.getAttribute(attribute) !== value) node.setAttribute(attribute, value);
+  };
+  const label = (box) => {
+    for (const widget of box.querySelectorAll(".widget-slider")) {
+      set(widget.querySelector("[role=slider]"), "aria-label", name(widget));
+      const readout = widget.querySelector(".widget-readout");   // a contenteditable box
+      set(readout, "role", "textbox");
+      set(readout, "aria-label", name(widget) && `${name(widget)}: type a value`);
+    }
+    for (const widget of box.querySelectorAll(".widget-text, .widget-dropdown")) {
+      set(widget.querySelector("input, select"), "aria-label", name(widget));
+    }
+    for (const widget of box.querySelectorAll(".widget-toggle-buttons")) {
+      const group = widget.querySelector(".widget-toggle-buttons > div:not(.widget-label)") ?? widget;
+      set(group, "role", "group");
+      set(group, "aria-label", name(widget));
+    }
+  };
+  let tries = 0;
+  const attach = () => {
+    const box = el.closest(".course-explorer");
+    if (box) {
+      label(box);
+      new MutationObserver(() => label(box)).observe(box, { childList: true, subtree: true });
+    } else if (tries++ < 600) {
+      requestAnimationFrame(attach);   // not in the page yet
+    }
+  };
+  attach();
+}
+
 /** Paint grey levels (height×width, row-major) on `ctx`, `scale` screen pixels each, from (x0, y0). */
 function paintGreys(ctx, levels, height, width, scale, x0 = 0, y0 = 0) {
   for (let i = 0; i < height; i++) {

@@ -69,6 +69,7 @@ function draw(model, el) {
 
 function render({ model, el }) {
   el.classList.add("feature-map");
+  nameControls(el);
   const redraw = batched(() => draw(model, el));
   for (const name of ["image", "kernel", "stride", "padding", "dilation"]) {
     model.on(`change:${name}`, redraw);

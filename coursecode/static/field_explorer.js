@@ -68,6 +68,7 @@ function clampUnit(layers, h, w, level, row, col) {
 
 function render({ model, el }) {
   el.classList.add("field-explorer");
+  nameControls(el);
   const caption = element("div", "field-caption");
   caption.setAttribute("aria-live", "polite");
   const grids = element("div", "field-row");

@@ -28,42 +28,9 @@ function poolSpan(word, first, count) {
   return count === 1 ? `${word} ${first}` : `${word}s ${first}–${first + count - 1}`;
 }
 
-/**
- * Name the sliders of the explorer's box after their labels: ipywidgets 8 draws a slider's
- * handle (role slider) and its editable readout with no accessible name, so a screen
- * reader would say only "slider, 2". The box is this drawing's parent (the PoolExplorer
- * VBox, class pool-explorer-box); its sliders may render after the drawing, so watch it.
- */
-function nameSliders(el) {
-  let tries = 0;
-  const label = (box) => {
-    for (const slider of box.querySelectorAll(".widget-slider")) {
-      const name = slider.querySelector(".widget-label")?.textContent.trim();
-      const handle = slider.querySelector("[role=slider]");
-      const readout = slider.querySelector(".widget-readout");
-      if (!name) continue;
-      if (handle && handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
-      if (readout && !readout.hasAttribute("aria-label")) {   // a contenteditable box
-        readout.setAttribute("role", "textbox");
-        readout.setAttribute("aria-label", `${name}: type a value`);
-      }
-    }
-  };
-  const attach = () => {
-    const box = el.closest(".pool-explorer-box");
-    if (box) {
-      label(box);
-      new MutationObserver(() => label(box)).observe(box, { childList: true, subtree: true });
-    } else if (tries++ < 600) {
-      requestAnimationFrame(attach);   // not in the page yet
-    }
-  };
-  attach();
-}
-
 function render({ model, el }) {
   el.classList.add("pool-explorer");
-  nameSliders(el);
+  nameControls(el);
   const caption = poolElement("div", "pool-caption");
   caption.setAttribute("aria-live", "polite");
   const row = poolElement("div", "pool-row");

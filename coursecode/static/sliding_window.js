@@ -134,13 +134,19 @@ function controls(model, el) {
   play.type = "button";
   play.addEventListener("click", () => setPlaying(timer === null));
   setPlaying(false);
-  // Readers who ask for less motion get the step buttons and the slider, not an animation.
-  if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
-    play.disabled = true;
-    play.title = "animation off: your system asks for reduced motion";
-  }
+  // Readers who ask for less motion get the step buttons and the slider, and no play button
+  // (a button that does nothing is worse than none); a change of the setting applies at once.
+  const calm = window.matchMedia?.("(prefers-reduced-motion: reduce)");
+  const motion = () => {
+    play.hidden = Boolean(calm?.matches);
+    if (play.hidden) setPlaying(false);
+  };
+  calm?.addEventListener?.("change", motion);
+  motion();
   box.appendChild(play);
-  for (const [text, label, delta] of [["◀ step", "previous window", -1], ["step ▶", "next window", 1]]) {
+  // Each name holds the button's visible word ("step"), as speech control needs.
+  const steps = [["◀ step", "step back: previous window", -1], ["step ▶", "step on: next window", 1]];
+  for (const [text, label, delta] of steps) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = text;
@@ -153,6 +159,7 @@ function controls(model, el) {
 
 function render({ model, el }) {
   el.classList.add("window-explorer");
+  nameControls(el);
   controls(model, el);   // built once, so that keyboard focus stays on a button
   const content = document.createElement("div");
   el.appendChild(content);

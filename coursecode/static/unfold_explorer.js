@@ -118,6 +118,7 @@ function draw(model, el) {
 
 function render({ model, el }) {
   el.classList.add("unfold-explorer");
+  nameControls(el);
   const redraw = batched(() => draw(model, el));
   for (const name of ["image", "stride", "padding", "column", "windows", "weights"]) {
     model.on(`change:${name}`, redraw);
