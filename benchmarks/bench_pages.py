@@ -7,7 +7,10 @@ Goal: every page under 1.5 MB with its images. Widget JavaScript is listed on it
 it is loaded only by pages with widgets, and cached by the browser after the first.
 Then, when Debian's chromium is installed, it opens every page with an empty cache and
 adds up every response: the bytes a first visit transfers, as served here and
-gzip-compressed (GitHub Pages compresses HTML, scripts, styles and JSON).
+gzip-compressed (GitHub Pages compresses HTML, scripts, styles and JSON). Last, when
+axe-core is installed too (`npm ci`), it counts each page's accessibility violations by
+impact (critical, serious, moderate, minor) and names the rules broken; the tests fail on
+any critical or serious one (tests/test_accessibility.py).
 """
 
 import gzip
@@ -55,6 +58,7 @@ def main() -> None:
         f"{sum(1 for f in html.rglob('*') if f.is_file())} files"
     )
     first_visits(html)
+    accessibility(html)
 
 
 COMPRESSED = ("text/", "javascript", "json", "svg", "css")
@@ -110,6 +114,43 @@ def first_visits(html: Path) -> None:
                 f"{sum(b for _, b in sizes) / 1024:>8.0f}KB"
             )
         browser.close()
+
+
+def accessibility(html: Path) -> None:
+    """axe-core's violations on every page, offline, once its widgets are drawn: counted by
+    impact, with the rules broken."""
+    from coursedev.axe import IMPACTS
+    from coursedev.axe import axe_available
+    from coursedev.axe import counts
+    from coursedev.axe import run_axe
+    from coursedev.axe import site_pages
+    from coursedev.axe import wait_for_widgets
+    from coursedev.serve import LocalServer
+    from coursedev.site import chromium_available
+    from coursedev.site import launch
+    from coursedev.site import open_page
+
+    if not (chromium_available() and axe_available()):
+        print("\n(accessibility counts need Debian's chromium and axe-core: npm ci)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    print(f"\n{'axe-core violations (elements)':<36} " + " ".join(f"{i:>8}" for i in IMPACTS))
+    total = {impact: 0 for impact in IMPACTS}
+    with LocalServer(html) as server, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for name in site_pages(html):
+            page, _ = open_page(browser, server.url, name)
+            wait_for_widgets(page)
+            violations = run_axe(page)
+            page.close()
+            found = counts(violations)
+            for impact in IMPACTS:
+                total[impact] += found[impact]
+            rules = ", ".join(f"{v['id']} ({v['impact']})" for v in violations)
+            print(f"{name:<36} " + " ".join(f"{found[i]:>8}" for i in IMPACTS) + f"  {rules}")
+        browser.close()
+    print(f"{'all pages':<36} " + " ".join(f"{total[i]:>8}" for i in IMPACTS))
 
 
 if __name__ == "__main__":

@@ -135,7 +135,7 @@ def test_repository_address_is_named_in_the_config_and_the_setup_cells_only():
         for p in ROOT.rglob("*")
         if p.is_file()
         and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg", ".txt"}
-        and not {"_build", ".venv", ".git", "tests", "vendored"} & set(p.parts)
+        and not {"_build", ".venv", ".git", "tests", "vendored", "node_modules"} & set(p.parts)
         and re.search(r"github\.com/(?!owner/name)[\w.-]+/[\w.-]+", p.read_text(errors="ignore"))
     ]
     allowed = {"_config.yml"} | {md.relative_to(ROOT).as_posix() for md in LESSONS}
