@@ -1,5 +1,13 @@
 """Small fixes to the HTML that Jupyter Book writes (a local Sphinx extension, see _config.yml)."""
 
+import re
+
+from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode
+from myst_nb.sphinx_ import depart_HideCellInput
+from myst_nb.sphinx_ import visit_HideCellInput
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     # sphinx-thebe registers its inline config script twice (once with filename None, once
@@ -32,7 +40,66 @@ def _solution_css(app, pagename, templatename, context, doctree):
     context["metatags"] += f"\n<style>{SOLUTION_CSS}</style>"
 
 
+# myst-nb writes a hidden cell's toggle as <summary aria-label="Toggle hidden content"> around
+# the words it shows ("Show code cell source", "Hide code cell source" once open): the label
+# replaced those words for screen readers (axe-core: label-content-name-mismatch). The same
+# <summary>, without the label, is named by the words on display instead.
+_SUMMARY_LABEL = re.compile(r'(<summary)\s+aria-label="[^"]*"')
+
+
+def visit_hidden_cell(translator, node):
+    """myst-nb's own visitor for a hidden cell's <details> (myst_nb.sphinx_), less the
+    aria-label of its <summary>."""
+    start = len(translator.body)
+    visit_HideCellInput(translator, node)
+    translator.body[start:] = [_SUMMARY_LABEL.sub(r"\1", part) for part in translator.body[start:]]
+
+
+# pandas writes an empty <th> above a DataFrame's index (and in the row of the index's name,
+# above each column); its Styler a <th class="blank">&nbsp;</th>. A cell with no text heads
+# nothing (axe-core: empty-table-header): in the notebooks' HTML outputs it becomes a <td>,
+# with the same attributes. Header cells with text are left as they are.
+_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+_EMPTY_HEADER_CELL = re.compile(
+    r"<th(\s[^>]*)?>((?:\s|&nbsp;|&#160;|&#xa0;|\xa0)*)</th\s*>", re.IGNORECASE
+)
+
+
+def empty_headers_to_data_cells(html: str) -> str:
+    """``html`` with every empty header cell of its tables written as a data cell.
+
+    >>> empty_headers_to_data_cells('<table><tr><th></th><th>a</th></tr></table>')
+    '<table><tr><td></td><th>a</th></tr></table>'
+    """
+
+    def table(match):
+        return _EMPTY_HEADER_CELL.sub(r"<td\1>\2</td>", match.group(0))
+
+    return _TABLE.sub(table, html)
+
+
+class EmptyHeaderCells(SphinxPostTransform):
+    """Rewrites the empty header cells of the tables in the notebooks' HTML outputs
+    (myst-nb's raw ``text_html`` nodes; the lessons' own text is left alone)."""
+
+    default_priority = 500
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        for node in list(self.document.findall(nodes.raw)):
+            if "html" not in node.get("format", "").split() or "text_html" not in node["classes"]:
+                continue
+            html = node.astext()
+            fixed = empty_headers_to_data_cells(html)
+            if fixed != html:
+                node[:] = [nodes.Text(fixed)]
+
+
 def setup(app):
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _solution_css)
+    # myst-nb first, so that its visitor for hidden cells is the one replaced here.
+    app.setup_extension("myst_nb")
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
+    app.add_post_transform(EmptyHeaderCells)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
