@@ -100,17 +100,32 @@ def once(tmp_path_factory, name: str, make) -> Path:
     return folder
 
 
+def _missing(message: str):
+    """A tool the test needs is not installed: skip it here, fail it in CI (``CI`` set), where
+    .ci/run installs every tool."""
+    from coursedev.site import must_run_in_ci
+
+    if must_run_in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def needs_chromium():
     """Skip (fail in CI) a test that needs Debian's chromium when it is not installed."""
     from coursedev.site import chromium_available
-    from coursedev.site import must_run_in_ci
 
     if not chromium_available():
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if must_run_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        _missing("Debian's chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def needs_axe():
+    """Skip (fail in CI) a test that needs axe-core (npm, test-only) when it is not installed."""
+    from coursedev.axe import axe_available
+
+    if not axe_available():
+        _missing("axe-core is not installed: run `npm ci` in the repository's root")
 
 
 @pytest.fixture(scope="session")

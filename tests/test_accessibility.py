@@ -15,24 +15,13 @@ from test_site import LESSONS
 from test_site import PAGES
 
 from coursedev.axe import FAILING
-from coursedev.axe import axe_available
 from coursedev.axe import counts
 from coursedev.axe import describe
 from coursedev.axe import run_axe
 from coursedev.axe import wait_for_widgets
-from coursedev.site import must_run_in_ci
 from coursedev.site import open_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def needs_axe():
-    if not axe_available():
-        message = "axe-core is not installed: run `npm ci` in the repository's root"
-        if must_run_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @pytest.mark.parametrize("name", [*PAGES, "search", "genindex"])
