@@ -39,6 +39,20 @@ def test_axe_finds_no_serious_violation(site, browser, needs_axe, name):
     page.close()
 
 
+@pytest.mark.parametrize("name", ["book/intro", "lessons/03_padding_stride"])
+def test_axe_finds_no_serious_violation_on_a_phone(site, browser, needs_axe, name):
+    """The narrow layout: the theme folds its sidebars into drawers, the widgets wrap."""
+    page, log = open_page(browser, site, f"{name}.html", viewport=(400, 800))
+    wait_for_widgets(page)
+    violations = run_axe(page)
+    if violations:
+        print(describe(violations))
+    failing = [v for v in violations if v["impact"] in FAILING]
+    assert failing == [], f"{name}, 400 px wide:\n{describe(failing)}"
+    assert log.problems() == [], log
+    page.close()
+
+
 # The description of an explorer's state a screen reader can reach: its drawings' text and
 # text alternatives, without the controls themselves (whose own value always changes).
 DESCRIPTION = """box => {
