@@ -115,7 +115,7 @@ def focused_name(page) -> tuple[str, str]:
     return match[1], (match[2] or "").replace('\\"', '"')
 
 
-def operate(page, control: dict) -> list[list[str]]:
+def operate(control: dict) -> list[list[str]]:
     """Key presses that should change what the focused control changes, to try in turn."""
     if control["role"] == "slider":
         return [["ArrowLeft"] if control["now"] >= control["max"] else ["ArrowRight"]]
@@ -161,7 +161,7 @@ def test_every_explorer_works_from_the_keyboard_alone(site, browser, needs_axe, 
             if control["pressed"]:
                 continue  # the option already chosen: choosing it again changes nothing
             before = box.evaluate(DESCRIPTION)
-            for keys in operate(page, control):
+            for keys in operate(control):
                 for key in keys:
                     page.keyboard.press(key)
                 try:
