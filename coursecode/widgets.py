@@ -44,6 +44,7 @@ __all__ = [
     "FIELD_MATH_PATH",
     "FIELD_RANGES",
     "FIELD_STACKS",
+    "FOCUS_CSS",
     "FeatureMap",
     "FieldExplorer",
     "FieldView",
@@ -174,6 +175,12 @@ EXPLORER_CLASS = "course-explorer"
 it for screen readers (``nameControls`` in ``static/drawing.js``), and the tests find the
 explorers on a page by it."""
 
+FOCUS_CSS = f"""
+.{EXPLORER_CLASS} :focus-visible {{ outline: 2px solid #1f77b4 !important; outline-offset: 1px; }}
+"""
+"""Every explorer's controls show where the keyboard's focus is: ipywidgets' own cue is a
+faint border, or none (its menus and text boxes drop the browser's outline)."""
+
 _MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
 
 
@@ -195,12 +202,15 @@ class ConvGrid(_CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = _module("conv_explorer.js")
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .conv-explorer { font-family: sans-serif; font-size: 14px; margin-top: 6px; }
     .conv-explorer-formula { font-family: monospace; margin-bottom: 2px; }
     .conv-explorer-size { font-weight: bold; margin-bottom: 6px; }
     .conv-explorer-invalid { color: #b00020; }
     """
+    )
     n = traitlets.Int(5, min=SLIDER_RANGES["n"][1], max=SLIDER_RANGES["n"][2]).tag(sync=True)
     k = traitlets.Int(3, min=SLIDER_RANGES["k"][1], max=SLIDER_RANGES["k"][2]).tag(sync=True)
     p = traitlets.Int(1, min=SLIDER_RANGES["p"][1], max=SLIDER_RANGES["p"][2]).tag(sync=True)
@@ -286,7 +296,9 @@ class FeatureMap(_CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = _module("feature_map.js")
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .feature-map { font-family: sans-serif; font-size: 14px; margin-top: 6px; }
     .feature-map-caption { font-family: monospace; margin-bottom: 6px; }
     .feature-map-invalid { color: #b00020; }
@@ -295,6 +307,7 @@ class FeatureMap(_CheckedTraits, anywidget.AnyWidget):
     .feature-map-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
     .feature-map-figure figcaption { font-size: 12px; }
     """
+    )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
@@ -455,7 +468,9 @@ class PoolView(_CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = _module("pool_explorer.js", "pool_math.js", shared_math=False)
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .pool-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
     .pool-caption { font-family: monospace; font-size: 14px; margin: 6px 0; }
     .pool-window-caption { margin: 6px 0; min-height: 2.6em; max-width: 46em; }
@@ -475,6 +490,7 @@ class PoolView(_CheckedTraits, anywidget.AnyWidget):
     .pool-numbers td.pool-max { background: #ff7f0e; color: #000; font-weight: bold; }
     .pool-value { font-family: monospace; font-weight: bold; margin-top: 6px; }
     """
+    )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
@@ -675,7 +691,9 @@ class SlidingWindow(_CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = _module("sliding_window.js")
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .window-explorer { font-family: sans-serif; font-size: 14px; margin-top: 6px; }
     .window-caption { font-family: monospace; margin: 6px 0; }
     .window-row { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
@@ -691,6 +709,7 @@ class SlidingWindow(_CheckedTraits, anywidget.AnyWidget):
     .window-sum { width: 100%; font-weight: bold; margin-top: 4px; }
     .window-steps button { margin-right: 6px; }
     """
+    )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(3, min=3, max=_MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(3, min=3, max=_MAX_PIXELS).tag(sync=True)
@@ -844,7 +863,9 @@ class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = _module("unfold_explorer.js")
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .unfold-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
     .unfold-caption, .unfold-product { font-family: monospace; margin: 6px 0; }
     .unfold-invalid { color: #b00020; }
@@ -860,6 +881,7 @@ class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     .unfold-matrix td.unfold-chosen { outline: 2px solid #ff7f0e; outline-offset: -2px;
                                       width: auto; padding: 0 2px; background: #fff !important; }
     """
+    )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
     width = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
@@ -999,7 +1021,9 @@ class ChannelMaps(_CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = _module("channels_explorer.js")
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .channels-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
     .channels-caption { font-family: monospace; margin: 6px 0; }
     .channels-row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
@@ -1014,6 +1038,7 @@ class ChannelMaps(_CheckedTraits, anywidget.AnyWidget):
     .channels-weights input { width: 4em; }
     .channels-mix label { margin-right: 12px; }
     """
+    )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
@@ -1228,7 +1253,9 @@ class NetworkExplorer(anywidget.AnyWidget):
     """
 
     _esm = _module("network_explorer.js", "network_math.js")
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .network-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
     .network-caption { font-family: monospace; margin: 6px 0; min-height: 1.3em; }
     .network-row { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; }
@@ -1247,6 +1274,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     .network-probs li.network-predicted { font-weight: bold; }
     .network-probs li.network-predicted .network-bar { background: #d95f02; }
     """
+    )
     layers = traitlets.List(traitlets.Dict()).tag(sync=True)
     weights = traitlets.Unicode().tag(sync=True)
     digits = traitlets.Unicode().tag(sync=True)
@@ -1411,7 +1439,9 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = _module("field_explorer.js", "field_math.js")
-    _css = """
+    _css = (
+        FOCUS_CSS
+        + """
     .field-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
     .field-caption { font-family: monospace; margin: 6px 0; min-height: 2.6em; }
     .field-invalid { color: #b00020; }
@@ -1430,6 +1460,7 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     .field-table tr.field-chosen { background: #fde9d9; }
     .field-buttons button { margin: 4px 6px 0 0; }
     """
+    )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)

@@ -86,6 +86,7 @@ FOCUSED = """() => {
         min: handle ? Number(handle.getAttribute('aria-valuemin')) : null,
         max: handle ? Number(handle.getAttribute('aria-valuemax')) : null,
         last: e.tagName === 'SELECT' ? e.selectedIndex === e.options.length - 1 : null,
+        outline: getComputedStyle(e).outlineStyle,
     };
 }"""
 
@@ -137,8 +138,9 @@ def operate(control: dict) -> list[list[str]]:
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_every_explorer_works_from_the_keyboard_alone(site, browser, needs_axe, name):
-    """Tab through each explorer from the element before it: every control is reached, has a
-    name of its own, and changes the explorer's described state when operated with keys."""
+    """Tab through each explorer from the element before it: every control is reached, shows
+    its focus, has a name of its own, and changes the explorer's described state when
+    operated with keys."""
     page, log = open_page(browser, site, f"{name}.html")
     wait_for_widgets(page)
     explorers = page.locator(".course-explorer")
@@ -158,6 +160,7 @@ def test_every_explorer_works_from_the_keyboard_alone(site, browser, needs_axe, 
             control = page.evaluate(FOCUSED)
             names.append(label)
             assert label.strip(), f"{name}, explorer {i}: a {role} with no name"
+            assert control["outline"] != "none", f"{name}: {role} {label!r} hides its focus"
             if control["pressed"]:
                 continue  # the option already chosen: choosing it again changes nothing
             before = box.evaluate(DESCRIPTION)

@@ -872,7 +872,7 @@ def test_answer_box_names_its_argument(check, error, match):
 def test_every_explorer_is_marked_and_names_its_controls(digits):
     """Every explorer's outer box carries EXPLORER_CLASS, which the accessibility tests look
     for, and each drawing among ipywidgets controls names them for screen readers
-    (nameControls in drawing.js)."""
+    (nameControls in drawing.js) and shows their keyboard focus (FOCUS_CSS)."""
     from coursecode import simple_cnn
 
     image = torch.rand(8, 8)
@@ -889,5 +889,7 @@ def test_every_explorer_is_marked_and_names_its_controls(digits):
         assert cw.EXPLORER_CLASS in box._dom_classes, type(box).__name__
         (drawing,) = [c for c in box.children if isinstance(c, cw.anywidget.AnyWidget)]
         assert "nameControls(el);" in drawing._esm, type(drawing).__name__
+        assert drawing._css.startswith(cw.FOCUS_CSS), type(drawing).__name__
     network = cw.NetworkExplorer(simple_cnn(), *digits, n_random=2, n_wrong=0)
     assert cw.EXPLORER_CLASS in network._dom_classes  # its controls are its own, named in it
+    assert network._css.startswith(cw.FOCUS_CSS)
