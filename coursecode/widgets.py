@@ -176,10 +176,13 @@ it for screen readers (``nameControls`` in ``static/drawing.js``), and the tests
 explorers on a page by it."""
 
 FOCUS_CSS = f"""
-.{EXPLORER_CLASS} :focus-visible {{ outline: 2px solid #1f77b4 !important; outline-offset: 1px; }}
+.{EXPLORER_CLASS} :focus-visible,
+.{EXPLORER_CLASS} .widget-inline-hbox :is(input, select):focus-visible {{
+  outline: 2px solid #1f77b4 !important; outline-offset: 1px; }}
 """
 """Every explorer's controls show where the keyboard's focus is: ipywidgets' own cue is a
-faint border, or none (its menus and text boxes drop the browser's outline)."""
+faint border, or none (its menus and text boxes drop the browser's outline with
+``outline: none !important``, which the second, more specific selector overrides)."""
 
 _MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
 
