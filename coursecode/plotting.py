@@ -233,8 +233,14 @@ def _rgb_for_imshow(arr: np.ndarray) -> np.ndarray:
     return (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
 
 
-def show_image(image, ax=None, figsize=None, title=None, noframe=True, **kwargs):
+def show_image(image, ax=None, figsize=None, title=None, noframe=True, colorbar=None, **kwargs):
     """Show one image, kernel or feature map, greyscale unless it has three colour channels.
+
+    With no ``cmap``, ``vmin`` or ``vmax``, the scale follows the values, as in every figure of
+    the course: values in [0, 1] (or bytes from 0 to 255) are an image, drawn grey with 0 black
+    and 1 white; other non-negative values are drawn grey from 0 (black) to their largest
+    (white), with a colour bar; values of both signs are drawn blue (negative), white (0) and red
+    (positive), symmetric about 0, with a colour bar.
 
     Parameters
     ----------
@@ -251,6 +257,10 @@ def show_image(image, ax=None, figsize=None, title=None, noframe=True, **kwargs)
     noframe
         Hide the axes, ticks and frame (keep them, e.g. to read a kernel's
         rows and columns, with ``noframe=False``).
+    colorbar
+        Draw a colour bar beside the image: by default (None) whenever the scale is not an
+        image's 0-black-1-white grey (a map, a kernel, a chosen ``cmap``); True or False to
+        choose. Never for a colour (RGB) image.
     **kwargs
         Passed to ``ax.imshow`` (e.g. ``cmap="Reds"``, ``vmin``, ``vmax``).
 
@@ -261,7 +271,30 @@ def show_image(image, ax=None, figsize=None, title=None, noframe=True, **kwargs)
     arr = _as_hw_or_hwc(image)
     _check_ax(ax)
     figsize = _check_figsize(figsize)
-    return _draw_image(arr, ax, figsize, title, noframe, **kwargs)
+    colorbar = _check_colorbar(colorbar)
+    is_image = True
+    if arr.ndim == 2:
+        scale, is_image = _scale([arr], kwargs)
+        kwargs = {**kwargs, **scale}
+        colorbar = not is_image if colorbar is None else colorbar
+    ax = _draw_image(arr, ax, figsize, title, noframe, **kwargs)
+    if arr.ndim == 2 and not is_image:
+        _frame_map(ax, noframe)
+    if colorbar and arr.ndim == 2:
+        _add_colorbar(ax.images[-1], [ax])
+    return ax
+
+
+def _frame_map(ax, noframe: bool) -> None:
+    """A thin grey frame round a map drawn without axes: white means 0 on the signed scale, and
+    a map's white border would otherwise melt into the page."""
+    if noframe:
+        ax.axis("on")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("0.6")
+        spine.set_linewidth(0.8)
 
 
 def _draw_image(arr: np.ndarray, ax=None, figsize=None, title=None, noframe=True, **kwargs):
@@ -283,8 +316,61 @@ def _draw_image(arr: np.ndarray, ax=None, figsize=None, title=None, noframe=True
     return ax
 
 
-def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, **kwargs):
+def _check_colorbar(colorbar):
+    if colorbar is not None and not isinstance(colorbar, (bool, np.bool_)):
+        raise TypeError(f"colorbar must be True, False or None (automatic), got {colorbar!r}")
+    return None if colorbar is None else bool(colorbar)
+
+
+def _is_byte_image(arr: np.ndarray) -> bool:
+    return np.issubdtype(arr.dtype, np.integer) and arr.min() >= 0 and arr.max() <= 255
+
+
+def _scale(arrays: list, kwargs: dict) -> tuple[dict, bool]:
+    """The ``cmap``, ``vmin`` and ``vmax`` that draw the 2-D ``arrays`` on one shared scale, and
+    whether that scale is an image's (grey, 0 black and 1 white, or 0 to 255 for bytes), which
+    needs no colour bar. What ``kwargs`` sets (``cmap``, ``vmin``, ``vmax``, ``norm``) is kept;
+    the rest comes from the values: [0, 1] an image, other non-negative values grey from 0,
+    values of both signs blue-white-red symmetric about 0."""
+    if "norm" in kwargs:  # the caller's own normalisation: keep it whole
+        return {}, False
+    lo = min(float(a.min()) for a in arrays)
+    hi = max(float(a.max()) for a in arrays)
+    cmap, vmin, vmax = kwargs.get("cmap"), kwargs.get("vmin"), kwargs.get("vmax")
+    if cmap is None and vmin is None and vmax is None:
+        if all(_is_byte_image(a) for a in arrays) and hi > 1:
+            cmap, vmin, vmax = "gray", 0, 255
+        elif lo >= 0 and hi <= 1:
+            cmap, vmin, vmax = "gray", 0, 1
+        elif lo >= 0:
+            cmap, vmin, vmax = "gray", 0, hi
+        else:
+            top = max(-lo, hi)
+            cmap, vmin, vmax = _SIGNED_CMAP, -top, top
+    else:
+        cmap = "gray" if cmap is None else cmap
+        vmin = lo if vmin is None else vmin
+        vmax = hi if vmax is None else vmax
+    name = cmap if isinstance(cmap, str) else getattr(cmap, "name", None)
+    is_image = name == "gray" and vmin == 0 and vmax in (1, 255)
+    return {"cmap": cmap, "vmin": vmin, "vmax": vmax}, is_image
+
+
+def _add_colorbar(mappable, axes) -> None:
+    """One colour bar for ``axes``, at their right, as tall as a row of them."""
+    fig = axes[0].figure
+    rows = len({round(ax.get_position().y0, 3) for ax in axes})
+    bar = fig.colorbar(mappable, ax=axes, shrink=min(1.0, 0.9 / rows**0.5), fraction=0.05, pad=0.03)
+    bar.ax.tick_params(labelsize=7)
+
+
+def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, colorbar=None, **kwargs):
     """Show several images in a grid; extra axes are hidden.
+
+    The maps among them share one scale, chosen as :func:`show_image` chooses it (grey from 0,
+    or blue-white-red about 0 when some value is negative), with one colour bar for the grid;
+    images with values in [0, 1] stay grey with 0 black and 1 white. With ``cmap``, ``vmin``
+    or ``vmax`` given, every greyscale panel shares that scale.
 
     Parameters
     ----------
@@ -298,6 +384,9 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, **kwa
         One title per image.
     figsize
         Size of the figure, in inches (default: about 1.5 inches per image).
+    colorbar
+        One colour bar for the grid: by default (None) when some panel is a map rather than an
+        image; True or False to choose.
     **kwargs
         Passed to :func:`show_image` for each image.
 
@@ -336,8 +425,10 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, **kwa
     nrows = None if nrows is None else check_int(nrows, "nrows", 1)
     ncols = None if ncols is None else check_int(ncols, "ncols", 1)
     figsize = _check_figsize(figsize)
+    colorbar = _check_colorbar(colorbar)
     # Every image checked before any drawing, and drawn as checked (not checked again).
     arrays = [_as_hw_or_hwc(image, f"images[{i}]") for i, image in enumerate(images)]
+    settings, maps = _grid_scales(arrays, kwargs)
     if ncols is None:
         ncols = math.ceil(n / nrows) if nrows else math.ceil(math.sqrt(n))
     if nrows is None:
@@ -366,10 +457,38 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, **kwa
     axs = axs.flatten()
     for i, ax in enumerate(axs):
         if i < n:
-            _draw_image(arrays[i], ax, title=None if titles is None else titles[i], **kwargs)
+            title = None if titles is None else titles[i]
+            _draw_image(arrays[i], ax, title=title, **{**kwargs, **settings[i]})
+            if i in maps:
+                _frame_map(ax, kwargs.get("noframe", True))
         else:
             ax.axis("off")
+    scaled = maps or [i for i in range(n) if arrays[i].ndim == 2]
+    if (bool(maps) if colorbar is None else colorbar) and scaled:
+        _add_colorbar(axs[scaled[0]].images[-1], list(axs[:n]))
     return axs
+
+
+def _grid_scales(arrays: list, kwargs: dict) -> tuple[list[dict], list[int]]:
+    """Each panel's imshow scale for :func:`show_images`, and the indices of the panels drawn on
+    the shared map scale (which a colour bar explains; empty when every panel is an image)."""
+    flat = [i for i, a in enumerate(arrays) if a.ndim == 2]
+    settings = [{} for _ in arrays]
+    if not flat:
+        return settings, []
+    if any(key in kwargs for key in ("cmap", "vmin", "vmax", "norm")):
+        maps = flat
+    else:
+        maps = [i for i in flat if not _scale([arrays[i]], {})[1]]
+        for i in set(flat) - set(maps):  # images: 0 black, 1 white (or 255 for bytes)
+            settings[i] = _scale([arrays[i]], {})[0]
+    if maps:
+        shared, is_image = _scale([arrays[i] for i in maps], kwargs)
+        for i in maps:
+            settings[i] = shared
+        if is_image:
+            maps = []
+    return settings, maps
 
 
 class _PixelTable(Styler):
@@ -427,11 +546,18 @@ def show_pixels(image, rows=slice(None), cols=slice(None)):
     uuid = hashlib.sha1(df.to_numpy().tobytes() + repr((row_ids, col_ids)).encode()).hexdigest()[
         :10
     ]
-    # As show_image (and pandas' background_gradient): the smallest value black, the largest
-    # white. Each cell's text is black or white, whichever contrasts more with its shade
-    # (background_gradient's own choice leaves light grey text on mid greys, below WCAG AA).
+    # As show_image: pixels in [0, 1] on the course's one grey scale, 0 black and 1 white (bytes
+    # 0 to 255); other values from their smallest (black) to their largest (white). Each cell's
+    # text is black or white, whichever contrasts more with its shade (pandas'
+    # background_gradient leaves light grey text on mid greys, below WCAG AA).
     values = df.to_numpy(dtype=np.float64)
-    shades = plt.get_cmap("gray")(Normalize(values.min(), values.max())(values))
+    if _is_byte_image(arr) and arr.max() > 1:
+        lo, hi = 0.0, 255.0
+    elif values.min() >= 0 and values.max() <= 1:
+        lo, hi = 0.0, 1.0
+    else:
+        lo, hi = values.min(), values.max()
+    shades = plt.get_cmap("gray")(Normalize(lo, hi)(values))
     hexes = [rgb2hex(rgba) for rgba in shades.reshape(-1, 4)]
     # One CSS text per shade (at most 256 greys), its text color worked out from the very
     # color the page shows.
@@ -522,6 +648,8 @@ def _draw_windows(
     **kwargs,
 ):
     """:func:`show_windows` of checked arguments (``colors`` one per window)."""
+    if arr.ndim == 2:  # the course's scale (show_image), here without a colour bar
+        kwargs = {**kwargs, **_scale([arr], kwargs)[0]}
     ax = _draw_image(arr, ax, figsize, **kwargs)
     if grid:
         h, w = ax.images[-1].get_array().shape[:2]
@@ -596,8 +724,11 @@ def show_unfold(image, centers, kernel_size=3, figsize=(7, 3)):
     _draw_windows(arr.numpy(), centers, k, None, colors, False, axs[0])  # all checked above
     axs[0].set_title("windows")
     # aspect="auto": a few columns of 9 pixels would otherwise be a thin sliver.
-    # On the image's own grey scale (as show_image draws it on the left), not clipped to [0, 1].
+    # On the image's grey scale, as show_image draws it on the left: 0 black and 1 white for
+    # pixels in [0, 1], else from the smallest value to the largest.
     lo, hi = float(arr.min()), float(arr.max())
+    if lo >= 0 and hi <= 1:
+        lo, hi = 0.0, 1.0
     axs[1].imshow(torch.stack(columns, dim=1).numpy(), cmap="gray", vmin=lo, vmax=hi, aspect="auto")
     for i, color in enumerate(colors):
         axs[1].add_patch(
@@ -778,10 +909,17 @@ def show_channels(image, names=("red", "green", "blue"), figsize=(7.5, 3)):
     figsize = _check_figsize(figsize)
     _, axs = plt.subplots(1, len(names), figsize=figsize, squeeze=False)
     axs = axs[0]
+    if _is_byte_image(arr) and arr.max() > 1:
+        full = {"vmin": 0, "vmax": 255}
+    elif arr.min() >= 0 and arr.max() <= 1:
+        full = {"vmin": 0, "vmax": 1}
+    else:  # other values: the channels share one scale, from the smallest to the largest
+        full = {"vmin": float(arr.min()), "vmax": float(arr.max())}
     for i, (channel, ax, name) in enumerate(zip(arr, axs, names)):
-        # From black (0) to the full colour (the channel's maximum): bright means more of it.
+        # From black (0) to the full colour (255 for bytes, 1 for values in [0, 1]), the same
+        # scale for every channel: bright means more of that colour.
         cmap = LinearSegmentedColormap.from_list(f"black-{name}", ["black", name])
-        show_image(channel, ax=ax, cmap=cmap, title=f"channel {i}: {name}")
+        show_image(channel, ax=ax, cmap=cmap, title=f"channel {i}: {name}", colorbar=False, **full)
     return axs
 
 

@@ -649,3 +649,73 @@ def test_signed_values_are_shaded_blue_to_red_never_red_green():
         kernel_ax, product_ax = axs[4 * c + 1 : 4 * c + 3]
         assert kernel_ax.images[0].get_cmap().name == _SIGNED_CMAP
         assert product_ax.images[0].get_cmap().name == _SIGNED_CMAP
+
+
+# One convention in every figure: an image in [0, 1] is grey, 0 black and 1 white, with no
+# colour bar; a map of other values carries a colour bar, grey from 0 when it has no negative
+# value and blue-white-red, symmetric about 0, when it has.
+
+
+def colorbars(fig) -> list:
+    return [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+
+
+def scale_of(ax) -> tuple[str, float, float]:
+    image = ax.images[-1]
+    return (image.get_cmap().name, *image.get_clim())
+
+
+def test_an_image_in_0_1_is_grey_from_black_to_white_without_a_bar():
+    ax = show_image(torch.full((4, 4), 0.5))  # all mid-grey, not stretched to white
+    assert scale_of(ax) == ("gray", 0, 1) and not colorbars(ax.figure)
+    bytes_ = torch.tensor([[3, 200]], dtype=torch.uint8)
+    ax = show_image(bytes_)
+    assert scale_of(ax) == ("gray", 0, 255) and not colorbars(ax.figure)
+
+
+def test_a_map_gets_its_scale_and_a_colour_bar():
+    relu_map = torch.tensor([[0.0, 2.0], [1.0, 3.5]])
+    ax = show_image(relu_map)
+    assert scale_of(ax) == ("gray", 0, 3.5) and len(colorbars(ax.figure)) == 1
+    signed = torch.tensor([[-1.0, 0.0], [0.5, 3.0]])
+    ax = show_image(signed)
+    assert scale_of(ax) == ("bwr", -3.0, 3.0) and len(colorbars(ax.figure)) == 1
+    ax = show_image(top_edge, cmap="bwr", vmin=-1, vmax=1)  # a chosen scale: explained too
+    assert scale_of(ax) == ("bwr", -1, 1) and len(colorbars(ax.figure)) == 1
+    assert not colorbars(show_image(signed, colorbar=False).figure)
+    assert len(colorbars(show_image(torch.rand(3, 3), colorbar=True).figure)) == 1
+    with pytest.raises(TypeError, match="colorbar must be True, False or None"):
+        show_image(signed, colorbar="yes")
+
+
+def test_a_grid_shares_one_scale_for_its_maps_and_keeps_images_grey():
+    digit = torch.rand(6, 6)
+    maps = [torch.tensor([[-1.0, 0.5]]), torch.tensor([[0.0, 2.0]])]
+    axs = show_images([digit, *maps], nrows=1)
+    assert scale_of(axs[0]) == ("gray", 0, 1)
+    assert scale_of(axs[1]) == scale_of(axs[2]) == ("bwr", -2.0, 2.0)
+    assert len(colorbars(axs[0].figure)) == 1
+    axs = show_images([digit, digit / 2])  # images only: no bar
+    assert not colorbars(axs[0].figure)
+    axs = show_images([torch.rand(3, 3), torch.rand(3, 3) * 5], cmap="magma")
+    assert scale_of(axs[0])[1:] == scale_of(axs[1])[1:] and len(colorbars(axs[0].figure)) == 1
+
+
+def test_pixel_tables_and_unfolded_columns_use_the_0_1_grey_scale():
+    image = torch.full((3, 3), 0.5)
+    image[0, 0] = 0.99
+    css = show_pixels(image).to_html()
+    assert "background-color: #fcfcfc" in css.lower() or "#fdfdfd" in css.lower()
+    assert "background-color: #ffffff" not in css.lower()  # 0.99 is not stretched to white
+    axs = show_unfold(image, [(1, 1)])
+    assert axs[1].images[0].get_clim() == (0.0, 1.0)
+
+
+def test_channels_share_one_scale():
+    from coursecode import show_channels
+
+    image = torch.zeros(3, 2, 2, dtype=torch.uint8)
+    image[0, 0, 0] = 100  # a dim red must not be stretched to full red
+    axs = show_channels(image)
+    assert [ax.images[0].get_clim() for ax in axs] == [(0, 255)] * 3
+    assert not colorbars(axs[0].figure)
