@@ -45,6 +45,7 @@ __all__ = [
     "check_rgb_unfold_rows",
     "check_rgb_weight_shape",
     "check_same_padding",
+    "check_separable_params",
     "check_stack_params",
     "check_stride2_field",
     "check_stride2_size",
@@ -77,13 +78,18 @@ class Feedback:
 #   kind      "number" (a whole number), "side" (a number n, read as n×n, or a pair),
 #             "shape" (`length` numbers; `leading_ones` lets a batch of one in front),
 #             or "kernel" (3×3 numbers, checked on `probes`);
+#   units     for a length in pixels: the unit words read after a number ("2 px", "2 pixels",
+#             any case); counts (of weights, bytes, rows) have none;
 #   ask       what to type, said when an answer cannot be read;
 #   answer    the right answer, and `right`, what to say then;
 #   wrong     [answer, hint] for each common wrong answer;
 #   parts     for shapes: [positions, hint, [[values, hint], ...]] — the hint for those
 #             positions when they are wrong (a specific one for the listed values);
 #   otherwise what to say to any other wrong answer ("{answer}" is replaced by it).
+# A hint says why an answer is wrong and points at the method; it never states the right
+# answer, nor a step that leaves nothing to work out (tests/test_checks.py reads them all).
 
+_PIXELS = ["pixels", "pixel", "px"]
 _BRIGHT_TOP = [[1.0] * 7] * 3 + [[0.0] * 7] * 4  # a bottom edge: bright rows above dark
 _PROBE_IMAGES = {
     "flat": [[1.0] * 7 for _ in range(7)],
@@ -97,6 +103,7 @@ CHECKS = {
     "check_map_size": {
         "lesson": "01",
         "kind": "side",
+        "units": _PIXELS,
         "question": "the feature map of a 5×5 kernel slid over a 28×28 image (no padding)",
         "ask": "answer with a number or a pair of numbers such as (26, 26)",
         "answer": [24, 24],
@@ -109,8 +116,8 @@ CHECKS = {
             ],
             [
                 [23, 23],
-                "28 − 5 = 23 forgets the first position: the window can start at column "
-                "0 and at column 23, which is 24 places.",
+                "28 − 5 = 23 counts how far the window can move, not the places where it "
+                "can stand: count the first place, column 0, too.",
             ],
             [
                 [28, 28],
@@ -137,9 +144,9 @@ CHECKS = {
             [
                 "bright above dark",
                 "positive",
-                "it should give a positive answer where bright "
-                "pixels sit above dark ones. Try flipping the "
-                "signs of top_edge.",
+                "it should give a positive answer where bright pixels sit above dark ones: "
+                "which rows of the window should count bright pixels as plus, and which as "
+                "minus?",
             ],
             [
                 "dark above bright",
@@ -166,8 +173,8 @@ CHECKS = {
         "right": "(64, 8, 24, 24): one 24×24 map per kernel, for each of the 64 digits.",
         "parts": [
             [[0], "the batch size N does not change: one output per input image", []],
-            [[1], "each of the 8 kernels makes one output channel, so C = 8", []],
-            [[2, 3], "a 5×5 kernel fits 28 − 5 + 1 = 24 times along each side", []],
+            [[1], "each kernel makes one output channel", []],
+            [[2, 3], "count the places a 5-wide window fits along 28 pixels (exercise 1)", []],
         ],
     },
     # lesson 02: unfold and im2col
@@ -183,7 +190,7 @@ CHECKS = {
         "right": "(25, 196): 5×5 = 25 pixels per window, and 14×14 = 196 windows because "
         "(28 + 2·2 − 5) // 2 + 1 = 14.",
         "parts": [
-            [[0], "each column holds one window's pixels: 5×5 = 25 of them", []],
+            [[0], "each column holds the pixels of one window, one per row", []],
             [
                 [1],
                 "count the windows along one side with (n + 2p − k) // s + 1, then square it",
@@ -218,8 +225,8 @@ CHECKS = {
                 "pixel in up to 9 windows.",
             ],
         ],
-        "otherwise": "multiply the shape of the unfolded tensor (64, 9, 676) together, then by "
-        "the bytes per number (x.element_size()).",
+        "otherwise": "work out the shape of the unfolded tensor, multiply its sizes together, "
+        "then multiply by the bytes of one number (x.element_size()).",
     },
     "check_rgb_unfold_rows": {
         "lesson": "02",
@@ -232,8 +239,7 @@ CHECKS = {
         "wrong": [
             [
                 25,
-                "that is one channel's window; a column holds the window from each of the 3 "
-                "channels.",
+                "that is one channel's window; a column holds the window of every channel.",
             ],
             [15, "3 × 5 counts one row of the window per channel; the window has 5 rows."],
             [9, "that is a 3×3 window; this kernel is 5×5, in 3 channels."],
@@ -263,13 +269,13 @@ CHECKS = {
             [27, "that is the zeros of one row; the matrix has one row per output pixel."],
             [
                 9 * 27,
-                "that gives the matrix 9 rows, as for a 3×3 output. A 3×3 kernel fits "
-                "6 − 3 + 1 = 4 times along each side, so the output is 4×4: 16 rows.",
+                "that gives the matrix 9 rows, as for a 3×3 output: count how many times a "
+                "3×3 kernel fits along a side of 6 without padding.",
             ],
             [
                 36 * 27,
-                "that gives the matrix a row per input pixel. Without padding the output "
-                "is 4×4, so the matrix has 16 rows, not 36.",
+                "that gives the matrix a row per input pixel. It has a row per output pixel, "
+                "and without padding the output is smaller than the input.",
             ],
         ],
         "otherwise": "the matrix has one row per output pixel and one column per input pixel; "
@@ -279,6 +285,7 @@ CHECKS = {
     "check_output_size": {
         "lesson": "03",
         "kind": "side",
+        "units": _PIXELS,
         "question": "the output side for n = 32, k = 5, p = 2, s = 2 (no dilation)",
         "ask": "answer with a number (the side of the output) or a pair",
         "answer": [16, 16],
@@ -289,13 +296,18 @@ CHECKS = {
                 "32 is what padding 2 keeps with stride 1; stride 2 takes every other position.",
             ],
             [[14, 14], "that forgets the padding: n + 2p = 36, not 32."],
-            [[15, 15], "⌊31 / 2⌋ = 15 counts the steps; add 1 for the first position."],
+            [
+                [15, 15],
+                "⌊31 / 2⌋ = 15 counts the steps between windows; the formula's + 1 counts the "
+                "first window.",
+            ],
         ],
         "otherwise": "use ⌊(n + 2p − k) / s⌋ + 1 with n = 32, k = 5, p = 2, s = 2.",
     },
     "check_pool_size": {
         "lesson": "03",
         "kind": "side",
+        "units": _PIXELS,
         "question": "the output of nn.MaxPool2d(2, ceil_mode=True) on a 7×7 map",
         "ask": "answer with a number or a pair of numbers such as (5, 5)",
         "answer": [4, 4],
@@ -319,6 +331,7 @@ CHECKS = {
     "check_same_padding": {
         "lesson": "03",
         "kind": "number",
+        "units": _PIXELS,
         "question": "the padding that keeps the size for a 7×7 kernel, stride 1",
         "ask": "answer with a whole number",
         "answer": 3,
@@ -328,11 +341,13 @@ CHECKS = {
             [6, "6 is the total over both sides; padding is per side."],
             [7, "too much: the output would grow by 2·7 − 6 = 8 pixels."],
         ],
-        "otherwise": "the kernel hangs k // 2 pixels past its centre on each side.",
+        "otherwise": "with padding p, stride 1, the output is n + 2p − k + 1 wide: find the p "
+        "that makes it n.",
     },
     "check_dilated_span": {
         "lesson": "03",
         "kind": "number",
+        "units": _PIXELS,
         "question": "the pixels spanned by a 3×3 kernel with dilation 3",
         "ask": "answer with a whole number",
         "answer": 7,
@@ -340,7 +355,11 @@ CHECKS = {
         "neighbours.",
         "wrong": [
             [9, "3 × 3 counts the taps; the span is from the first tap to the last."],
-            [8, "taps at 0, 3, 6: the last one is pixel 6, so the span is 7 pixels."],
+            [
+                8,
+                "the taps sit at pixels 0, 3 and 6: count every pixel from the first tap to "
+                "the last, both included.",
+            ],
         ],
         "otherwise": "the span is d·(k − 1) + 1.",
     },
@@ -354,7 +373,7 @@ CHECKS = {
         "right": "column 5: the windows start at columns 0 and 2 and cover 0–2 and 2–4. A third "
         "window would start at 4 and need columns 4–6, but there is no column 6.",
         "wrong": [
-            [6, "count from 0: the six columns are 0 to 5."],
+            [6, "count from 0, as the code does: a 6-wide input has no column 6."],
             [4, "column 4 is the last one the second window (columns 2–4) reads."],
             [0, "the first window starts at column 0 and reads it."],
             [2, "column 2 is read twice: by the first window (0–2) and the second (2–4)."],
@@ -365,6 +384,7 @@ CHECKS = {
     "check_stride2_size": {
         "lesson": "04",
         "kind": "side",
+        "units": _PIXELS,
         "question": "the map size after conv(1, 4), conv(4, 8), conv(8, 16) on a 28×28 digit",
         "ask": "answer with a number (the side of the map) or a pair",
         "answer": [4, 4],
@@ -373,8 +393,9 @@ CHECKS = {
         "wrong": [
             [
                 [3, 3],
-                "7 / 2 = 3.5, but the formula (n + 2p − k) // s + 1 gives 4: with padding "
-                "the window still fits a 4th time.",
+                "halving 28 three times and rounding down gives 3, but a layer does not "
+                "halve: it computes (n + 2p − k) // s + 1. Apply that to each layer in turn, "
+                "with k = 3, p = 1, s = 2.",
             ],
         ],
         "otherwise": "apply (n + 2·1 − 3) // 2 + 1 three times, starting from n = 28.",
@@ -405,18 +426,17 @@ CHECKS = {
         "wrong": [
             [
                 784 * 64 + 64 * 10,
-                "that counts the weights; each Linear also has one bias per "
-                "output: 64 and 10 of them.",
+                "that counts the weights; each Linear also has one bias per output.",
             ],
             [
                 784 * 64 + 64,
-                "that is the first layer only; the second, Linear(64, 10), adds "
-                "64 × 10 weights and 10 biases.",
+                "that is the first layer only; the second, Linear(64, 10), has weights and "
+                "biases too.",
             ],
             [
                 784 * 64,
-                "that is the first layer's weight only; add its 64 biases and the "
-                "second layer, Linear(64, 10).",
+                "that counts the first layer's weights only: a Linear also has biases, and "
+                "the model has a second Linear.",
             ],
         ],
         "otherwise": "a Linear(n_in, n_out) has n_in × n_out weights and n_out biases; "
@@ -425,6 +445,7 @@ CHECKS = {
     "check_stride_shift": {
         "lesson": "04",
         "kind": "number",
+        "units": _PIXELS,
         "question": "how many pixels a digit must move right for the 14×14 map of conv(1, 4) "
         "(stride 2) to move by exactly one position",
         "ask": "answer with a whole number of pixels",
@@ -434,13 +455,14 @@ CHECKS = {
         "wrong": [
             [
                 1,
-                "after a 1-pixel move each window reads columns 2j − 2 to 2j: no old window "
-                "read those, so the map changes instead of moving.",
+                "after a 1-pixel move each window lands between two old ones and reads "
+                "columns that no old window read together, so the map changes instead of "
+                "moving.",
             ],
             [
                 4,
-                "4 pixels move the map by two positions; the next layer's 7×7 map (two "
-                "stride-2 layers in) is the one that moves by one.",
+                "4 pixels move this map by more than one position: neighbouring positions "
+                "of the map are one stride of the input apart.",
             ],
         ],
         "otherwise": "the map's column j reads input columns 2j − 1 to 2j + 1: how far must "
@@ -456,9 +478,9 @@ CHECKS = {
         "answer": [8, 16, 112, 112],
         "right": "(8, 16, 112, 112): 8 images, 16 kernels, and (224 + 2 − 3) // 2 + 1 = 112.",
         "parts": [
-            [[0], "the batch stays 8", []],
-            [[1], "16 kernels make 16 output channels", []],
-            [[2, 3], "(224 + 2·1 − 3) // 2 + 1 = 112", []],
+            [[0], "the batch size does not change", []],
+            [[1], "each kernel makes one output channel", []],
+            [[2, 3], "apply (n + 2p − k) // s + 1 to each side", []],
         ],
     },
     # lesson 05: colour channels
@@ -471,10 +493,15 @@ CHECKS = {
         "answer": [16, 3, 5, 5],
         "right": "(16, 3, 5, 5): 16 kernels, each with one 5×5 slice per input channel.",
         "wrong": [
-            [[3, 16, 5, 5], "PyTorch puts the output channels first: (out, in, kH, kW)."],
+            [
+                [3, 16, 5, 5],
+                "the numbers are right but PyTorch orders a weight's axes differently: print "
+                "nn.Conv2d(1, 2, 3).weight.shape, whose numbers all differ, and compare.",
+            ],
         ],
-        "otherwise": "16 output channels, 3 input channels, and a 5×5 window: put them in the "
-        "order (out, in, kH, kW).",
+        "otherwise": "a convolution's weight has an axis for the output channels, one for the "
+        "input channels and two for the window: print nn.Conv2d(1, 2, 3).weight.shape to see "
+        "PyTorch's order.",
     },
     "check_rgb_params": {
         "lesson": "05",
@@ -505,7 +532,8 @@ CHECKS = {
                 "that is the usual NCHW layout; in channels-last the channel axis moves fastest.",
             ],
         ],
-        "otherwise": "in memory the order is N, H, W, C: C moves by 1, W by C, H by W·C.",
+        "otherwise": "in channels-last memory the order is N, H, W, C: an axis's stride is "
+        "the product of the sizes of the axes after it in that order.",
     },
     "check_mixer_params": {
         "lesson": "05",
@@ -523,20 +551,77 @@ CHECKS = {
         ],
         "otherwise": "a k×k convolution from C_in to C_out channels has k·k·C_in·C_out weights.",
     },
+    "check_separable_params": {
+        "lesson": "05",
+        "kind": "number",
+        "question": "the weights (no biases) of a depthwise-separable block from 64 channels to "
+        "128: a depthwise 3×3 convolution (groups=64), then a 1×1 convolution to 128 channels",
+        "ask": "answer with a whole number of weights",
+        "answer": 64 * 9 + 128 * 64,
+        "right": "8,768: the depthwise layer has one 3×3 filter per channel, 64 × 9 = 576 "
+        "weights, and the 1×1 layer 128 × 64 = 8,192. A full 3×3 convolution from 64 to 128 "
+        "channels has 73,728, 8.4 times as many.",
+        "wrong": [
+            [
+                64 * 128 * 9,
+                "that is a full 3×3 convolution from 64 to 128 channels. With groups=64 each "
+                "filter of the depthwise layer reads one channel, and the 1×1 layer does the "
+                "mixing.",
+            ],
+            [64 * 9, "that is the depthwise layer alone; the 1×1 layer has weights too."],
+            [128 * 64, "that is the 1×1 layer alone; the depthwise layer has weights too."],
+            [
+                64 * 64 * 9,
+                "that counts the depthwise layer as a full 3×3 convolution from 64 channels to "
+                "64, and leaves out the 1×1 layer. With groups=64 each filter reads one channel.",
+            ],
+            [
+                64 * 64 * 9 + 128 * 64,
+                "that counts the depthwise layer as a full 3×3 convolution from 64 channels to "
+                "64. With groups=64 each filter reads one channel: its weight is "
+                "(64, 1, 3, 3).",
+            ],
+            [64 * 9 + 64 + 128 * 64 + 128, "count the weights only, not the biases."],
+            [
+                64 * 9 * 128 * 64,
+                "that multiplies the two layers' counts; a block's weights are the sum of its "
+                "layers' weights.",
+            ],
+            [
+                128 * 9 + 128 * 64,
+                "the depthwise layer keeps the 64 channels: one 3×3 filter per input channel. "
+                "The 1×1 layer makes the 128.",
+            ],
+            [
+                9 + 128 * 64,
+                "the depthwise layer has a 3×3 filter of its own for each of the 64 channels, "
+                "not one shared filter.",
+            ],
+        ],
+        "otherwise": "a convolution with groups=g from C_in to C_out channels has "
+        "C_out · (C_in / g) · k · k weights: count each of the two layers that way, then add "
+        "them.",
+    },
     # lesson 06: receptive fields
     "check_stride2_field": {
         "lesson": "06",
         "kind": "side",
+        "units": _PIXELS,
         "question": "the receptive field after three stride-2 3×3 convolutions",
         "ask": "answer with the side of the field, a number",
         "answer": [15, 15],
         "right": "15×15: 1 + 2·1 + 2·2 + 2·4 = 15; each layer adds (k − 1) times the jump so far.",
         "wrong": [
-            [[7, 7], "7 is the field after two layers; the third adds (3 − 1)·4 = 8."],
+            [
+                [7, 7],
+                "7 is the field after two layers; add the third with r ← r + (k − 1)·j, "
+                "where j is the jump after two stride-2 layers.",
+            ],
             [
                 [9, 9],
-                "stacking 3×3 layers adds 2 each time only at stride 1; after stride 2 "
-                "each step counts double.",
+                "3 + 2 + 2 adds 2 per layer, which holds only at stride 1: after a stride-2 "
+                "layer, one step of the next layer covers more input pixels. Use "
+                "r ← r + (k − 1)·j, then j ← j·s.",
             ],
         ],
         "otherwise": "use r ← r + (k − 1)·j, then j ← j·s, three times from r = 1, j = 1.",
@@ -544,6 +629,7 @@ CHECKS = {
     "check_pool_field": {
         "lesson": "06",
         "kind": "side",
+        "units": _PIXELS,
         "question": "the field after two 3×3 stride-1 convolutions and a 2×2 stride-2 max-pool",
         "ask": "answer with the side of the field, a number",
         "answer": [6, 6],
@@ -579,9 +665,19 @@ NEGATIVE = "sizes and counts are never negative"
 NOT_FINITE = (
     "the kernel's numbers must be finite: no inf or nan, and none so large that its sums overflow"
 )
-_NUMBER = re.compile(r"^[+-]?[0-9]{1,15}$")
+SPACES = (
+    "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+"""What counts as a space in an answer, for the checkers and the page alike (checks.js has the
+same string): every character that Python's ``str.isspace`` or JavaScript's ``/\\s/`` calls a
+space. They differ: only Python's has U+001C–U+001F and U+0085, only JavaScript's U+FEFF."""
+_SP = "".join(f"\\u{ord(c):04x}" for c in SPACES)  # SPACES inside a [...] of a pattern
+_NUMBER = re.compile(r"[+-]?[0-9]{1,15}")
 # One way to match each text (no nested choices): a long run of digits cannot make it backtrack.
-_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
+_DIGITS = re.compile(r"[0-9]+")
+_SEPARATORS = re.compile(f"[{_SP},×xX*]+")
 
 
 class _Unreadable(Exception):
@@ -593,24 +689,59 @@ class _Unreadable(Exception):
         self.values = values
 
 
+class _Ambiguous(_Unreadable):
+    """The answer is digit groups split by spaces ("1 168"): one number with its thousands
+    spaced out, or several numbers (``groups``: the digit groups)."""
+
+    def __init__(self, groups: list[str]):
+        super().__init__()
+        self.groups = groups
+
+
 def _clean_text(text: str) -> str:
     """What the learner typed, as both the checkers and the page read it: Unicode's
     compatibility forms folded (full-width digits become 0–9), "−" read as "-", no
-    ``torch.Size(...)`` or ``torch.tensor(...)`` around it, no brackets."""
-    text = unicodedata.normalize("NFKC", text).replace("−", "-").strip()
-    text = re.sub(r"^torch\.(Size|tensor)\((.*)\)$", r"\2", text, flags=re.S)
-    return re.sub(r"[()\[\]]", " ", text).strip()
+    ``torch.Size(...)`` or ``torch.tensor(...)`` around it, no brackets, no spaces around."""
+    text = unicodedata.normalize("NFKC", text).replace("−", "-").strip(SPACES)
+    text = re.sub(r"\Atorch\.(Size|tensor)\((.*)\)\Z", r"\2", text, flags=re.S)
+    return re.sub(r"[()\[\]]", " ", text).strip(SPACES)
 
 
-def _read_numbers(text: str, one: bool = False) -> list[int]:
-    """Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24". Commas before
-    three digits group thousands ("1,168") when the answer is ``one`` number, or when
-    ", " separates the numbers ("(27,648, 50,176)")."""
+def _unit_pattern(units: list[str]) -> re.Pattern:
+    """A unit word right after a number ("2 px", "2Pixels"), in any case of its ASCII letters.
+    Each try starts at one digit and reads a fixed word: no backtracking to speak of."""
+    words = sorted(units, key=len, reverse=True)  # "pixels" before "pixel"
+    either = "|".join("".join(f"[{c.lower()}{c.upper()}]" for c in word) for word in words)
+    return re.compile(f"([0-9])[{_SP}]*(?:{either})(?![A-Za-z])")
+
+
+def _spaced_groups(text: str) -> list[str] | None:
+    """The digit groups of "1 168" or "12 345 678": a number whose thousands are set apart by
+    spaces, or as many numbers; None for any other text."""
+    groups = re.split(f"[{_SP}]+", text)
+    if len(groups) < 2 or not all(_DIGITS.fullmatch(g) for g in groups):
+        return None
+    first, rest = groups[0], groups[1:]
+    if not 1 <= len(first) <= 3 or first[0] == "0" or any(len(g) != 3 for g in rest):
+        return None
+    return groups
+
+
+def _read_numbers(text: str, spec: dict) -> list[int]:
+    """Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24"; "2 px" and
+    "2 pixels" where the answer is a length (``units``). Commas before three digits group
+    thousands ("1,168") when the answer is one number, or when ", " separates the numbers
+    ("(27,648, 50,176)"). "1 168", where one number would do, is ambiguous."""
     text = _clean_text(text)
-    if one or re.search(r",\s", text):
-        text = re.sub(r"(\d),(?=\d{3}(?!\d))", r"\1", text)
-    parts = [p for p in re.split(r"[\s,×xX*]+", text) if p]
-    if not parts or not all(_NUMBER.match(p) for p in parts):
+    if spec.get("units"):
+        text = _unit_pattern(spec["units"]).sub(r"\1", text)
+    groups = _spaced_groups(text)
+    if groups is not None and spec["kind"] in ("number", "side"):
+        raise _Ambiguous(groups)
+    if spec["kind"] == "number" or re.search(f",[{_SP}]", text):
+        text = re.sub(r"([0-9]),(?=[0-9]{3}(?![0-9]))", r"\1", text)
+    parts = [p for p in _SEPARATORS.split(text) if p]
+    if not parts or not all(_NUMBER.fullmatch(p) for p in parts):
         raise _Unreadable
     return [int(p) for p in parts]
 
@@ -624,10 +755,10 @@ def _whole(value) -> int | None:
     return int(value)
 
 
-def _numbers(answer, one: bool = False) -> list[int]:
+def _numbers(answer, spec: dict) -> list[int]:
     """The numbers of an answer given as a number, a sequence of them, or text."""
     if isinstance(answer, str):
-        return _read_numbers(answer, one)
+        return _read_numbers(answer, spec)
     if _whole(answer) is not None:
         return [_whole(answer)]
     if (
@@ -642,7 +773,7 @@ def _numbers(answer, one: bool = False) -> list[int]:
 def _normalise(spec: dict, answer):
     """The answer in the table's form: an int (number) or a list of ints (side, shape)."""
     kind = spec["kind"]
-    values = _numbers(answer, one=kind == "number")
+    values = _numbers(answer, spec)
     if kind == "number":
         if len(values) != 1:
             raise _Unreadable(values)
@@ -680,16 +811,27 @@ def _unreadable(spec: dict, answer, values=None) -> Feedback:
         shown = str(values[0]) if len(values) == 1 else "(" + ", ".join(map(str, values)) + ")"
         return Feedback(False, f"{spec['ask']}, not {shown}")
     if isinstance(answer, str):
-        text = answer.strip()
+        text = answer.strip(SPACES)
         return Feedback(False, f'{spec["ask"]}, not "{text}"' if text else f"{spec['ask']}.")
     return Feedback(False, f"{spec['ask']}, not {type(answer).__name__}")
+
+
+def _ambiguous(spec: dict, groups: list[str]) -> Feedback:
+    """What to say to "1 168": it could be one number or several, so say how to write each."""
+    message = (
+        f"{' '.join(groups)}: a space may group thousands or separate numbers. Write "
+        f"{''.join(groups)} or {','.join(groups)} for one number"
+    )
+    if spec["kind"] == "side" and len(groups) == 2:
+        message += f", ({groups[0]}, {groups[1]}) for a pair"
+    return Feedback(False, message + ".")
 
 
 def _kernel(answer) -> list[list[float]]:
     """A 3×3 kernel from a tensor, nested lists, or text such as "1 1 1; 0 0 0; -1 -1 -1"."""
     if isinstance(answer, str):
-        tokens = [t for t in re.split(r"[\s,;]+", _clean_text(answer)) if t]
-        if not tokens or not all(_DECIMAL.match(t) for t in tokens):
+        tokens = [t for t in re.split(f"[{_SP},;]+", _clean_text(answer)) if t]
+        if not tokens or not all(_DECIMAL.fullmatch(t) for t in tokens):
             raise _Unreadable
         if len(tokens) != 9:
             raise ValueError(f"got {len(tokens)} numbers")
@@ -764,6 +906,8 @@ def _verdict(spec: dict, answer) -> Feedback:
         return _kernel_verdict(spec, answer)
     try:
         value = _normalise(spec, answer)
+    except _Ambiguous as err:
+        return _ambiguous(spec, err.groups)
     except _Unreadable as err:
         return _unreadable(spec, answer, err.values)
     if min(value if isinstance(value, list) else [value]) < 0:
@@ -821,6 +965,7 @@ check_rgb_weight_shape = _checker("check_rgb_weight_shape")
 check_rgb_params = _checker("check_rgb_params")
 check_channels_last_stride = _checker("check_channels_last_stride")
 check_mixer_params = _checker("check_mixer_params")
+check_separable_params = _checker("check_separable_params")
 check_stride2_field = _checker("check_stride2_field")
 check_pool_field = _checker("check_pool_field")
 check_stack_params = _checker("check_stack_params")

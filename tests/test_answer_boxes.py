@@ -39,12 +39,44 @@ MALFORMED = [
     "NaN",
     "∞",
     "24 24 24",
+    "1 168",  # one number with a space in it, or two: ambiguous
+    "1 234 567",
+    "0 168",
+    "24 px",
+    "2 pixels",
+    "24 pixelz",
+    "px",
+    "\ufeff",
+    "\x1c24\x85",
+    "24\u200b",  # a zero-width space is not a space
 ]
+# Spaces that Python and JavaScript disagree about: each side must read them as the other does.
+ODD_SPACES = ["\ufeff", "\x1c", "\x1f", "\x85", "\u2028", "\u3000", "\u202f"]
+
+
+HELPERS = """
+const HELPERS = {
+  spaces: () => math.SPACES,
+  // every code point that JavaScript's own \\s calls a space
+  regexSpaces: () => {
+    const found = [];
+    for (let c = 0; c < 0x110000; c++) if (/\\s/.test(String.fromCodePoint(c))) found.push(c);
+    return found;
+  },
+  // how long the page takes to judge `text` (ms)
+  timed: (spec, text) => {
+    const start = performance.now();
+    math.verdict(spec, text);
+    return performance.now() - start;
+  },
+  repeat: (text, times) => text.repeat(times),
+};
+"""
 
 
 @pytest.fixture(scope="module")
 def js(tmp_path_factory):
-    node = Node(CHECKS_JS_PATH, tmp_path_factory.mktemp("js"))
+    node = Node(CHECKS_JS_PATH, tmp_path_factory.mktemp("js"), helpers=HELPERS)
     yield node
     node.close()
 
@@ -59,14 +91,19 @@ def same(js, name, text):
 
 def typed(spec, value) -> list[str]:
     """The ways a learner types ``value`` for this kind of answer."""
+    units = [f"{value} px", f"{value}Pixels"] if spec.get("units") else []
     if spec["kind"] == "number":
-        return [str(value), f"{value:,}", f" {value} "]
+        return [str(value), f"{value:,}", f" {value} ", *units]
     if spec["kind"] == "side":
+        units = (
+            [f"{value[0]} pixels", f"{value[0]} px × {value[1]} PX"] if spec.get("units") else []
+        )
         return [
             str(value[0]),
             f"({value[0]}, {value[1]})",
             f"{value[0]}×{value[1]}",
             f"{value[0]}x{value[1]}",
+            *units,
         ]
     joined = ", ".join(map(str, value))
     return [
@@ -111,6 +148,8 @@ def cases(name) -> dict:
     for text in typed(spec, spec["answer"]):
         found[text] = spec["right"]
     found[full_width(typed(spec, spec["answer"])[0])] = spec["right"]  # "２４"
+    for space in ODD_SPACES:
+        found[f"{space}{typed(spec, spec['answer'])[0]}{space}"] = spec["right"]
     for wrong, hint in spec.get("wrong", []):
         for text in typed(spec, wrong):
             found[text] = hint
@@ -133,7 +172,7 @@ def test_every_checker_says_the_same_on_the_page(js, name):
             assert feedback.ok == (expected in right), (text, feedback)
 
 
-ALPHABET = "0123456789 ,()[]×x-+.−２４٣abe\t"
+ALPHABET = "0123456789 ,()[]×x-+.−２４٣abepilsPX\t\ufeff\x1c\x85\u2028\u202f\u200b"
 
 
 @CASES
@@ -170,6 +209,39 @@ def test_the_page_refuses_what_python_refuses_with_the_same_words(js, tmp_path):
 )
 def test_any_kernel_of_huge_numbers_gets_the_same_verdict_on_the_page(js, tokens):
     same(js, "check_bottom_edge", " ".join(tokens))
+
+
+def test_python_and_the_page_agree_on_what_a_space_is(js):
+    python = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    javascript = {chr(c) for c in js("regexSpaces")}
+    assert python != javascript  # why one definition is needed: U+FEFF, U+001C–U+001F, U+0085
+    assert set(checks.SPACES) == python | javascript
+    assert js("spaces") == checks.SPACES
+    assert len(set(checks.SPACES)) == len(checks.SPACES)
+    for c in [*checks.SPACES, "\u200b", "\u180e", "\u2060"]:  # the last three: not spaces
+        for name in ["check_conv_params", "check_map_size", "check_stack_params"]:
+            for text in [c, f"{c}1168{c}", f"27648{c}50176", f"24{c}×{c}24", f"1{c}168"]:
+                same(js, name, text)
+        same(js, "check_bottom_edge", f"{c}1{c}1 1;0 0 0;-1{c}-1 -1{c}")
+
+
+@pytest.mark.parametrize(
+    "text, times",
+    [
+        ("1 ", 100_000),
+        (" ", 200_000),
+        ("1px", 100_000),
+        ("1,", 100_000),
+        ("1 111", 50_000),
+        ("\ufeff", 200_000),
+        ("torch.Size(", 50_000),
+    ],
+)
+def test_the_page_reads_a_long_answer_in_linear_time(js, text, times):
+    # a pattern that backtracked would take minutes on these; they take milliseconds
+    for name in ["check_conv_params", "check_map_size", "check_layer_shape", "check_bottom_edge"]:
+        for long in [js("repeat", text, times) + "a", "1" + js("repeat", text, times)]:
+            assert js("timed", CHECKS[name], long) < 5_000, (name, text)
 
 
 def test_the_table_travels_to_the_page_as_json():

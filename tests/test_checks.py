@@ -1,11 +1,15 @@
 """The exercise checkers: right answers pass, wrong ones get a reason, odd input gets advice."""
 
+import re
+from pathlib import Path
+
 import pytest
 import torch
 import torch.nn.functional as F
 
 from coursecode import edge_kernels
 from coursecode import top_edge
+from coursecode.checks import CHECKS
 from coursecode.checks import Feedback
 from coursecode.checks import check_bottom_edge
 from coursecode.checks import check_channels_last_stride
@@ -20,11 +24,13 @@ from coursecode.checks import check_pool_field
 from coursecode.checks import check_rgb_params
 from coursecode.checks import check_rgb_weight_shape
 from coursecode.checks import check_same_padding
+from coursecode.checks import check_separable_params
 from coursecode.checks import check_stack_params
 from coursecode.checks import check_stride2_field
 from coursecode.checks import check_stride2_size
 from coursecode.checks import check_unfold_bytes
 from coursecode.checks import check_unfold_shape
+from coursecode.checks import verdict
 
 
 def test_feedback_reads_as_a_verdict():
@@ -43,7 +49,7 @@ def test_map_size_right(answer):
     "answer, hint",
     [
         (26, "3×3 kernel"),
-        ((23, 23), "forgets the first position"),
+        ((23, 23), "count the first place, column 0, too"),
         (28, "smaller than the image"),
         (20, "is not it"),
         ("twenty-four", "a number or a pair"),
@@ -96,9 +102,9 @@ def test_conv_shape():
     assert check_conv_shape((64, 8, 24, 24))
     assert check_conv_shape(F.conv2d(torch.zeros(64, 1, 28, 28), torch.zeros(8, 1, 5, 5)).shape)
     wrong = check_conv_shape((64, 1, 24, 24))
-    assert not wrong and "C = 8" in wrong.message and "batch size" not in wrong.message
+    assert not wrong and "one output channel" in wrong.message and "batch" not in wrong.message
     wrong = check_conv_shape((8, 64, 26, 26))
-    assert all(h in wrong.message for h in ("batch size", "C = 8", "28 − 5 + 1"))
+    assert all(h in wrong.message for h in ("batch size", "one output channel", "5-wide window"))
     assert "four numbers" in check_conv_shape((64, 8)).message
 
 
@@ -107,7 +113,7 @@ def test_unfold_shape():
     assert check_unfold_shape(right) and check_unfold_shape((1, *right))
     assert "stride 1" in check_unfold_shape((25, 784)).message
     assert "forgets the padding" in check_unfold_shape((25, 144)).message
-    assert "5×5 = 25" in check_unfold_shape((9, 196)).message
+    assert "the pixels of one window" in check_unfold_shape((9, 196)).message
     assert check_unfold_shape("25x196") and check_unfold_shape("torch.Size([1, 25, 196])")
 
 
@@ -144,7 +150,7 @@ def test_stride2_size():
     x = torch.zeros(1, 1, 28, 28)
     side = conv(8, 16)(conv(4, 8)(conv(1, 4)(x))).shape[-1]
     assert check_stride2_size(side) and check_stride2_size((4, 4))
-    assert "fits a 4th time" in check_stride2_size(3).message
+    assert "a layer does not halve" in check_stride2_size(3).message
     assert not check_stride2_size(7)
 
 
@@ -162,8 +168,8 @@ def test_layer_shape():
     layer = torch.nn.Conv2d(3, 16, 3, stride=2, padding=1, device="meta")
     assert check_layer_shape(layer(torch.empty(8, 3, 224, 224, device="meta")).shape)
     wrong = check_layer_shape((8, 16, 111, 111))
-    assert "= 112" in wrong.message and "batch" not in wrong.message
-    assert "16 output channels" in check_layer_shape((8, 3, 112, 112)).message
+    assert "to each side" in wrong.message and "batch" not in wrong.message
+    assert "one output channel" in check_layer_shape((8, 3, 112, 112)).message
     assert not check_layer_shape((16, 112, 112))
 
 
@@ -173,7 +179,7 @@ def test_output_size():
     assert check_output_size(conv_out_size(32, 5, stride=2, padding=2))
     assert check_output_size((16, 16))
     assert "forgets the padding" in check_output_size(14).message
-    assert "add 1" in check_output_size(15).message
+    assert "+ 1 counts the first window" in check_output_size(15).message
     assert check_output_size("16") and not check_output_size("16.0")
 
 
@@ -197,7 +203,7 @@ def test_dilated_span():
 def test_rgb_weight_shape_and_params():
     layer = torch.nn.Conv2d(3, 16, 5)
     assert check_rgb_weight_shape(layer.weight.shape)
-    assert "output channels first" in check_rgb_weight_shape((3, 16, 5, 5)).message
+    assert "orders a weight's axes differently" in check_rgb_weight_shape((3, 16, 5, 5)).message
     assert check_rgb_params(sum(p.numel() for p in layer.parameters()))
     assert "add one bias" in check_rgb_params(1200).message
     assert "each of the 3 input channels" in check_rgb_params(416).message
@@ -284,3 +290,215 @@ def test_bottom_edge_reads_a_numpy_kernel():
     assert "must be finite" in check_bottom_edge(np.full((3, 3), np.nan)).message
     assert "nine numbers" in check_bottom_edge(np.ones((3, 3), dtype=complex)).message
     assert "nine numbers" in check_bottom_edge(np.array([["a"] * 3] * 3)).message
+
+
+# --- units, spaces, ambiguity, and hints that give nothing away -----------------------------
+
+LENGTHS = sorted(name for name, spec in CHECKS.items() if spec.get("units"))
+
+
+def test_only_lengths_in_pixels_take_a_unit():
+    assert LENGTHS == [
+        "check_dilated_span",
+        "check_map_size",
+        "check_output_size",
+        "check_pool_field",
+        "check_pool_size",
+        "check_same_padding",
+        "check_stride2_field",
+        "check_stride2_size",
+        "check_stride_shift",
+    ]
+    for name in ("check_conv_params", "check_unfold_bytes", "check_separable_params"):
+        right = CHECKS[name]["answer"]
+        assert verdict(name, str(right)) and not verdict(name, f"{right} px")
+        assert "px" in verdict(name, f"{right} px").message  # "answer with ..., not "8768 px""
+
+
+@pytest.mark.parametrize("name", LENGTHS)
+def test_a_length_may_carry_its_unit(name):
+    n = CHECKS[name]["answer"]
+    n = n[0] if isinstance(n, list) else n
+    for text in [f"{n} pixels", f"{n} px", f"{n} pixel", f"{n}px", f"{n} PIXELS", f"{n} Px"]:
+        assert verdict(name, text), text
+    assert not verdict(name, f"{n} pixies") and not verdict(name, f"{n} pxl")
+    assert not verdict(name, f"pixels {n}")
+    if CHECKS[name]["kind"] == "side":
+        for text in [f"{n}×{n} pixels", f"{n} px × {n} px", f"({n}, {n}) px", f"{n}x{n}px"]:
+            assert verdict(name, text), text
+    wrong = CHECKS[name].get("wrong")
+    if wrong:  # a wrong length with its unit gets the wrong length's hint
+        value, hint = wrong[0]
+        value = value[0] if isinstance(value, list) else value
+        assert verdict(name, f"{value} pixels").message == hint
+
+
+def test_a_space_between_digit_groups_is_ambiguous():
+    assert check_conv_params("1 168").message == (
+        "1 168: a space may group thousands or separate numbers. Write 1168 or 1,168 for one "
+        "number."
+    )
+    assert check_map_size("1 168").message == (
+        "1 168: a space may group thousands or separate numbers. Write 1168 or 1,168 for one "
+        "number, (1, 168) for a pair."
+    )
+    assert "Write 1234567 or 1,234,567 for one number." in check_map_size("1 234 567").message
+    assert "8768 or 8,768" in check_separable_params("8\u202f768").message  # a narrow space
+    assert "ambiguous" not in check_map_size("24 24").message
+    assert check_map_size("24 24") and check_map_size("24 px 24 px")
+    # not digit groups: read as before
+    assert "not (0, 168)" in check_conv_params("0 168").message
+    assert "not (1, 16)" in check_conv_params("1 16").message
+    assert "not (1, 1680)" in check_conv_params("1 1680").message
+    # a shape cannot be one number: its spaces separate numbers
+    assert check_layer_shape("8 16 112 112")
+    assert "not (27, 648, 50, 176)" in check_stack_params("27 648 50 176").message
+
+
+def test_every_space_counts_as_one():
+    from coursecode.checks import SPACES
+
+    assert {chr(c) for c in range(0x110000) if chr(c).isspace()} < set(SPACES)
+    assert "\ufeff" in SPACES and "\u200b" not in SPACES  # a zero-width space is not a space
+    for c in SPACES:
+        assert check_conv_params(f"{c}1168{c}"), repr(c)
+        assert check_map_size(f"24{c}{c}24"), repr(c)
+        assert check_bottom_edge(f"1{c}1{c}1;0{c}0 0;-1 -1{c}-1"), repr(c)
+        assert (
+            check_map_size(c).message
+            == "answer with a number or a pair of numbers such as (26, 26)."
+        )
+        assert "Write 1168" in check_conv_params(f"1{c}168").message, repr(c)
+    assert not check_conv_params("1168\u200b")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 " * 100_000 + "a",
+        "1" + " " * 200_000 + "1",
+        "1" + " " * 200_000 + "pixelz",
+        "1px" * 100_000,
+        "1," * 100_000 + "1",
+        "1, " * 100_000,
+        "1 111" * 50_000 + " a",
+        "\ufeff" * 200_000 + "1",
+        "torch.Size(" * 50_000,
+    ],
+    ids=range(9),
+)
+def test_a_long_answer_is_read_in_linear_time(text):
+    # each would take minutes if a pattern backtracked over the text
+    for name in ("check_conv_params", "check_map_size", "check_layer_shape", "check_bottom_edge"):
+        assert not verdict(name, text)
+
+
+def test_separable_params():
+    depthwise = torch.nn.Conv2d(64, 64, 3, groups=64, bias=False)
+    pointwise = torch.nn.Conv2d(64, 128, 1, bias=False)
+    assert check_separable_params(depthwise.weight.numel() + pointwise.weight.numel())
+    assert check_separable_params("8,768") and check_separable_params("8768")
+    full = torch.nn.Conv2d(64, 128, 3, bias=False).weight.numel()
+    assert "full 3×3 convolution" in check_separable_params(full).message
+    assert "depthwise layer alone" in check_separable_params(depthwise.weight.numel()).message
+    assert "1×1 layer alone" in check_separable_params(pointwise.weight.numel()).message
+    assert "from 64 channels to 64" in check_separable_params(64 * 64 * 9).message
+    with_bias = sum(
+        p.numel()
+        for m in (torch.nn.Conv2d(64, 64, 3, groups=64), torch.nn.Conv2d(64, 128, 1))
+        for p in m.parameters()
+    )
+    assert "not the biases" in check_separable_params(with_bias).message
+    assert "sum of its layers" in check_separable_params(576 * 8192).message
+    assert "C_out · (C_in / g) · k · k" in check_separable_params(9000).message
+    assert not check_separable_params("8768 weights") and not check_separable_params(8768.0)
+
+
+def right_fragments(name: str, message: str) -> list[str]:
+    """Every stretch of ``message`` from one number to another (or to itself) that the checker
+    reads as its right answer: "4", "4×4", "(4, 4)", "1,168", "16 px" all count. A number
+    glued to a one-letter name ("2j", "2p") is a formula's coefficient, not an answer."""
+    digit = [c.isdigit() for c in message]
+    starts = [i for i, d in enumerate(digit) if d and (i == 0 or not digit[i - 1])]
+    ends = [j for j, d in enumerate(digit) if d and (j + 1 == len(message) or not digit[j + 1])]
+    found = []
+    for i in starts:
+        for j in ends:
+            if j < i:
+                continue
+            after = message[j + 1 : j + 3]
+            if (
+                len(after) >= 1
+                and after[0].isalpha()
+                and after[0] != "×"
+                and not after[1:].isalpha()
+            ):
+                continue  # "2j − 2": a coefficient
+            if verdict(name, message[i : j + 1]).ok:
+                found.append(message[i : j + 1])
+    return found
+
+
+def test_right_fragments_finds_an_answer_in_any_form():
+    assert right_fragments("check_stride2_size", "it fits a 4th time") == ["4"]
+    assert right_fragments("check_stride2_size", "the map is 4×4 then") == ["4", "4×4", "4"]
+    assert right_fragments("check_conv_params", "it has 1,168 of them") == ["1,168"]
+    assert right_fragments("check_stack_params", "so (27,648, 50,176) it is")
+    assert right_fragments("check_stride_shift", "columns 2j − 1 to 2j + 1") == []
+    assert right_fragments("check_map_size", "26 is the answer for a 3×3 kernel") == []
+
+
+def every_hint(name: str) -> list[str]:
+    """Every message a checker gives to a wrong answer it knows, with its parts' hints alone and
+    together, and to any other answer."""
+    spec = CHECKS[name]
+    hints = [hint for _, hint in spec.get("wrong", [])]
+    hints += [probe[2] for probe in spec.get("probes", [])]
+    hints += [spec["otherwise"]] if "otherwise" in spec else []
+    parts = spec.get("parts", [])
+    for part in parts:
+        hints += [hint for _, hint in part[2]]
+    for mask in range(1, 2 ** len(parts)):  # each set of wrong parts, in one message
+        answer = list(spec["answer"])
+        for k, (positions, _, _) in enumerate(parts):
+            if mask >> k & 1:
+                for i in positions:
+                    answer[i] += 1
+        hints.append(verdict(name, answer).message)
+    return hints
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_no_hint_gives_the_answer_away(name):
+    hints = every_hint(name)
+    assert hints
+    for hint in hints:
+        assert right_fragments(name, hint) == [], hint
+
+
+FIRST_GUESS = re.compile(r"^(check_\w+)\((.+)\)[ \t]*# a first guess", re.MULTILINE)
+LESSONS = Path(__file__).parents[1] / "lessons"
+
+
+def first_guesses() -> list[tuple[str, str, str]]:
+    """Each lesson's "first guess" call, whose printed verdict the page shows: (lesson, checker,
+    the argument as written)."""
+    return [
+        (path.stem, match[1], match[2])
+        for path in sorted(LESSONS.glob("*.md"))
+        for match in FIRST_GUESS.finditer(path.read_text(encoding="utf-8"))
+    ]
+
+
+def test_every_lesson_with_a_first_guess_is_read():
+    lessons = {lesson for lesson, _, _ in first_guesses()}
+    assert len(lessons) >= 6, lessons
+
+
+@pytest.mark.parametrize("lesson, name, argument", first_guesses())
+def test_a_first_guess_does_not_give_the_answer_away(lesson, name, argument):
+    guess = eval(argument, {"__builtins__": {}})  # a number, a tuple or 784 * 64
+    feedback = verdict(name, guess)
+    assert not feedback.ok, f"{lesson}: the first guess {argument} is the answer"
+    assert right_fragments(name, feedback.message) == [], (lesson, feedback.message)
+    assert CHECKS[name]["right"] != feedback.message

@@ -6,39 +6,82 @@
 export const NEGATIVE = "sizes and counts are never negative";
 export const NOT_FINITE = "the kernel's numbers must be finite: no inf or nan, and none so large that its "
   + "sums overflow";
+// What counts as a space in an answer: the same string as coursecode.checks.SPACES, every
+// character that Python's str.isspace or JavaScript's \s calls a space (they differ).
+export const SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+  + "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+// SPACES inside a [...] of a pattern
+const SP = Array.from(SPACES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
 const NUMBER = /^[+-]?[0-9]{1,15}$/;
 // One way to match each text (no nested choices): a long run of digits cannot make it backtrack.
 const DECIMAL = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$/;
+const DIGITS = /^[0-9]+$/;
+const SEPARATORS = new RegExp(`[${SP},×xX*]+`);
+const KERNEL_SEPARATORS = new RegExp(`[${SP},;]+`);
+const SPACE_RUN = new RegExp(`[${SP}]+`);
+const COMMA_SPACE = new RegExp(`,[${SP}]`);
 const TINY = 1e-6;   // below this a response counts as 0: rounding does not decide a verdict
 
-/** The typed text with compatibility forms folded, "−" as "-", no torch.Size(...), no brackets. */
+/** `text` without SPACES at either end (a loop: a trimming pattern can backtrack). */
+export function strip(text) {
+  let start = 0;
+  let end = text.length;
+  while (start < end && SPACES.includes(text[start])) start++;
+  while (end > start && SPACES.includes(text[end - 1])) end--;
+  return text.slice(start, end);
+}
+
+/** The typed text with compatibility forms folded, "−" as "-", no torch.Size(...), no brackets,
+ * no spaces around. */
 export function cleanText(text) {
-  let t = String(text).normalize("NFKC").replaceAll("−", "-").trim();
+  let t = strip(String(text).normalize("NFKC").replaceAll("−", "-"));
   const call = /^torch\.(Size|tensor)\(([\s\S]*)\)$/.exec(t);
   if (call) t = call[2];
-  return t.replace(/[()[\]]/g, " ").trim();
+  return strip(t.replace(/[()[\]]/g, " "));
 }
 
 class Unreadable extends Error {
-  constructor(values = null) {
+  constructor(values = null, groups = null) {
     super("unreadable");
     this.values = values;
+    this.groups = groups;   // "1 168": digit groups that could be one number or several
   }
 }
 
-/** Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24". Commas before
- * three digits group thousands ("1,168") when the answer is `one` number, or when ", "
- * separates the numbers ("(27,648, 50,176)"). */
-function readNumbers(text, one) {
+/** A unit word right after a number ("2 px", "2Pixels"), in any case of its ASCII letters. */
+function unitPattern(units) {
+  const words = [...units].sort((a, b) => b.length - a.length);   // "pixels" before "pixel"
+  const either = words.map((w) => Array.from(w, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join(""))
+    .join("|");
+  return new RegExp(`([0-9])[${SP}]*(?:${either})(?![A-Za-z])`, "g");
+}
+
+/** The digit groups of "1 168" or "12 345 678"; null for any other text. */
+function spacedGroups(text) {
+  const groups = text.split(SPACE_RUN);
+  if (groups.length < 2 || !groups.every((g) => DIGITS.test(g))) return null;
+  const [first, ...rest] = groups;
+  if (first.length > 3 || first[0] === "0" || rest.some((g) => g.length !== 3)) return null;
+  return groups;
+}
+
+/** Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24"; "2 px" and
+ * "2 pixels" where the answer is a length (`units`). Commas before three digits group
+ * thousands ("1,168") when the answer is one number, or when ", " separates the numbers
+ * ("(27,648, 50,176)"). "1 168", where one number would do, is ambiguous. */
+function readNumbers(text, spec) {
   let t = cleanText(text);
-  if (one || /,\s/.test(t)) t = t.replace(/(\d),(?=\d{3}(?!\d))/g, "$1");
-  const parts = t.split(/[\s,×xX*]+/).filter((p) => p !== "");
+  if (spec.units) t = t.replace(unitPattern(spec.units), "$1");
+  const groups = spacedGroups(t);
+  if (groups !== null && (spec.kind === "number" || spec.kind === "side")) throw new Unreadable(null, groups);
+  if (spec.kind === "number" || COMMA_SPACE.test(t)) t = t.replace(/([0-9]),(?=[0-9]{3}(?![0-9]))/g, "$1");
+  const parts = t.split(SEPARATORS).filter((p) => p !== "");
   if (parts.length === 0 || !parts.every((p) => NUMBER.test(p))) throw new Unreadable();
   return parts.map((p) => Number.parseInt(p, 10) + 0);   // + 0: no "-0"
 }
 
 function normalise(spec, text) {
-  let values = readNumbers(text, spec.kind === "number");
+  let values = readNumbers(text, spec);
   if (spec.kind === "number") {
     if (values.length !== 1) throw new Unreadable(values);
     return values[0];
@@ -66,8 +109,16 @@ const same = (a, b) => (Array.isArray(a) ? Array.isArray(b) && a.length === b.le
 
 function unreadable(spec, text, values) {
   if (values) return `${spec.ask}, not ${values.length === 1 ? values[0] : tuple(values)}`;
-  const typed = String(text).trim();
+  const typed = strip(String(text));
   return typed ? `${spec.ask}, not "${typed}"` : `${spec.ask}.`;
+}
+
+/** What to say to "1 168": it could be one number or several, so say how to write each. */
+function ambiguous(spec, groups) {
+  let message = `${groups.join(" ")}: a space may group thousands or separate numbers. Write `
+    + `${groups.join("")} or ${groups.join(",")} for one number`;
+  if (spec.kind === "side" && groups.length === 2) message += `, (${groups[0]}, ${groups[1]}) for a pair`;
+  return message + ".";
 }
 
 function sentence(hints) {
@@ -77,7 +128,7 @@ function sentence(hints) {
 
 /** The 3×3 kernel typed as nine numbers (brackets, commas, semicolons or spaces between). */
 function readKernel(text) {
-  const tokens = cleanText(text).split(/[\s,;]+/).filter((t) => t !== "");
+  const tokens = cleanText(text).split(KERNEL_SEPARATORS).filter((t) => t !== "");
   if (tokens.length === 0 || !tokens.every((t) => DECIMAL.test(t))) throw new Unreadable();
   if (tokens.length !== 9) return { count: tokens.length };
   const v = tokens.map(Number);
@@ -131,6 +182,7 @@ export function verdict(spec, text) {
     value = normalise(spec, text);
   } catch (err) {
     if (!(err instanceof Unreadable)) throw err;
+    if (err.groups) return { ok: false, message: ambiguous(spec, err.groups) };
     return { ok: false, message: unreadable(spec, text, err.values) };
   }
   if (Math.min(...(Array.isArray(value) ? value : [value])) < 0) {
