@@ -1,5 +1,6 @@
-"""Where the book is published: the address behind its launch, GitHub and issue buttons, and
-the Colab setup cell every lesson starts with."""
+"""Where the book is published: the address behind its launch, GitHub and issue buttons, the
+intro's words about them (shown only where the buttons are), and the Colab setup cell every
+lesson starts with."""
 
 import os
 import re
@@ -7,12 +8,14 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 # book/_ext and scripts/ are on pytest's pythonpath (pyproject.toml)
 from course_repository import _configure
+from course_repository import launch_tags
 from course_repository import repository_address
 from course_repository import setup_addresses
 from course_repository import setup_cell
@@ -43,11 +46,15 @@ def copy_book(folder: Path) -> Path:
 
 
 def links(html: Path) -> dict:
-    """Every lesson page's launch, GitHub and issue links."""
-    return {
-        lesson: set(LINK.findall((html / "lessons" / f"{lesson}.html").read_text()))
-        for lesson in LESSONS
-    }
+    """Every lesson page's launch, GitHub and issue links: those of the buttons in the page's
+    header, before its article (whose references may link to other GitHub repositories)."""
+    found = {}
+    for lesson in LESSONS:
+        page = (html / "lessons" / f"{lesson}.html").read_text()
+        header = page.split('<article class="bd-article"', 1)
+        assert len(header) == 2, f"{lesson}.html has no article: has the theme changed?"
+        found[lesson] = set(LINK.findall(header[0]))
+    return found
 
 
 @pytest.mark.parametrize(
@@ -87,8 +94,11 @@ class FakeConfig:
 
 
 class FakeApp:
-    def __init__(self, srcdir):
+    def __init__(self, srcdir, tags=()):
+        from sphinx.util.tags import Tags
+
         self.srcdir = srcdir
+        self.tags = Tags(list(tags))
 
 
 def test_colab_is_offered_only_when_the_setup_cells_install_from_the_same_address(
@@ -97,23 +107,47 @@ def test_colab_is_offered_only_when_the_setup_cells_install_from_the_same_addres
     book = copy_book(tmp_path)
     monkeypatch.setenv("COURSE_REPOSITORY", "someone/course-fork")
     config = FakeConfig()
-    _configure(FakeApp(book), config)  # the cells name no repository
+    app = FakeApp(book)
+    _configure(app, config)  # the cells name no repository
     options = config.html_theme_options
     assert options["repository_url"] == FORK and options["use_issues_button"]
     assert options["launch_buttons"]["binderhub_url"] and not options["launch_buttons"]["colab_url"]
+    assert set(app.tags) == {"course_launch", "course_binder"}
     set_repository("someone/course-fork", book)
     config = FakeConfig()
-    _configure(FakeApp(book), config)
+    app = FakeApp(book)
+    _configure(app, config)
     assert config.html_theme_options["launch_buttons"]["colab_url"]
+    assert set(app.tags) == {"course_launch", "course_binder", "course_colab"}
     monkeypatch.delenv("COURSE_REPOSITORY")
     config = FakeConfig()
-    _configure(FakeApp(book), config)  # _config.yml is not read here: none
+    app = FakeApp(book, tags=["html", "course_launch", "course_colab"])  # e.g. given with -t
+    _configure(app, config)  # _config.yml is not read here: none
     options = config.html_theme_options
     assert not options["use_repository_button"] and not options["use_issues_button"]
     assert (
         not options["launch_buttons"]["binderhub_url"]
         and not options["launch_buttons"]["colab_url"]
     )
+    assert set(app.tags) == {"html"}, "no button, so no page may promise one"
+
+
+@pytest.mark.parametrize(
+    "url, launch, expected",
+    [
+        ("", {"binderhub_url": "https://mybinder.org"}, set()),
+        (FORK, {"binderhub_url": "https://mybinder.org", "colab_url": ""}, {"binder"}),
+        (FORK, {"binderhub_url": "", "colab_url": "https://colab.research.google.com"}, {"colab"}),
+        (FORK, {"binderhub_url": "b", "colab_url": "c"}, {"binder", "colab"}),
+        (FORK, {"jupyterhub_url": "https://hub.example.org"}, {"launch only"}),
+        (FORK, {"binderhub_url": "", "colab_url": ""}, set()),
+    ],
+)
+def test_the_launch_tags_name_the_buttons_the_lessons_show(url, launch, expected):
+    tags = launch_tags(url, launch)
+    assert ("course_launch" in tags) == bool(expected)
+    assert ("course_binder" in tags) == ("binder" in expected)
+    assert ("course_colab" in tags) == ("colab" in expected)
 
 
 def test_set_repository_writes_the_config_and_every_setup_cell(tmp_path):
@@ -142,6 +176,52 @@ def check_buttons(html: Path, url: str, colab: bool):
         assert (colab_link in found) == colab, (lesson, found)
         assert url in found and any(link.startswith(f"{url}/issues/new") for link in found)
         assert all(slug in link for link in found), found
+
+
+LAUNCH_WORDS = "the rocket button at the top of each lesson"
+NO_LAUNCH_WORDS = "this copy of the site has no buttons that open a lesson"
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment, without its scripts and styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.words = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.words += data.split()
+
+
+def page_text(html: Path, page: str) -> str:
+    """The visible text of a built page's <main> element, its words separated by single
+    spaces."""
+    source = (html / page).read_text()
+    main = source[source.index("<main") : source.index("</main>")]
+    parser = _Text()
+    parser.feed(main)
+    return " ".join(parser.words)
+
+
+def check_intro(html: Path, launch: bool, binder: bool, colab: bool):
+    """The intro promises the launch buttons exactly when the lessons show them (naming Binder
+    and Colab only where their buttons are), and otherwise says there are none; the search
+    index holds only the words the page shows."""
+    text = page_text(html, "book/intro.html")
+    assert (LAUNCH_WORDS in text) == launch, text
+    assert (NO_LAUNCH_WORDS in text) == (not launch), text
+    assert ("on Binder , with everything installed" in text) == binder, text
+    assert ("in Colab , where the lesson" in text) == colab, text  # "lesson’s": typeset
+    assert "On your machine" in text
+    index = (html / "searchindex.js").read_text()
+    assert ('"rocket"' in index) == launch, "the search index holds words the page hides"
 
 
 def build_from_the_notebooks(book: Path, output: Path, env: dict) -> Path:
@@ -173,7 +253,9 @@ def test_the_built_book_links_its_buttons_to_the_address_it_was_built_for(built_
 
     configured = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     url = repository_address(os.environ, configured)
-    check_buttons(built_html, url, colab=bool(url) and setup_addresses(ROOT / "lessons") == {url})
+    colab = bool(url) and setup_addresses(ROOT / "lessons") == {url}
+    check_buttons(built_html, url, colab=colab)
+    check_intro(built_html, launch=bool(url), binder=bool(url), colab=colab)
 
 
 @pytest.mark.slow
@@ -186,6 +268,20 @@ def test_a_fork_builds_with_every_button_leading_to_it(tmp_path):
         book, tmp_path / "out", env={"COURSE_REPOSITORY": "someone/course-fork"}
     )
     check_buttons(html, FORK, colab=True)
+    check_intro(html, launch=True, binder=True, colab=True)
+
+
+@pytest.mark.slow
+def test_a_book_without_a_repository_shows_and_promises_no_button(tmp_path):
+    """Built where no repository is named (COURSE_REPOSITORY and repository.url empty): no
+    launch, GitHub or issue button, and the intro says so instead of pointing at a rocket
+    button. In CI the session's book is built for the repository: this is the build that shows
+    the other case there."""
+    book = copy_book(tmp_path / "src")
+    set_repository("", book)  # whatever this checkout names, the copy names none
+    html = build_from_the_notebooks(book, tmp_path / "out", env={"COURSE_REPOSITORY": ""})
+    check_buttons(html, "", colab=False)
+    check_intro(html, launch=False, binder=False, colab=False)
 
 
 COLAB = """

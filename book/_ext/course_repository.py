@@ -9,6 +9,10 @@ or launch button: a button must never lead to a placeholder.
 The Colab button also needs the lessons' setup cells to install ``coursecode`` from the
 same repository (``scripts/set_repository.py`` writes them); when they name another
 address, or none, the Colab button is left out and the build says why.
+
+The pages' text follows the buttons: the build gets the Sphinx tag ``course_launch`` when the
+lessons show a launch button, and ``course_binder`` / ``course_colab`` for those two, so that a
+page can promise a button only where it is (``{only} course_launch``, as the intro does).
 """
 
 import json
@@ -74,6 +78,22 @@ def setup_addresses(lessons: Path) -> set:
     return found
 
 
+LAUNCH_TAGS = {"course_binder": "binderhub_url", "course_colab": "colab_url"}
+"""The Sphinx tags set when the lessons show that launch button, and the setting behind it."""
+OTHER_LAUNCHERS = ("jupyterhub_url", "deepnote_url")
+
+
+def launch_tags(url: str, launch: dict) -> set:
+    """The tags a build with these buttons gets: one per launch button shown, and
+    ``course_launch`` when there is any. No repository address, no launch button."""
+    if not url:
+        return set()
+    tags = {tag for tag, key in LAUNCH_TAGS.items() if launch.get(key)}
+    if tags or any(launch.get(key) for key in OTHER_LAUNCHERS):
+        tags.add("course_launch")
+    return tags
+
+
 def _configure(app, config):
     options = config.html_theme_options
     url = repository_address(configured=options.get("repository_url", ""))
@@ -100,6 +120,12 @@ def _configure(app, config):
                 f"{url} (run scripts/set_repository.py): no Colab button"
             )
     options["launch_buttons"] = launch
+    shown = launch_tags(url, launch)
+    for tag in ("course_launch", *LAUNCH_TAGS):
+        if tag in shown:
+            app.tags.add(tag)
+        else:
+            app.tags.remove(tag)  # a tag given on the command line must not promise a button
 
 
 def setup(app):
