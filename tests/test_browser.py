@@ -728,21 +728,74 @@ def test_answer_boxes_say_what_the_python_checkers_say(site, browser, path):
     assert log.problems() == [], log
 
 
+def source_exercises(path: str) -> tuple[list[str], list[int]]:
+    """A lesson's "Check yourself" exercises as its source writes them: their numbers, and how
+    many answer boxes each has."""
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).parents[1] / path.replace(".html", ".md")).read_text(encoding="utf-8")
+    section = source[source.index("\n## Check yourself") + 1 :]
+    section = section[: section.find("\n## ") if "\n## " in section else len(section)]
+    pieces = re.split(r"^\*\*Exercise (\d+)\.\*\*", section, flags=re.MULTILINE)
+    return pieces[1::2], [body.count("answer_box(") for body in pieces[2::2]]
+
+
+def expected_progress(path: str, done: int) -> str:
+    """What the line under a lesson's title must say with ``done`` boxes answered right."""
+    numbers, boxes = source_exercises(path)
+    without = [n for n, b in zip(numbers, boxes) if b == 0]
+    total = sum(boxes)
+    if not without and total == len(numbers):
+        return f"Check yourself: {done} of {total} exercises answered right."
+    line = f"Check yourself: {done} of {total} answer boxes answered right."
+    if without:
+        names = without[0] if len(without) == 1 else ", ".join(without[:-1]) + f" and {without[-1]}"
+        line += (
+            f" Exercise {names} has no box: compare your answer with its solution."
+            if len(without) == 1
+            else f" Exercises {names} have no box: compare your answers with their solutions."
+        )
+    return line
+
+
+def progress_line(page) -> str:
+    page.locator(".answer-box").first.wait_for(timeout=15_000)
+    page.wait_for_function("() => document.querySelector('.answer-progress')")
+    return page.locator(".answer-progress").inner_text()
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES, ids=lambda p: p.split("/")[1][:2])
+def test_answer_progress_line_counts_the_exercises_the_page_shows(site, browser, path):
+    page, log = open_page(browser, site, path)
+    # before every box has drawn itself, the line already counts them all
+    assert progress_line(page) == expected_progress(path, 0)
+    numbers, boxes = source_exercises(path)
+    shown = page.locator("article p > strong:first-child", has_text="Exercise").all_inner_texts()
+    assert shown == [f"Exercise {n}." for n in numbers]
+    page.wait_for_function(
+        "n => document.querySelectorAll('.answer-box').length === n", arg=sum(boxes)
+    )
+    assert page.locator(".answer-progress").inner_text() == expected_progress(path, 0)
+    page.locator(".answer-progress a").click()  # "Check yourself" leads to the exercises
+    assert page.evaluate("location.hash") == "#check-yourself"
+    assert log.problems() == [], log
+
+
 def test_answer_boxes_remember_right_answers_and_show_the_solution(site, browser):
-    page, log = open_page(browser, site, "lessons/03_padding_stride.html")
+    path = "lessons/03_padding_stride.html"
+    page, log = open_page(browser, site, path)
     boxes = page.locator(".answer-box")
-    boxes.first.wait_for(timeout=15_000)
-    total = boxes.count()
+    assert progress_line(page) == expected_progress(path, 0)
     progress = page.locator(".answer-progress")
-    assert progress.inner_text() == f"Check yourself: 0 of {total} exercises answered on this page."
     first = boxes.first
     first.locator("input").fill("14")  # wrong: not remembered
     first.get_by_role("button", name="check").click()
-    assert progress.inner_text().startswith("Check yourself: 0 of")
-    first.locator("input").fill("16")  # right
+    assert progress.inner_text() == expected_progress(path, 0)
+    first.locator("input").fill("16 px")  # right, with its unit
     first.locator("input").press("Enter")
     assert first.get_attribute("data-verdict") == "right"
-    assert progress.inner_text() == f"Check yourself: 1 of {total} exercises answered on this page."
+    assert progress.inner_text() == expected_progress(path, 1)
     solution = page.locator("details.solution").first
     assert solution.evaluate("d => !d.open")
     first.get_by_role("button", name="show solution").click()
@@ -750,15 +803,84 @@ def test_answer_boxes_remember_right_answers_and_show_the_solution(site, browser
     assert "16" in solution.inner_text()
 
     page.reload()  # the same browser, later
-    page.locator(".answer-box").first.wait_for(timeout=15_000)
-    page.wait_for_function("() => document.querySelector('.answer-progress')")
-    assert (
-        page.locator(".answer-progress").inner_text()
-        == f"Check yourself: 1 of {total} exercises answered on this page."
-    )
-    assert page.locator(".answer-box input").first.input_value() == "16"
+    assert progress_line(page) == expected_progress(path, 1)
+    assert page.locator(".answer-box input").first.input_value() == "16 px"
     assert page.locator(".answer-box").first.get_attribute("data-verdict") == "right"
-    other, _ = open_page(browser, site, "lessons/03_padding_stride.html")  # another visitor
-    other.locator(".answer-box").first.wait_for(timeout=15_000)
-    assert other.locator(".answer-progress").inner_text().startswith("Check yourself: 0 of")
+    other, _ = open_page(browser, site, path)  # another visitor
+    assert progress_line(other) == expected_progress(path, 0)
+    assert log.problems() == [], log
+
+
+def test_answer_boxes_judge_remembered_answers_again(site, browser):
+    # Answers saved on an earlier visit, perhaps to an older version of the question: only one
+    # that today's checker judges right counts; the others are dropped, and the box says so.
+    path = "lessons/03_padding_stride.html"
+    page, log = open_page(browser, site, path)
+    saved = {
+        "check_output_size": "16",  # right
+        "check_same_padding": "6",  # wrong
+        "check_dilated_span": '\u0000{"answer": [[7]]} \uffff garbage',  # unreadable
+    }
+    page.evaluate(
+        "saved => { for (const [name, text] of Object.entries(saved))"
+        " localStorage.setItem(`convolutions-course/answered/03/${name}`, text); }",
+        saved,
+    )
+    page.reload()
+    page.wait_for_function(
+        "n => document.querySelectorAll('.answer-box').length === n",
+        arg=sum(source_exercises(path)[1]),
+    )
+    assert progress_line(page) == expected_progress(path, 1)
+    for name, text in saved.items():
+        box = page.locator(f".answer-box[data-check='{name}']")
+        feedback = box.locator(".answer-feedback").inner_text()
+        if name == "check_output_size":
+            assert box.get_attribute("data-answered") == "yes"
+            assert box.locator("input").input_value() == text
+            assert feedback.startswith("✓ ")
+        else:
+            assert box.get_attribute("data-answered") is None
+            assert box.get_attribute("data-verdict") is None  # neither right nor wrong: dropped
+            assert box.get_attribute("data-stored") == "dropped"
+            assert box.locator("input").input_value() == ""
+            assert feedback.startswith("An answer saved on an earlier visit is not right")
+            assert "✓" not in feedback
+    stored = page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('convolutions-course/'))"
+    )
+    assert stored == ["convolutions-course/answered/03/check_output_size"]
+    page.reload()  # the dropped ones stay dropped: nothing to say any more
+    assert progress_line(page) == expected_progress(path, 1)
+    assert page.locator(".answer-box[data-stored='dropped']").count() == 0
+    assert log.problems() == [], log
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_answer_boxes_and_progress_line_are_readable_in_light_and_dark(
+    site, browser, needs_axe, theme
+):
+    from coursedev.axe import FAILING
+    from coursedev.axe import describe
+    from coursedev.axe import run_axe
+
+    path = "lessons/04_cnn.html"
+    page, log = open_page(browser, site, path)
+    page.evaluate(
+        "localStorage.setItem('convolutions-course/answered/04/check_conv_params', '1 168')"
+    )
+    page.reload()
+    progress_line(page)
+    page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    boxes = page.locator(".answer-box")
+    boxes.nth(0).locator("input").fill("3")  # a wrong answer, a right one, a dropped one
+    boxes.nth(0).locator("input").press("Enter")
+    boxes.nth(2).locator("input").fill("(8, 16, 112, 112)")
+    boxes.nth(2).locator("input").press("Enter")
+    assert page.locator(".answer-box[data-stored='dropped']").count() == 1
+    for where in [".answer-progress", "#check-yourself"]:
+        found = run_axe(page, within=where)
+        assert [v for v in found if v["impact"] in FAILING] == [], (
+            f"{theme}, {where}:\n{describe(found)}"
+        )
     assert log.problems() == [], log
