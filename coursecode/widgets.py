@@ -36,6 +36,7 @@ from coursecode.kernels import top_right_edge
 
 __all__ = [
     "CHANNEL_PRESETS",
+    "CUSTOM",
     "ChannelMaps",
     "ChannelsExplorer",
     "ConvExplorer",
@@ -59,6 +60,7 @@ __all__ = [
     "POOL_RANGES",
     "PoolExplorer",
     "PoolView",
+    "SHARED_CSS",
     "SLIDER_RANGES",
     "SlidingWindow",
     "UNFOLD_SLIDER_RANGES",
@@ -184,6 +186,23 @@ FOCUS_CSS = f"""
 faint border, or none (its menus and text boxes drop the browser's outline with
 ``outline: none !important``, which the second, more specific selector overrides)."""
 
+SHARED_CSS = """
+.course-explorer figcaption, .course-explorer caption { color: inherit; }
+.course-legend { width: 120px; margin-top: 3px; font-size: 11px; }
+.course-legend-bar { height: 8px; border: 1px solid #999; }
+.course-legend-labels { display: flex; justify-content: space-between; font-family: monospace; }
+.course-box-note { font-weight: bold; margin: 4px 0; }
+"""
+"""What every explorer's drawing shares, after :data:`FOCUS_CSS`: captions in the text's own
+colour (the theme greys them, too faint on the light box its dark mode puts widgets in), the
+colour bar under a map (``legend`` in ``static/drawing.js``: its end values, and 0 in the
+middle of a blue-white-red one) and the note that says a number box is empty and which value
+the drawing still uses (``guardNumberBoxes``)."""
+
+CUSTOM = "custom"
+"""The last entry of every explorer's preset menu: the page points the menu at it when a hand
+edit leaves the settings unlike every preset (and back at a preset the edit matches)."""
+
 _MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
 
 
@@ -213,6 +232,7 @@ class ConvGrid(_CheckedTraits, anywidget.AnyWidget):
     .conv-explorer-size { font-weight: bold; margin-bottom: 6px; }
     .conv-explorer-invalid { color: #b00020; }
     """
+        + SHARED_CSS
     )
     n = traitlets.Int(5, min=SLIDER_RANGES["n"][1], max=SLIDER_RANGES["n"][2]).tag(sync=True)
     k = traitlets.Int(3, min=SLIDER_RANGES["k"][1], max=SLIDER_RANGES["k"][2]).tag(sync=True)
@@ -310,6 +330,7 @@ class FeatureMap(_CheckedTraits, anywidget.AnyWidget):
     .feature-map-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
     .feature-map-figure figcaption { font-size: 12px; }
     """
+        + SHARED_CSS
     )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
@@ -493,6 +514,7 @@ class PoolView(_CheckedTraits, anywidget.AnyWidget):
     .pool-numbers td.pool-max { background: #ff7f0e; color: #000; font-weight: bold; }
     .pool-value { font-family: monospace; font-weight: bold; margin-top: 6px; }
     """
+        + SHARED_CSS
     )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
@@ -712,13 +734,15 @@ class SlidingWindow(_CheckedTraits, anywidget.AnyWidget):
     .window-sum { width: 100%; font-weight: bold; margin-top: 4px; }
     .window-steps button { margin-right: 6px; }
     """
+        + SHARED_CSS
     )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(3, min=3, max=_MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(3, min=3, max=_MAX_PIXELS).tag(sync=True)
-    position = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
+    position = traitlets.Int(0, min=0, max=_MAX_PIXELS - 1).tag(sync=True)
     presets = traitlets.List().tag(sync=True)
-    preset = traitlets.Int(0, min=0, max=len(WINDOW_PRESETS)).tag(sync=True)
+    # "your kernel", the presets, "custom"
+    preset = traitlets.Int(0, min=0, max=len(WINDOW_PRESETS) + 1).tag(sync=True)
     w0 = traitlets.Float(0.0).tag(sync=True)
     w1 = traitlets.Float(0.0).tag(sync=True)
     w2 = traitlets.Float(0.0).tag(sync=True)
@@ -735,8 +759,11 @@ class WindowExplorer(widgets.VBox):
 
     A slider, a play button and step buttons move the window (the arrow keys move it by
     one; play respects the reader's reduced-motion setting); a menu picks a kernel from
-    :data:`WINDOW_PRESETS`, and nine boxes edit its weights. Everything is computed in the
-    browser, so it all works on a static page.
+    :data:`WINDOW_PRESETS`, and nine boxes edit its weights (``w00`` … ``w22``, rows and
+    columns from 0); after a hand edit the menu says "custom". Windows count from 0, row by
+    row, as the map's cells do: window 0 makes ``map[0, 0]``. The digit is drawn grey (0
+    black, 1 white), the map blue-white-red about 0 with a colour bar. Everything is computed
+    in the browser, so it all works on a static page.
     ``kernel()``, ``feature_map()`` and ``window_sum()`` give PyTorch's view of the
     current state in a live notebook.
 
@@ -747,18 +774,19 @@ class WindowExplorer(widgets.VBox):
     kernel
         A 3×3 kernel to start with (one of the presets, or your own).
     position
-        The first window shown: 1 is the top-left one, counting row by row.
+        The first window shown, counted from 0 row by row: 0 is the top-left one, and
+        window ``position`` makes ``map[position // (W - 2), position % (W - 2)]``.
 
     Examples
     --------
-    >>> explorer = WindowExplorer(torch.rand(28, 28), top_edge, position=30)
+    >>> explorer = WindowExplorer(torch.rand(28, 28), top_edge, position=142)
     >>> explorer.slider.max, explorer.window_position()
-    (676, (1, 3))
+    (675, (5, 12))
     """
 
     __repr__ = _explorer_repr
 
-    def __init__(self, image: torch.Tensor, kernel: torch.Tensor = top_edge, position: int = 1):
+    def __init__(self, image: torch.Tensor, kernel: torch.Tensor = top_edge, position: int = 0):
         image = _check_image(image)
         check_tensor(kernel, "kernel", (2,), "(3, 3)")
         if tuple(kernel.shape) != (3, 3):
@@ -772,11 +800,11 @@ class WindowExplorer(widgets.VBox):
         kernel = kernel.detach().float().cpu()
         self.image = torch.tensor(_rounded(image)).view(image.shape)
         self.windows = (image.shape[0] - 2) * (image.shape[1] - 2)
-        position = check_int(position, "position", 1)
-        if position > self.windows:
+        position = check_int(position, "position", 0)
+        if position >= self.windows:
             raise ValueError(
-                f"position must be between 1 and {self.windows} (the number of "
-                f"windows), got {position}"
+                f"position must be between 0 and {self.windows - 1} (windows count from 0; "
+                f"the image has {self.windows}), got {position}"
             )
         presets = [[name, _rounded(k)] for name, k in WINDOW_PRESETS.items()]
         index = next(
@@ -785,6 +813,7 @@ class WindowExplorer(widgets.VBox):
         if index is None:
             presets.insert(0, ["your kernel", _rounded(kernel)])
             index = 0
+        presets.append([CUSTOM, None])
         self.window = SlidingWindow(
             image=_rounded(self.image),
             height=image.shape[0],
@@ -796,8 +825,8 @@ class WindowExplorer(widgets.VBox):
         )
         self.slider = widgets.IntSlider(
             value=position,
-            min=1,
-            max=self.windows,
+            min=0,
+            max=self.windows - 1,
             description="window",
             tooltip="window position",
             continuous_update=True,
@@ -809,8 +838,8 @@ class WindowExplorer(widgets.VBox):
             widgets.FloatText(
                 value=v,
                 step=0.1,
-                description=f"w{i // 3 + 1}{i % 3 + 1}",
-                tooltip=f"kernel weight row {i // 3 + 1} column {i % 3 + 1}",
+                description=f"w{i // 3}{i % 3}",
+                tooltip=f"kernel weight row {i // 3} column {i % 3}",
                 style={"description_width": "2.2em"},
                 layout=widgets.Layout(width="6.5em"),
             )
@@ -841,11 +870,12 @@ class WindowExplorer(widgets.VBox):
         return F.conv2d(self.image[None, None], self.kernel()[None, None])[0, 0]
 
     def window_position(self) -> tuple[int, int]:
-        """The map cell (row, column) of the current window: its top-left pixel.
+        """The map cell (row, column) of the current window: its top-left pixel. Window ``p``
+        (counted from 0, row by row) is cell ``divmod(p, W - 2)``.
 
         Read from the slider, whose value reaches Python whenever it moves in the browser.
         """
-        return divmod(self.slider.value - 1, self.image.shape[1] - 2)
+        return divmod(self.slider.value, self.image.shape[1] - 2)
 
     def window_sum(self) -> float:
         """The sum of the current window's nine products: the map's value there."""
@@ -873,7 +903,8 @@ class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     .unfold-caption, .unfold-product { font-family: monospace; margin: 6px 0; }
     .unfold-invalid { color: #b00020; }
     .unfold-row { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
-    .unfold-table { border-collapse: collapse; font-family: monospace; font-size: 11px; }
+    .unfold-table { border-collapse: collapse; font-family: monospace; font-size: 11px;
+                    margin: 0; }
     .unfold-table caption { font-family: sans-serif; font-size: 12px; }
     .unfold-input td { border: 1px solid #bbb; padding: 1px 3px; text-align: right; }
     .unfold-input td.unfold-pad { background: #c9dcef; color: #555; }
@@ -884,6 +915,7 @@ class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     .unfold-matrix td.unfold-chosen { outline: 2px solid #ff7f0e; outline-offset: -2px;
                                       width: auto; padding: 0 2px; background: #fff !important; }
     """
+        + SHARED_CSS
     )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
@@ -896,16 +928,18 @@ class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     padding = traitlets.Int(
         0, min=UNFOLD_SLIDER_RANGES["padding"][0], max=UNFOLD_SLIDER_RANGES["padding"][1]
     ).tag(sync=True)
-    column = traitlets.Int(1, min=1, max=_MAX_UNFOLD_WINDOWS).tag(sync=True)
-    windows = traitlets.Int(1, min=1, max=_MAX_UNFOLD_WINDOWS).tag(sync=True)
+    column = traitlets.Int(0, min=0, max=_MAX_UNFOLD_WINDOWS - 1).tag(sync=True)  # from 0
+    last_column = traitlets.Int(0, min=0, max=_MAX_UNFOLD_WINDOWS - 1).tag(sync=True)
 
 
 class UnfoldExplorer(widgets.VBox):
     """A small input and its unfolded matrix (im2col): a window is a column, and back.
 
-    Sliders choose the stride, the padding and the window (one column of the matrix);
-    clicking a matrix column, or a window's top-left cell in the input, chooses it too.
-    The weight row times the chosen column is shown as numbers: one output pixel.
+    Sliders choose the stride, the padding and the window (one column of the matrix, counted
+    from 0 as ``F.unfold``'s last index is); clicking a matrix column, or a window's top-left
+    cell in the input, chooses it too. The matrix is drawn on the course's grey scale (0
+    black, 1 white), with a colour bar. The weight row times the chosen column is shown as
+    numbers: one output pixel.
     Computed in the browser, so it works on a static page; ``matrix()`` gives
     ``F.unfold`` for the sliders' values in a live notebook.
 
@@ -950,16 +984,16 @@ class UnfoldExplorer(widgets.VBox):
             width=image.shape[1],
             k=kernel.shape[0],
             weights=_rounded(self.kernel),
-            windows=windows,
+            last_column=windows - 1,
         )
         self.sliders = {
             name: widgets.IntSlider(value=low, min=low, max=high, description=name)
             for name, (low, high) in UNFOLD_SLIDER_RANGES.items()
         }
         self.sliders["window"] = widgets.IntSlider(
-            value=1,
-            min=1,
-            max=windows,
+            value=0,
+            min=0,
+            max=windows - 1,
             description="window (column)",
             style={"description_width": "initial"},
         )
@@ -970,7 +1004,7 @@ class UnfoldExplorer(widgets.VBox):
         ]
         self.links += [
             widgets.jslink((self.sliders["window"], "value"), (self.map, "column")),
-            widgets.jslink((self.map, "windows"), (self.sliders["window"], "max")),
+            widgets.jslink((self.map, "last_column"), (self.sliders["window"], "max")),
         ]
         super().__init__([widgets.HBox(list(self.sliders.values())), self.map])
         self.add_class("unfold-explorer-box")
@@ -992,9 +1026,9 @@ class UnfoldExplorer(widgets.VBox):
         )[0]
 
     def output_pixel(self) -> float:
-        """The weight row times the chosen column: the output pixel it makes."""
+        """The weight row times the chosen column (counted from 0): the output pixel it makes."""
         matrix = self.matrix()
-        column = matrix[:, min(self.sliders["window"].value, matrix.shape[1]) - 1]
+        column = matrix[:, min(self.sliders["window"].value, matrix.shape[1] - 1)]
         return (self.kernel.flatten() @ column).item()
 
 
@@ -1041,6 +1075,7 @@ class ChannelMaps(_CheckedTraits, anywidget.AnyWidget):
     .channels-weights input { width: 4em; }
     .channels-mix label { margin-right: 12px; }
     """
+        + SHARED_CSS
     )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
@@ -1049,7 +1084,7 @@ class ChannelMaps(_CheckedTraits, anywidget.AnyWidget):
     kernel = traitlets.List(traitlets.Float(), minlen=27, maxlen=27).tag(sync=True)
     mix = traitlets.List(traitlets.Float(), minlen=3, maxlen=3).tag(sync=True)
     presets = traitlets.List().tag(sync=True)
-    preset = traitlets.Int(0, min=0, max=len(CHANNEL_PRESETS) - 1).tag(sync=True)
+    preset = traitlets.Int(0, min=0, max=len(CHANNEL_PRESETS)).tag(sync=True)  # or "custom"
     _image_channels = 3
 
 
@@ -1058,8 +1093,11 @@ class ChannelsExplorer(widgets.VBox):
 
     A menu picks a kernel from :data:`CHANNEL_PRESETS` (27 weights, or the three
     weights of a 1×1 convolution), a switch picks the mode, and boxes edit every
-    weight. Computed in the browser, so it works on a static page; ``output()``
-    gives ``F.conv2d``'s output channel for the current weights in a live notebook.
+    weight (rows and columns from 0); after a hand edit the menu says "custom". The three
+    parts and their sum are drawn on one shared scale (blue-white-red about 0, or grey from 0
+    when no value is negative) with one colour bar. Computed in the browser, so it works on a
+    static page; ``output()`` gives ``F.conv2d``'s output channel for the current weights in a
+    live notebook.
 
     Parameters
     ----------
@@ -1092,7 +1130,7 @@ class ChannelsExplorer(widgets.VBox):
         self.image = torch.tensor(pixels).view(image.shape)
         presets = [
             [name, int(k.shape[-1] == 1), _rounded(k)] for name, k in CHANNEL_PRESETS.items()
-        ]
+        ] + [[CUSTOM, None, None]]
         first = CHANNEL_PRESETS["top edge in every channel"]
         self.map = ChannelMaps(
             image=pixels,
@@ -1105,7 +1143,7 @@ class ChannelsExplorer(widgets.VBox):
             preset=0,
         )
         self.menu = widgets.Dropdown(
-            options=list(CHANNEL_PRESETS),
+            options=[*CHANNEL_PRESETS, CUSTOM],
             index=0,
             description="kernel",
             layout=widgets.Layout(width="22em"),
@@ -1226,10 +1264,12 @@ class NetworkExplorer(anywidget.AnyWidget):
     The model's weights travel in the page, and its forward pass runs in the
     browser (``static/network_math.js``, checked against PyTorch by the tests), so
     the explorer works on the static book page. A drawing pad turns the learner's
-    stroke into a 28×28 input as MNIST's digits were made (the ink's bounding box
-    fitted into 20×20, its centre of mass put at the centre); buttons pick a random
-    validation digit or one the model gets wrong. Shown: the input, every layer's
-    feature maps, and the ten class probabilities.
+    strokes into a 28×28 input as MNIST's digits were made (fitted into 20×20, its centre
+    of mass put at the centre), keeping them as paths and drawing them only after fitting,
+    with a pen of a normal MNIST stroke's width: a small drawing gives the same input as a
+    large one. Buttons pick a random validation digit or one the model gets wrong. Shown:
+    the input, every layer's feature maps (numbered from 0, grey from 0 with a colour bar),
+    the scores (blue-white-red about 0), and the class probabilities.
 
     Parameters
     ----------
@@ -1276,7 +1316,11 @@ class NetworkExplorer(anywidget.AnyWidget):
     .network-bar { display: inline-block; height: 12px; background: #9db4cc; }
     .network-probs li.network-predicted { font-weight: bold; }
     .network-probs li.network-predicted .network-bar { background: #d95f02; }
+    .network-zero { font-size: 11px; max-width: 200px; }
+    .network-figure .course-legend { width: 112px; }
+    .network-note { font-size: 12px; max-width: 46em; margin: 6px 0 0; }
     """
+        + SHARED_CSS
     )
     layers = traitlets.List(traitlets.Dict()).tag(sync=True)
     weights = traitlets.Unicode().tag(sync=True)
@@ -1285,6 +1329,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     n_random = traitlets.Int(0, min=0).tag(sync=True)
     digit = traitlets.Int(0, min=-1).tag(sync=True)
     drawn = traitlets.List(traitlets.Float()).tag(sync=True)
+    strokes = traitlets.List().tag(sync=True)  # the drawing's paths: [[[x, y], ...], ...]
 
     def __init__(
         self,
@@ -1463,6 +1508,7 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     .field-table tr.field-chosen { background: #fde9d9; }
     .field-buttons button { margin: 4px 6px 0 0; }
     """
+        + SHARED_CSS
     )
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_PIXELS).tag(sync=True)
@@ -1470,7 +1516,8 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     layers = traitlets.List(traitlets.List(traitlets.Int())).tag(sync=True)
     ranges = traitlets.Dict().tag(sync=True)
     stacks = traitlets.List().tag(sync=True)
-    stack = traitlets.Int(0, min=0, max=len(FIELD_STACKS)).tag(sync=True)
+    # "your layers", the stacks, "custom"
+    stack = traitlets.Int(0, min=0, max=len(FIELD_STACKS) + 1).tag(sync=True)
     level = traitlets.Int(1, min=1, max=_MAX_FIELD_LAYERS).tag(sync=True)
     row = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
     col = traitlets.Int(0, min=0, max=_MAX_PIXELS).tag(sync=True)
@@ -1501,12 +1548,15 @@ class FieldExplorer(widgets.VBox):
 
     A menu picks a stack of layers from :data:`FIELD_STACKS` (or starts from
     yours); boxes edit each layer's kernel, stride, padding and dilation, and add or
-    remove layers. Clicking a unit (or moving it with the arrow keys) highlights the
-    input pixels it depends on, clipped at the border, and the units of every layer in
-    between that feed it; a table gives each layer's field size, jump and start by
-    lesson 6's recurrence. All computed in the browser, so it works on a static page;
-    ``table()`` and ``region()`` give ``receptive_field`` and PyTorch's gradient
-    region for the current state in a live notebook.
+    remove layers (after such an edit the menu says "custom", and "reset the layers" goes
+    back to the stack last chosen from it). Layers are named from 1, as
+    :func:`~coursecode.inspection.receptive_field` names them; units count from 0.
+    Clicking a unit (or moving it with the arrow keys) highlights the input pixels it
+    depends on, clipped at the border, and the units of every layer in between that feed
+    it; a table gives each layer's field size, jump and start by lesson 6's recurrence.
+    All computed in the browser, so it works on a static page; ``table()`` and
+    ``region()`` give ``receptive_field`` and PyTorch's gradient region for the current
+    state in a live notebook.
 
     Parameters
     ----------
@@ -1538,6 +1588,7 @@ class FieldExplorer(widgets.VBox):
             if index is None:
                 stacks.insert(0, ["your layers", mine])
                 index = 0
+        stacks.append([CUSTOM, None])
         self.image = torch.tensor(_rounded(image)).view(image.shape)
         stack = stacks[index][1]
         sizes = [tuple(image.shape)]

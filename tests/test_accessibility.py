@@ -196,8 +196,8 @@ NAMES = {
         ("slider", "window position"),
         ("textbox", "window position: type a value"),
         ("combobox", "kernel"),
-        ("spinbutton", "kernel weight row 1 column 2"),
-        ("spinbutton", "kernel weight row 3 column 3"),
+        ("spinbutton", "kernel weight row 0 column 1"),  # rows and columns count from 0
+        ("spinbutton", "kernel weight row 2 column 2"),
         ("button", "step on: next window"),
     ],
     "lessons/02_unfold": [
@@ -221,7 +221,7 @@ NAMES = {
     "lessons/05_color_channels": [
         ("combobox", "kernel"),
         ("group", "kernel mode"),
-        ("spinbutton", "red slice weight row 1 column 2"),
+        ("spinbutton", "red slice weight row 0 column 1"),
     ],
     "lessons/06_receptive_fields": [
         ("combobox", "layers"),

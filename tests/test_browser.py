@@ -81,19 +81,72 @@ def canvas_levels(page, selector: str) -> torch.Tensor:
     return torch.tensor(levels["levels"], dtype=torch.float64).view(levels["h"], levels["w"])
 
 
-def as_greys(fmap: torch.Tensor) -> torch.Tensor:
-    return ((fmap - fmap.min()) * 255 / (fmap.max() - fmap.min())).round()
+def canvas_colours(page, selector: str) -> torch.Tensor:
+    """The colour (r, g, b) at the centre of every cell of a canvas that carries
+    data-height/width: (h, w, 3)."""
+    found = page.evaluate(
+        """(selector) => {
+        const canvas = document.querySelector(selector);
+        const [h, w] = [Number(canvas.dataset.height), Number(canvas.dataset.width)];
+        const scale = canvas.width / w;
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        const colours = [];
+        for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
+            const x = Math.floor((j + 0.5) * scale), y = Math.floor((i + 0.5) * scale);
+            const at = 4 * (y * canvas.width + x);
+            colours.push(...pixels.slice(at, at + 3));
+        }
+        return {h, w, colours};
+    }""",
+        selector,
+    )
+    return torch.tensor(found["colours"], dtype=torch.float64).view(found["h"], found["w"], 3)
 
 
-def pytorch_greys(state, stride, padding, dilation) -> torch.Tensor:
-    """PyTorch's feature map for those settings, scaled to grey levels as the page scales it."""
+def course_scale(*maps: torch.Tensor, pixels: bool = False) -> tuple[str, float, float]:
+    """The book's convention (coursecode.plotting), written here from its description: pixels
+    in [0, 1] grey from 0 (black) to 1 (white); a map grey from 0 to its largest value when no
+    value is negative, else blue-white-red symmetric about 0. Several maps share one scale."""
+    low = min(m.min().item() for m in maps)
+    high = max(m.max().item() for m in maps)
+    if pixels and low >= 0 and high <= 1:
+        return "gray", 0.0, 1.0
+    if low >= 0:
+        return "gray", 0.0, high if high > 0 else 1.0
+    top = max(-low, high)
+    return "bwr", -top, top
+
+
+def course_colours(values: torch.Tensor, scale: tuple[str, float, float]) -> torch.Tensor:
+    """The colours matplotlib draws ``values`` in on that scale, as the book's figures do."""
+    import matplotlib
+    from matplotlib.colors import Normalize
+
+    cmap, low, high = scale
+    rgba = matplotlib.colormaps[cmap](Normalize(low, high, clip=True)(values.numpy()))
+    return torch.tensor(rgba[..., :3] * 255, dtype=torch.float64)
+
+
+def colours_match(shown: torch.Tensor, values: torch.Tensor, scale) -> bool:
+    """Within one step of matplotlib's 256-colour map (2 levels for bwr), and rounding."""
+    step = 2 if scale[0] == "bwr" else 1
+    return (shown - course_colours(values, scale)).abs().max().item() <= step + 0.5
+
+
+def legend_of(box) -> tuple[float, float, list[str]]:
+    """A colour bar's scale (its ends) and the numbers it prints."""
+    low = float(box.get_attribute("data-low"))
+    high = float(box.get_attribute("data-high"))
+    return low, high, box.locator(".course-legend-labels span").all_inner_texts()
+
+
+def pytorch_map(state, stride, padding, dilation) -> torch.Tensor:
+    """PyTorch's feature map for those settings."""
     image = torch.tensor(state["image"], dtype=torch.float64).view(state["height"], state["width"])
     kernel = torch.tensor(state["kernel"], dtype=torch.float64).view(state["kh"], state["kw"])
-    return as_greys(
-        F.conv2d(
-            image[None, None], kernel[None, None], stride=stride, padding=padding, dilation=dilation
-        )[0, 0]
-    )
+    return F.conv2d(
+        image[None, None], kernel[None, None], stride=stride, padding=padding, dilation=dilation
+    )[0, 0]
 
 
 def test_kernel_explorer_computes_on_the_static_page(site, browser):
@@ -115,7 +168,7 @@ def test_kernel_explorer_computes_on_the_static_page(site, browser):
             handle.focus()
             for _ in range(times):
                 handle.press(key)
-        expected = pytorch_greys(state, stride, padding, dilation)
+        expected = pytorch_map(state, stride, padding, dilation)
         h, w = expected.shape
         text = f"stride {stride}, padding {padding}, dilation {dilation}: output {h}×{w}"
         page.wait_for_function(
@@ -124,11 +177,23 @@ def test_kernel_explorer_computes_on_the_static_page(site, browser):
             arg=text,
             timeout=5_000,
         )
-        shown = canvas_levels(page, ".kernel-explorer canvas.feature-map-output")
-        assert shown.shape == expected.shape
-        assert (shown - expected).abs().max() <= 1, (slider, (shown - expected).abs().max())
+        # The map blue-white-red about 0 (the top-edge map has both signs), its colour bar
+        # giving the ends; the digit grey, 0 black and 1 white.
+        shown = canvas_colours(page, ".kernel-explorer canvas.feature-map-output")
+        scale = course_scale(expected)
+        assert scale[0] == "bwr" and shown.shape[:2] == expected.shape
+        assert colours_match(shown, expected, scale), slider
+        low, high, printed = legend_of(explorer.locator(".course-legend"))
+        assert (low, high) == pytest.approx(scale[1:]) and printed[1] == "0"
         label = explorer.locator("canvas.feature-map-output").get_attribute("aria-label")
         assert label.startswith(f"The {h}×{w} feature map for stride {stride}, padding {padding}")
+        assert "blue for negative values" in label and "white for 0" in label
+        if padding == 0:
+            image = torch.tensor(state["image"], dtype=torch.float64).view(
+                state["height"], state["width"]
+            )
+            digit = canvas_colours(page, ".kernel-explorer canvas.feature-map-input")
+            assert colours_match(digit, image, ("gray", 0.0, 1.0))
     assert log.problems() == [], log
 
 
@@ -140,15 +205,18 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
     box = page.locator(".window-explorer-box")
     caption = box.locator(".window-caption")
     caption.wait_for(timeout=15_000)
+    menu = box.locator("select")
 
     def check(kernel: torch.Tensor, position: int):
+        """Window ``position`` (from 0, row by row) makes map[row, col]: the page shows it,
+        and the map so far on the course's scale, with its colour bar."""
         fmap = F.conv2d(image[None, None], kernel.double()[None, None])[0, 0]
-        row, col = divmod(position - 1, w - 2)
+        row, col = divmod(position, w - 2)
         value = fmap[row, col].item()
         page.wait_for_function(
             "text => document.querySelector('.window-caption').textContent.startsWith(text)",
-            arg=f"window {position} of {(h - 2) * (w - 2)}: centred on row {row + 1}, "
-            f"column {col + 1}",
+            arg=f"window {position} of {(h - 2) * (w - 2)}: centred on pixel ({row + 1}, "
+            f"{col + 1}) → map[{row}, {col}] = ",
             timeout=5_000,
         )
         shown = float(box.locator(".window-sum").inner_text().split("=")[1])
@@ -159,26 +227,45 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
         )
         products = [float(t) for t in box.locator(".window-products td").all_inner_texts()]
         assert sum(products) == pytest.approx(value, abs=0.05)
+        colours = canvas_colours(page, ".window-explorer canvas.window-map").view(-1, 3)
+        scale = course_scale(fmap)
+        done = position + 1  # the cells filled in so far, row by row
+        assert colours_match(colours[:done], fmap.flatten()[:done], scale)
+        assert legend_of(box.locator(".window-figure .course-legend"))[:2] == pytest.approx(
+            scale[1:]
+        )
+        digit = canvas_colours(page, ".window-explorer canvas.window-image")
+        assert colours_match(digit, image, ("gray", 0.0, 1.0))  # 0 black, 1 white
 
     top = torch.tensor(state["presets"][state["preset"]][1]).view(3, 3)
     start = state["position"]
     check(top, start)
+    assert course_scale(F.conv2d(image[None, None], top.double()[None, None]))[0] == "bwr"
     handle = box.locator(".widget-slider .noUi-handle")  # the window slider
     handle.focus()
+    handle.press("Home")  # the first window is window 0: map[0, 0]
+    check(top, 0)
+    handle.press("End")
+    check(top, (h - 2) * (w - 2) - 1)
+    for _ in range((h - 2) * (w - 2) - 1 - start):
+        handle.press("ArrowLeft")
     handle.press("ArrowRight")
     handle.press("ArrowRight")
     check(top, start + 2)
     box.get_by_role("button", name="next window").click()  # the step button
     check(top, start + 3)
 
-    box.locator("select").select_option("left edge")  # a preset
+    menu.select_option("left edge")  # a preset
     left = torch.tensor(dict(state["presets"])["left edge"]).view(3, 3)
     page.wait_for_function(
         "() => document.querySelector('.window-weights td').textContent === '-1.00'"
     )
     check(left, start + 3)
 
-    centre = box.locator(".widget-text input").nth(4)  # weight row 2, column 2
+    centre = box.get_by_label("kernel weight row 1 column 1")  # counted from 0: the centre
+    assert box.locator(".widget-text input").nth(4).get_attribute("aria-label") == (
+        "kernel weight row 1 column 1"
+    )
     centre.fill("2")
     centre.press("Enter")
     edited = left.clone()
@@ -187,6 +274,33 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
         "() => document.querySelectorAll('.window-weights td')[4].textContent === '2.00'"
     )
     check(edited, start + 3)
+    assert menu.input_value() == "custom"  # the menu no longer names a preset ...
+    menu.select_option("left edge")  # ... and choosing the preset again sets it
+    page.wait_for_function(
+        "() => document.querySelectorAll('.window-weights td')[4].textContent === '0.00'"
+    )
+    check(left, start + 3)
+    assert menu.input_value() == "left edge"
+    centre.fill("2")
+    centre.press("Enter")
+    check(edited, start + 3)
+    centre.fill("0")  # typing the preset's weights back: the menu names it again
+    centre.press("Enter")
+    check(left, start + 3)
+    assert menu.input_value() == "left edge"
+
+    # An emptied box: the page says what the drawing still uses, then puts it back.
+    note = box.locator(".course-box-note")
+    centre.fill("")
+    note.wait_for(timeout=5_000)
+    assert note.inner_text() == (
+        'The box "kernel weight row 1 column 1" is empty: the drawing still uses 0. '
+        "Type a number, or leave the box to put 0 back."
+    )
+    check(left, start + 3)
+    centre.press("Tab")
+    assert centre.input_value() == "0" and note.is_hidden()
+    check(left, start + 3)
 
     box.get_by_role("button", name="play: slide the window").click()
     page.wait_for_function(
@@ -197,7 +311,7 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
     box.get_by_role("button", name="pause the window").click()
     now = int(box.locator(".window-caption").inner_text().split()[1])
     assert now > start + 3
-    check(edited, now)
+    check(left, now)
     assert log.problems() == [], log
 
 
@@ -210,6 +324,7 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
     box.locator(".unfold-caption").wait_for(timeout=15_000)
 
     def check(stride, padding, column):
+        """Column ``column`` (from 0, as F.unfold's last index) is chosen and shown."""
         matrix = F.unfold(image[None, None], state["k"], stride=stride, padding=padding)[0]
         rows, cols = matrix.shape
         page.wait_for_function(
@@ -221,34 +336,57 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
         assert box.locator(".unfold-matrix tr").count() == rows
         assert box.locator(".unfold-matrix tr").first.locator("td").count() == cols
         shown = [float(t) for t in box.locator(".unfold-matrix td.unfold-chosen").all_inner_texts()]
-        assert shown == pytest.approx(matrix[:, column - 1].tolist(), abs=0.006)
+        assert shown == pytest.approx(matrix[:, column].tolist(), abs=0.006)
+        assert (
+            box.locator(".unfold-matrix caption")
+            .inner_text()
+            .startswith(f"unfolded {rows}×{cols}: column {column} is the framed window")
+        )
         assert box.locator(".unfold-input td.unfold-window").count() == 9
         product = box.locator(".unfold-product").inner_text()
+        assert product.startswith(f"weights · column {column} = ")
         value = float(product.split(" = ")[-2])
-        assert value == pytest.approx((weights @ matrix[:, column - 1]).item(), abs=0.01)
+        assert value == pytest.approx((weights @ matrix[:, column]).item(), abs=0.01)
         # the slider's maximum follows the number of windows
-        assert box.locator(".widget-slider", has_text="window").locator(
-            ".widget-readout"
-        ).inner_text() == str(column)
+        slider = box.locator(".widget-slider", has_text="window")
+        assert slider.locator(".widget-readout").inner_text() == str(column)
+        assert float(slider.get_by_role("slider").get_attribute("aria-valuemax")) == cols - 1
+        # Every other cell of the matrix shaded on the one grey scale: 0 black, 1 white.
+        backgrounds = box.locator(".unfold-matrix td:not(.unfold-chosen)").evaluate_all(
+            "cells => cells.map(td => getComputedStyle(td).backgroundColor.match(/\\d+/g)"
+            ".slice(0, 3).map(Number))"
+        )
+        others = torch.cat([matrix[:, :column], matrix[:, column + 1 :]], 1).flatten()
+        assert colours_match(
+            torch.tensor(backgrounds, dtype=torch.float64), others, ("gray", 0.0, 1.0)
+        )
 
-    check(1, 0, 1)
+    assert image.min() >= 0 and image.max() <= 1  # pixels
+    check(1, 0, 0)
     window = box.locator(".widget-slider", has_text="window").locator(".noUi-handle")
     window.focus()
     for _ in range(4):
         window.press("ArrowRight")
-    check(1, 0, 5)
+    check(1, 0, 4)
     padding = box.locator(".widget-slider", has_text="padding").locator(".noUi-handle")
     padding.focus()
     padding.press("ArrowRight")
-    check(1, 1, 5)
+    check(1, 1, 4)
     box.locator(".unfold-matrix tr").first.locator("td").nth(20).click()  # a column, by mouse
-    check(1, 1, 21)
+    check(1, 1, 20)
     stride = box.locator(".widget-slider", has_text="stride").locator(".noUi-handle")
     stride.focus()
     stride.press("ArrowRight")
-    check(2, 1, 9)  # 9 windows left: the chosen column is clamped to the last
+    check(2, 1, 8)  # 9 windows left: the chosen column is clamped to the last, column 8
     box.locator(".unfold-input td.unfold-corner").first.click()  # a window, by mouse
-    check(2, 1, 1)
+    check(2, 1, 0)
+    # The bright pixels (0.9 and up: the digit's ink) are drawn near-white, as in every
+    # figure of the book (they were dark once).
+    bright = box.locator(".unfold-matrix td:not(.unfold-chosen)").evaluate_all(
+        "cells => cells.filter(td => Number(td.title.split(': ')[1]) >= 0.9)"
+        ".map(td => getComputedStyle(td).backgroundColor.match(/\\d+/g).map(Number))"
+    )
+    assert bright and min(min(colour) for colour in bright) >= 229
     assert log.problems() == [], log
 
 
@@ -259,45 +397,75 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
         3, state["height"], state["width"]
     )
     presets = {
-        name: (mode, torch.tensor(w, dtype=torch.float64)) for name, mode, w in state["presets"]
+        name: (mode, torch.tensor(w, dtype=torch.float64))
+        for name, mode, w in state["presets"]
+        if w is not None  # not "custom"
     }
     box = page.locator(".channels-explorer-box")
     box.locator(".channels-caption").wait_for(timeout=15_000)
 
+    menu = box.locator("select")
+
     def check(weight: torch.Tensor, caption_start: str):
+        """The three parts and their sum (the output), on one shared scale with one colour
+        bar, as PyTorch computes them."""
         k = 1 if weight.numel() == 3 else 3
+        slices = weight.view(3, k, k)
+        parts = [F.conv2d(image[None, c : c + 1], slices[c][None, None])[0, 0] for c in range(3)]
         expected = F.conv2d(image[None], weight.view(1, 3, k, k))[0, 0]
+        scale = course_scale(*parts, expected)
         page.wait_for_function(
             "text => document.querySelector('.channels-caption').textContent.startsWith(text)",
             arg=caption_start,
             timeout=5_000,
         )
         for _ in range(50):  # a weight edit changes the picture, not the caption: poll
-            shown = canvas_levels(page, ".channels-explorer canvas.channels-output")
-            if shown.shape == expected.shape and (shown - as_greys(expected)).abs().max() <= 1:
+            shown = canvas_colours(page, ".channels-explorer canvas.channels-output")
+            if shown.shape[:2] == expected.shape and colours_match(shown, expected, scale):
                 break
             page.wait_for_timeout(100)
-        assert shown.shape == expected.shape
-        assert (shown - as_greys(expected)).abs().max() <= 1
+        assert shown.shape[:2] == expected.shape
+        assert colours_match(shown, expected, scale)
+        for c, part in enumerate(parts):
+            shown = canvas_colours(page, f".channels-explorer canvas.channels-map-{c}")
+            assert colours_match(shown, part, scale), c
+        assert box.locator(".course-legend").count() == 1
+        assert legend_of(box.locator(".course-legend"))[:2] == pytest.approx(scale[1:])
+        return scale
 
     three = "one 3×3×3 kernel: output (1, 48, 41)"
-    check(presets["top edge in every channel"][1], three)
-    box.locator("select").select_option("top edge in red only")
+    assert check(presets["top edge in every channel"][1], three)[0] == "bwr"
+    menu.select_option("top edge in red only")
     check(presets["top edge in red only"][1], three)
-    # edit a weight of the green slice with the keyboard
-    green = box.get_by_label("green slice weight row 3 column 2")
+    # edit a weight of the green slice with the keyboard: rows and columns count from 0
+    green = box.get_by_label("green slice weight row 2 column 1")
     green.fill("2")
     green.press("Enter")
     edited = presets["top edge in red only"][1].clone()
     edited[9 + 7] = 2.0
     check(edited, three)
-    box.locator("select").select_option("1×1: grey")
+    assert menu.input_value() == "custom"  # the menu no longer names a preset
+    # An emptied box puts the value in force back, and says so while it is empty.
+    green.fill("")
+    note = box.locator(".course-box-note")
+    note.wait_for(timeout=5_000)
+    assert 'The box "green slice weight row 2 column 1" is empty: the drawing still uses 2.' in (
+        note.inner_text()
+    )
+    green.press("Enter")
+    assert green.input_value() == "2" and note.is_hidden()
+    check(edited, three)
+    menu.select_option("1×1: grey")
     check(presets["1×1: grey"][1], "1×1 convolution: output (1, 50, 43)")
     assert box.get_by_label("1×1 weight of red").is_visible()
     assert not green.is_visible()
     box.get_by_role("button", name="3×3×3 kernel").click()  # back to the 27 weights
     check(edited, three)
     assert green.is_visible()
+    assert menu.input_value() == "custom"  # the 27 weights are still the edited ones
+    menu.select_option("top edge in red only")  # choosing the preset again sets it
+    check(presets["top edge in red only"][1], three)
+    assert menu.input_value() == "top edge in red only"
     assert log.problems() == [], log
 
 
@@ -308,6 +476,47 @@ def shown_probabilities(box) -> list[float]:
             "items => items.map(li => li.dataset.probability)"
         )
     ]
+
+
+def stage_outputs(model, x: torch.Tensor) -> list[tuple[torch.Tensor, bool]]:
+    """What the page draws for input ``x`` (1, 1, 28, 28): the output of every layer that no
+    ReLU follows (the flatten aside), and whether a ReLU made it."""
+    from test_network_math import leaves
+
+    layers = leaves(model)
+    stages = []
+    with torch.no_grad():
+        for i, layer in enumerate(layers):
+            x = layer(x)
+            following = layers[i + 1] if i + 1 < len(layers) else None
+            if not isinstance(layer, torch.nn.Flatten) and not isinstance(following, torch.nn.ReLU):
+                stages.append((x[0].double(), isinstance(layer, torch.nn.ReLU)))
+    return stages
+
+
+def check_stages(box, model, x: torch.Tensor):
+    """Each layer's maps: a colour bar on the layer's scale (grey from 0 after a ReLU, the scores
+    blue-white-red), and the all-black maps named as such, as PyTorch computes them."""
+    figures = box.locator(".network-stages figure")
+    stages = stage_outputs(model, x)
+    assert figures.count() == len(stages)
+    for i, (out, relu) in enumerate(stages):
+        figure = figures.nth(i)
+        scale = course_scale(out)
+        assert legend_of(figure.locator(".course-legend"))[:2] == pytest.approx(scale[1:], rel=1e-5)
+        if relu:
+            assert scale[0] == "gray"  # after a ReLU, no value is negative
+        zero = [m for m in range(out.shape[0]) if relu and not out[m].any()]
+        words = (
+            ""
+            if not zero
+            else f"map {zero[0]} is all black: every value 0, cut by the ReLU"
+            if len(zero) == 1
+            else f"maps {', '.join(map(str, zero))} are all black: every value 0, cut by the ReLU"
+        )
+        assert figure.locator(".network-zero").inner_text() == words, i
+        label = figure.locator("canvas").get_attribute("aria-label")
+        assert "numbered from 0" in label and ("white for 0" in label or "(black)" in label)
 
 
 def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(site, browser):
@@ -334,6 +543,7 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
         assert shown_probabilities(box) == pytest.approx(expected.tolist(), abs=1e-5)
         shown = canvas_levels(page, ".network-explorer canvas.network-input")
         assert (shown - (x_valid[index].view(28, 28) * 255).round()).abs().max() <= 1
+        check_stages(box, model, (x_valid[index].view(1, 1, 28, 28) * 255).round() / 255)
         return index
 
     assert caption.inner_text().startswith("Digit ")
@@ -367,7 +577,11 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
     assert max(drawn) == drawn[int(box.get_attribute("data-prediction"))]
     seen = canvas_levels(page, ".network-explorer canvas.network-input")
     rows, cols = torch.nonzero(seen).unbind(1)
-    assert seen.max() > 200 and max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 == 20
+    # Fitted into 20×20 (its grey edge, moved by a fraction of a pixel, may touch a 21st)
+    assert seen.max() > 200 and max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 in (
+        20,
+        21,
+    )
 
     # A digit it gets wrong, from the menu; then a finger's stroke; then the same digit again.
     menu = box.locator("select.network-wrong")
@@ -400,6 +614,7 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
     seen = canvas_levels(page, ".network-explorer canvas.network-input")
     rows, cols = torch.nonzero(seen).unbind(1)
     assert rows.max() - rows.min() + 1 == 20 and cols.max() - cols.min() + 1 < 8  # a "1"
+    assert int(box.get_attribute("data-prediction")) == 1
     assert menu.input_value() == ""  # the menu no longer names the digit ...
     menu.select_option(index=1)  # ... so choosing it again shows it again
     page.wait_for_function(
@@ -423,6 +638,45 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
         timeout=5_000,
     )
     assert box.locator(".network-probs li").count() == 0
+    assert log.problems() == [], log
+
+
+def test_network_explorer_reads_a_small_1_as_a_large_one(site, browser):
+    """The pad fits the strokes into 20×20 before it draws them, with a pen of MNIST's width:
+    a small 1 in a corner of the pad becomes the same input as a large 1, and the network the
+    lesson trained reads both as a 1 (not a fat bar read as an 8)."""
+    page, log = open_page(browser, site, "lessons/04_cnn.html")
+    box = page.locator(".network-explorer")
+    box.locator(".network-caption").wait_for(timeout=15_000)
+    pad = box.locator("canvas.network-pad")
+    pad.evaluate("c => c.scrollIntoView({block: 'center'})")
+
+    def draw_1(x, y, size):
+        """A 1 from (x, y) down to the left, ``size`` times as long as the smallest."""
+        clear = box.get_by_role("button", name="clear the pad")
+        clear.click()
+        corner = pad.bounding_box()
+        page.mouse.move(corner["x"] + x, corner["y"] + y)
+        page.mouse.down()
+        for t in range(1, 21):
+            page.mouse.move(
+                corner["x"] + x - 2 * size * t / 20, corner["y"] + y + 25 * size * t / 20
+            )
+        page.mouse.up()
+        page.wait_for_function(
+            "() => document.querySelector('.network-caption').textContent"
+            ".startsWith('Your drawing')",
+            timeout=5_000,
+        )
+        return int(box.get_attribute("data-prediction")), canvas_levels(
+            page, ".network-explorer canvas.network-input"
+        )
+
+    small, small_input = draw_1(20, 12, 1)  # 25 pad pixels: a seventh of the pad
+    large, large_input = draw_1(90, 10, 5.6)  # 140 pad pixels
+    assert small == large == 1
+    assert (small_input - large_input).abs().max() <= 0.15 * 255  # the same input, nearly
+    assert (small_input - large_input).abs().mean() <= 0.01 * 255
     assert log.problems() == [], log
 
 
@@ -517,7 +771,9 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     grid.press("ArrowDown")
     check(layers, 2, 4, 2)
 
-    box.locator("select").select_option("dilated 3×3 layers (dilation 1, 2, 4)")
+    menu = box.locator("select")
+    dilated = "dilated 3×3 layers (dilation 1, 2, 4)"
+    menu.select_option(dilated)
     layers = [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)]
     check(layers, 3, 13, 13)
     assert "Dilation leaves gaps" not in caption.inner_text()  # 1, 2, 4: no gaps
@@ -531,13 +787,25 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
         timeout=5_000,
     )
     check(layers, 3, 13, 13)
+    assert menu.input_value() == "custom"  # the menu no longer names the layers
     box.get_by_role("button", name="add a layer").click()
     layers.append((3, 1, 1, 1))
     check(layers, 3, 13, 13)  # the chosen unit stays where it was
     click(4, 0, 29)
+    assert menu.input_value() == "custom"
     box.get_by_role("button", name="reset the layers").click()  # back to the menu's stack
     layers = [(3, 1, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4)]
     check(layers, 3, 13, 13)
+    assert menu.input_value() == dilated
+    dilation.fill("3")  # edited, then the menu's stack chosen again: its layers again
+    dilation.press("Tab")
+    page.wait_for_function(
+        "() => document.querySelector('.field-explorer-box select').value === 'custom'",
+        timeout=5_000,
+    )
+    menu.select_option(dilated)
+    check(layers, 3, 13, 13)
+    assert menu.input_value() == dilated
 
     # A unit whose window lies wholly in the padding sees no pixel at all.
     padding = box.get_by_label("layer 1 padding")
@@ -549,16 +817,15 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     click(1, 0, 0)
     assert "all of it padding" in caption.inner_text()
     assert not field_colours(page, 0).any()
-    padding.fill("")  # an empty box is not a 0: the 5 comes back
+    padding.fill("")  # an empty box is not a 0: the page says so, and the 5 comes back
+    note = box.locator(".course-box-note")
+    note.wait_for(timeout=5_000)
+    assert note.inner_text().startswith(
+        'The box "layer 1 padding" is empty: the drawing still uses 5.'
+    )
     padding.press("Tab")
-    assert padding.input_value() == "5"
+    assert padding.input_value() == "5" and note.is_hidden()
     assert log.problems() == [], log
-
-
-def pool_greys(image: torch.Tensor, pooled: torch.Tensor) -> torch.Tensor:
-    """Grey levels as the pool explorer paints its output: on the input's own scale."""
-    low, high = image.min(), image.max()
-    return ((pooled - low) * 255 / (high - low)).round().clamp(0, 255)
 
 
 def set_slider(box, label: str, value: int):
@@ -595,9 +862,10 @@ def test_pool_explorer_pools_as_pytorch_on_the_static_page(site, browser):
             arg=text,
             timeout=5_000,
         )
-        shown = canvas_levels(page, ".pool-explorer canvas.pool-output")
-        assert shown.shape == out.shape
-        assert (shown - pool_greys(image, out)).abs().max() <= 1, (k, s, mode, ceil)
+        shown = canvas_colours(page, ".pool-explorer canvas.pool-output")
+        assert shown.shape[:2] == out.shape
+        # on the input's scale: a crop of a digit, grey with 0 black and 1 white
+        assert colours_match(shown, out, course_scale(image, pixels=True)), (k, s, mode, ceil)
         output = box.locator("canvas.pool-output")
         row, col = int(output.get_attribute("data-row")), int(output.get_attribute("data-col"))
         value = box.locator(".pool-value")

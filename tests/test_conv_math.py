@@ -1,5 +1,6 @@
 """The explorers' arithmetic (coursecode/static/conv_math.js), run in Node, against PyTorch."""
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -95,11 +96,6 @@ def test_output_size_equals_pytorch(js, n, k, p, s, d):
 def test_output_size_has_no_answer_for_settings_out_of_range(js, args):
     # stride 0 would give Infinity, and a drawing loop that never ends
     assert js("outputSize", *args) is None
-
-
-def test_greys_scale_from_black_to_white(js):
-    assert js("greys", [2.0, 4.0, 3.0]) == [0, 255, 128]
-    assert js("greys", [1.0, 1.0]) == [0, 0]  # a flat map is black, not NaN
 
 
 @CASES
@@ -212,8 +208,74 @@ def pytorch_conv_channels(image, kernel, stride, padding, dilation):
         return None
 
 
-def test_greys_in_a_fixed_range_clip(js):
-    assert js("greysIn", [-1.0, 0.0, 1.0, 3.0], 0.0, 2.0) == [0, 0, 128, 255]
+# The colour scales every explorer draws with (static/drawing.js), against the book's figures:
+# coursecode.plotting draws with matplotlib's "gray" and "bwr" colour maps.
+
+
+@pytest.fixture(scope="module")
+def colours(tmp_path_factory):
+    from coursecode.widgets import STATIC
+
+    node = Node(STATIC / "drawing.js", tmp_path_factory.mktemp("colours"))
+    yield node
+    node.close()
+
+
+def matplotlib_colours(values, cmap: str, low: float, high: float) -> np.ndarray:
+    import matplotlib
+    from matplotlib.colors import Normalize
+
+    rgba = matplotlib.colormaps[cmap](Normalize(low, high, clip=True)(np.asarray(values)))
+    return np.asarray(rgba)[:, :3] * 255
+
+
+def test_pixels_in_0_1_are_grey_on_a_fixed_scale(colours):
+    # 0 black, 1 white, whatever the image holds: 0.99 is near-white, not dark (issue 25)
+    for image in ([0.0, 0.99], [0.2, 0.5], [0.0, 0.0], [1.0]):
+        assert colours("pixelScale", image) == {"kind": "grey", "low": 0, "high": 1}
+    assert colours("colourOf", 0.99, {"kind": "grey", "low": 0, "high": 1}) == [252, 252, 252]
+    assert colours("colourOf", 0.0, {"kind": "grey", "low": 0, "high": 1}) == [0, 0, 0]
+    assert colours("colourOf", 1.0, {"kind": "grey", "low": 0, "high": 1}) == [255, 255, 255]
+    # other values are drawn as a map is
+    assert colours("pixelScale", [0.0, 255.0]) == {"kind": "grey", "low": 0, "high": 255}
+    assert colours("pixelScale", [-0.5, 2.0]) == {"kind": "signed", "low": -2, "high": 2}
+
+
+def test_maps_are_grey_from_0_or_blue_white_red_about_0(colours):
+    assert colours("mapScale", [0.0, 2.5, 1.0]) == {"kind": "grey", "low": 0, "high": 2.5}
+    assert colours("mapScale", [0.0, 0.0]) == {"kind": "grey", "low": 0, "high": 1}  # no NaN
+    # signed: symmetric about 0, one scale for several maps
+    assert colours("mapScale", [-3.0, 1.0], [0.5, 2.0]) == {"kind": "signed", "low": -3, "high": 3}
+    assert colours("mapScale", [-0.5], [4.0]) == {"kind": "signed", "low": -4, "high": 4}
+    signed = {"kind": "signed", "low": -4, "high": 4}
+    assert colours("colourOf", 0.0, signed) == [255, 255, 255]  # 0 is white
+    assert colours("colourOf", -4.0, signed) == [0, 0, 255]
+    assert colours("colourOf", 4.0, signed) == [255, 0, 0]
+    assert colours("colourOf", 9.0, signed) == [255, 0, 0]  # past the end: the end's colour
+
+
+@pytest.mark.parametrize("kind, cmap", [("signed", "bwr"), ("grey", "gray")])
+def test_colours_are_matplotlibs(colours, kind, cmap):
+    """The same colours as the book's figures: within one step of matplotlib's 256-colour maps
+    (a step is 1 level of "gray", 2 of "bwr", whose halves each span 255 levels), and rounding."""
+    low, high = (-2.5, 2.5) if kind == "signed" else (0.0, 2.5)
+    values = np.linspace(low - 0.3, high + 0.3, 301)
+    got = np.array(
+        [colours("colourOf", v, {"kind": kind, "low": low, "high": high}) for v in values]
+    )
+    step = 2 if kind == "signed" else 1
+    assert np.abs(got - matplotlib_colours(values, cmap, low, high)).max() <= step + 0.5
+
+
+def test_legends_print_three_significant_digits(colours):
+    assert [colours("short", v) for v in (2.3125, -2.3125, 0.0, 1.0, 255.0, 0.001234)] == [
+        "2.31",
+        "−2.31",
+        "0",
+        "1",
+        "255",
+        "0.00123",
+    ]
 
 
 # Nonsense never loops: conv_math.js answers null, and every explorer's drawing, run in Node
@@ -410,7 +472,16 @@ def test_each_drawing_draws_its_own_settings(drawings, name):
 def test_each_drawing_says_no_output_for_nonsense(drawings, name, value):
     node, state, traits = drawings[name]
     for trait in traits:
-        in_range = {"p": [0], "padding": [0], "row": [0], "col": [0], "mode": [0], "digit": [0, -1]}
+        in_range = {
+            "p": [0],
+            "padding": [0],
+            "row": [0],
+            "col": [0],
+            "mode": [0],
+            "digit": [0, -1],
+            "position": [0],  # windows and columns count from 0
+            "column": [0],
+        }
         if value in in_range.get(trait, []):
             continue
         got = node("render", {**state, trait: value})

@@ -2,12 +2,12 @@
 
 Its forward pass against PyTorch, on every validation digit, for a fresh network and for
 the network lesson 4 trained (whose weights its notebook stores), and its drawing pad's
-preprocessing against a Python reference written here.
+preprocessing (strokes fitted into 20×20, then drawn with a pen of a fixed width) against a
+NumPy reference written here.
 """
 
 import base64
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -202,87 +202,138 @@ def test_the_lesson_4_page_runs_the_network_it_trained(js, valid):
         assert label == y_valid[index] and predicted != label
 
 
-def reference_input(ink: np.ndarray):
-    """MNIST's recipe, written independently of the page: fit the ink's bounding box into
-    20×20 by area averaging (as matrices), then put its centre of mass at (14, 14)."""
-    rows, cols = np.nonzero(ink > 0)
-    crop = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-    bh, bw = crop.shape
-    side = max(bh, bw)
-    oh = max(1, math.floor(20 * bh / side + 0.5))
-    ow = max(1, math.floor(20 * bw / side + 0.5))
+PEN = 2.5  # PEN_WIDTH in network_math.js: the pen's width in the 28×28 input
 
-    def area(n, m):  # (m, n): how much of input pixel y each output pixel i covers, normalised
-        edges = np.arange(m + 1) * n / m
-        low = np.maximum(edges[:-1, None], np.arange(n)[None, :])
-        high = np.minimum(edges[1:, None], np.arange(n)[None, :] + 1)
-        return np.clip(high - low, 0, None) * m / n
 
-    small = area(bh, oh) @ crop @ area(bw, ow).T
-    total = small.sum()
-    cy = (small.sum(1) * (np.arange(oh) + 0.5)).sum() / total
-    cx = (small.sum(0) * (np.arange(ow) + 0.5)).sum() / total
-    shifts = []
-    for centre in (cy, cx):
-        exact = 14 - centre
-        shifts.append(
-            {math.floor(exact + 0.5)}
-            if abs(exact % 1 - 0.5) > 1e-9
-            else {math.floor(exact), math.ceil(exact)}
-        )  # a tie: either is fine
-    return np.minimum(small, 1), shifts
+def reference_input(strokes, pen=PEN):
+    """The drawing pad's recipe, written independently of the page with NumPy: fit the
+    strokes' centre lines into 20×20 less the pen's reach (pen/2 + 1/2 each side), draw them
+    with a round pen of a fixed width (a pixel's ink falls from 1 to 0 over the last pixel of
+    the pen's reach), then move them so that the ink's centre of mass lies on (14, 14), and
+    draw them again there."""
+    points = np.array([point for stroke in strokes for point in stroke], dtype=float)
+    (left, top), (right, bottom) = points.min(0), points.max(0)
+    side = max(bottom - top, right - left)
+    scale = (19 - pen) / side if side > 0 else 1.0
+    middle = np.array([(left + right) / 2, (top + bottom) / 2])
+    starts, ends = [], []
+    for stroke in strokes:
+        q = (np.array(stroke, dtype=float) - middle) * scale + 14
+        pairs = [(q[0], q[0])] if len(q) == 1 else list(zip(q[:-1], q[1:]))
+        starts += [p for p, _ in pairs]
+        ends += [p for _, p in pairs]
+    a, b = np.array(starts), np.array(ends)  # (S, 2) as (x, y)
+    yy, xx = np.mgrid[0:28, 0:28] + 0.5
+    centres = np.stack([xx, yy], -1).reshape(-1, 1, 2)
+
+    def draw(dx, dy):
+        start = a + [dx, dy]
+        v = b - a
+        length2 = (v**2).sum(-1)
+        t = ((centres - start) * v).sum(-1) / np.where(length2 > 0, length2, 1)
+        t = np.where(length2 > 0, np.clip(t, 0, 1), 0)
+        d = np.linalg.norm(centres - start - t[..., None] * v, axis=-1).min(1)
+        return np.clip(pen / 2 + 0.5 - d, 0, 1).reshape(28, 28)
+
+    first = draw(0, 0)
+    mass = first.sum()
+    dy = 14 - (first.sum(1) * (np.arange(28) + 0.5)).sum() / mass
+    dx = 14 - (first.sum(0) * (np.arange(28) + 0.5)).sum() / mass
+    return draw(dx, dy), (dy, dx), scale
 
 
 @st.composite
-def strokes(draw):
-    """A pad of h×w with a few thick random strokes, ink from 0 to 1 as a canvas's opacity."""
-    h, w = draw(st.integers(1, 80)), draw(st.integers(1, 80))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    ink = np.zeros((h, w))
-    for _ in range(draw(st.integers(1, 4))):
-        points = rng.uniform(0, 1, (draw(st.integers(1, 6)), 2)) * [h - 1, w - 1]
-        radius = draw(st.floats(0.3, 6))
-        yy, xx = np.mgrid[0:h, 0:w]
-        for a, b in zip(points, points[1:] if len(points) > 1 else points):
-            for t in np.linspace(0, 1, 12):
-                y, x = a + t * (b - a)
-                near = np.hypot(yy - y, xx - x) <= radius
-                ink[near] = np.maximum(ink[near], rng.uniform(0.2, 1))
-    if not ink.any():
-        ink[rng.integers(h), rng.integers(w)] = 1.0
-    return ink
+def drawings(draw):
+    """A few strokes on a pad of up to 196×196 pixels: 1 to 4 strokes of 1 to 12 points."""
+    size = draw(st.floats(2, 196))
+    coordinate = st.floats(0, size, allow_nan=False).map(lambda v: round(v, 1))
+    point = st.tuples(coordinate, coordinate).map(list)
+    return draw(st.lists(st.lists(point, min_size=1, max_size=12), min_size=1, max_size=4))
 
 
 @CASES
-@given(strokes())
-def test_drawing_becomes_an_input_as_mnist_digits_were_made(js, ink):
-    got = js("mnistInput", ink.flatten().tolist(), *ink.shape)
-    small, (dys, dxs) = reference_input(ink)
-    oh, ow = small.shape
-    assert got["resized"] == [oh, ow] and max(oh, ow) == 20
-    assert got["shift"][0] in dys and got["shift"][1] in dxs
-    dy, dx = got["shift"]
-    expected = np.zeros((28, 28))
-    for i in range(oh):
-        for j in range(ow):
-            if 0 <= i + dy < 28 and 0 <= j + dx < 28:
-                expected[i + dy, j + dx] = small[i, j]
+@given(drawings())
+def test_strokes_become_an_input_as_mnist_digits_were_made(js, strokes):
+    got = js("strokesInput", strokes)
+    expected, shift, scale = reference_input(strokes)
+    assert got["scale"] == pytest.approx(scale, rel=1e-12)
+    assert got["shift"] == pytest.approx(list(shift), abs=1e-9)
     assert np.abs(np.array(got["input"]).reshape(28, 28) - expected).max() < 1e-9
 
 
+@CASES
+@given(drawings(), st.floats(0.05, 20), st.floats(-500, 500), st.floats(-500, 500))
+def test_a_small_and_a_large_drawing_give_the_same_input(js, strokes, factor, dx, dy):
+    """The pen does not grow with the drawing: the same strokes drawn small or large, anywhere
+    on the pad, make the same 28×28 input."""
+    moved = [[[x * factor + dx, y * factor + dy] for x, y in stroke] for stroke in strokes]
+    first = np.array(js("strokesInput", strokes)["input"])
+    second = np.array(js("strokesInput", moved)["input"])
+    assert np.abs(first - second).max() < 1e-6
+
+
+def test_the_pen_draws_a_normal_mnist_stroke_whatever_the_drawing_size(js):
+    """A straight stroke holds the pen's width of ink per pixel of its length, whether drawn
+    10 or 190 pad pixels long; and that width is the ink per row of MNIST's upright 1s."""
+    from coursecode import load_mnist
+
+    for length in (10, 60, 190):
+        one = js("strokesInput", [[[100, 5], [100, 5 + length]]])
+        image = np.array(one["input"]).reshape(28, 28)
+        rows = image[6:22]  # away from the rounded ends
+        assert rows.sum(1) == pytest.approx([PEN] * len(rows), abs=1e-9), length
+        assert np.nonzero(image.any(1))[0].tolist() == list(range(4, 24))  # 20 rows of ink
+    x_train, y_train, _, _ = load_mnist()
+    ones = x_train[y_train == 1].view(-1, 28, 28)
+    upright = ones[(ones > 0.1).any(1).sum(1) <= 5]  # 4 or 5 columns wide
+    rows = (upright > 0.1).any(2).sum(1)
+    per_row = (upright.sum((1, 2)) / rows).median().item()
+    assert 0.8 * per_row <= PEN <= 1.25 * per_row, per_row
+
+
 def test_drawing_pipeline_examples(js):
-    assert js("mnistInput", [0.0] * 12, 3, 4) is None  # no ink: no input
-    dot = js("mnistInput", [0, 0, 0, 0, 1, 0, 0, 0, 0], 3, 3)  # one pixel fills 20×20
+    assert js("strokesInput", []) is None  # no ink: no input
+    assert js("strokesInput", [[]]) is None
+    dot = js("strokesInput", [[[50, 50]]])  # one click: a round dot of the pen's width
     image = np.array(dot["input"]).reshape(28, 28)
-    assert dot["resized"] == [20, 20] and dot["shift"] == [4, 4]
-    assert image[4:24, 4:24] == pytest.approx(np.ones((20, 20))) and image.sum() == pytest.approx(
-        400
-    )
-    bar = np.zeros((50, 50))  # a tall bar: 20 high, 4 wide
-    bar[5:45, 20:28] = 1
-    got = js("mnistInput", bar.flatten().tolist(), 50, 50)
-    assert got["box"] == [5, 20, 40, 8] and got["resized"] == [20, 4]
-    assert got["shift"] == [4, 12]  # its middle on (14, 14)
+    assert dot["shift"] == pytest.approx([0, 0], abs=1e-9) and image[13:15, 13:15].min() == 1
+    assert image.sum() == pytest.approx(np.pi * (PEN / 2) ** 2, rel=0.15)  # about a disc
+    bar = js("strokesInput", [[[30, 20], [30, 120]]])  # a tall bar: 20 high, the pen wide
+    assert bar["box"] == [20, 30, 100, 0] and bar["scale"] == pytest.approx((19 - PEN) / 100)
+    image = np.array(bar["input"]).reshape(28, 28)
+    assert np.nonzero(image.any(0))[0].tolist() == [12, 13, 14, 15]  # centred on column 14
+
+
+@pytest.mark.parametrize(
+    "strokes",
+    [
+        "strokes",
+        [[["a", 1]]],
+        [[[1, "NaN"]]],
+        [[[1, 2, 3]]],
+        [[[1, 2]], "x"],
+        [[[0, 0]] * 20001],
+    ],
+)
+def test_drawing_pipeline_refuses_nonsense(js, strokes):
+    assert js("strokesInput", strokes) is None
+
+
+def test_the_lesson_4_network_reads_a_small_or_a_large_drawn_1_as_a_1(js):
+    """A 1 drawn small in a corner of the pad reads as a 1, as a large one does (the pen's
+    width no longer grows with the drawing, so it is not a fat bar read as an 8)."""
+    notebook = json.loads((ROOT / "lessons" / "04_cnn.ipynb").read_text(encoding="utf-8"))
+    states = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    [state] = [
+        m["state"]
+        for m in states.values()
+        if m["state"].get("_anywidget_id") == "coursecode.widgets.NetworkExplorer"
+    ]
+    model = model_from_state(state)
+    for stroke in ([[20, 10], [18, 30]], [[100, 15], [94, 180]]):  # small, then large
+        image = torch.tensor(js("strokesInput", [stroke])["input"]).view(1, 1, 28, 28)
+        with torch.no_grad():
+            assert model(image.float()).argmax().item() == 1, stroke
 
 
 def test_softmax_sums_to_one_and_survives_large_scores(js):

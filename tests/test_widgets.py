@@ -262,8 +262,8 @@ def test_conv_grid_takes_numpy_integers_and_refuses_other_types():
             "kernel_size must be an integer from 1 to 4",
         ),
         (
-            lambda: cw.SlidingWindow(image=[0.0] * 9, height=3, width=3, position=0),
-            "position must be an integer from 1 to 4096",
+            lambda: cw.SlidingWindow(image=[0.0] * 9, height=3, width=3, position=-1),
+            "position must be an integer from 0 to 4095",
         ),
         (
             lambda: cw.SlidingWindow(
@@ -331,19 +331,27 @@ def test_window_explorer_links_every_control_to_the_drawing():
     assert (explorer.menu, "index", window, "preset") in links
     assert {(box, "value", window, f"w{i}") for i, box in enumerate(explorer.weights)} <= links
     assert all(isinstance(link, Link) for link in explorer.links)  # jslink: browser-side
-    assert (explorer.slider.min, explorer.slider.max) == (1, 676)
-    assert list(explorer.menu.options) == list(cw.WINDOW_PRESETS)
-    # The menu's kernels travel to the page with the drawing, which applies them itself.
-    assert [name for name, _ in window.presets] == list(cw.WINDOW_PRESETS)
+    assert (explorer.slider.min, explorer.slider.max) == (0, 675)  # windows count from 0
+    assert list(explorer.menu.options) == [*cw.WINDOW_PRESETS, "custom"]
+    # The menu's kernels travel to the page with the drawing, which applies them itself;
+    # "custom" (no kernel) is where the page points the menu after a hand edit.
+    assert [name for name, _ in window.presets] == [*cw.WINDOW_PRESETS, "custom"]
+    assert window.presets[-1] == ["custom", None]
     assert "export function windowAt" in window.get_state()["_esm"]
+    # The weight boxes name rows and columns from 0, as kernel[row, column] does.
+    assert [box.description for box in explorer.weights[:4]] == ["w00", "w01", "w02", "w10"]
+    assert explorer.weights[5].tooltip == "kernel weight row 1 column 2"
 
 
 def test_window_explorer_reads_back_like_lesson_1():
     digit = torch.rand(28, 28)
-    explorer = cw.WindowExplorer(digit, top_edge)
-    explorer.slider.value = 30  # window 30: map row 1, column 3
-    assert explorer.window_position() == (1, 3)
-    window = digit[1:4, 3:6]
+    explorer = cw.WindowExplorer(digit, top_edge, position=142)  # lesson 1's window
+    assert explorer.window_position() == (5, 12)  # 142 = 5 × 26 + 12
+    explorer.slider.value = 0  # the first window: map[0, 0]
+    assert explorer.window_position() == (0, 0)
+    explorer.slider.value = 30  # window 30: map row 1, column 4
+    assert explorer.window_position() == (1, 4)
+    window = digit[1:4, 4:7]
     assert explorer.window_sum() == pytest.approx((window * top_edge).sum().item(), abs=1e-3)
     explorer.weights[4].value = 2.0  # the centre weight
     assert explorer.kernel()[1, 1] == 2.0
@@ -382,11 +390,11 @@ def test_window_explorer_state_stays_small():
         ),
         (
             (torch.rand(28, 28),),
-            {"position": 677},
+            {"position": 676},
             ValueError,
-            "position must be between 1 and 676",
+            r"position must be between 0 and 675 \(windows count from 0",
         ),
-        ((torch.rand(28, 28),), {"position": 0}, ValueError, "position must be an integer >= 1"),
+        ((torch.rand(28, 28),), {"position": -1}, ValueError, "position must be an integer >= 0"),
         ((torch.rand(65, 65),), {}, ValueError, "at most 64×64"),
         (("a digit",), {}, TypeError, "image must be a torch.Tensor"),
     ],
@@ -406,10 +414,11 @@ def test_unfold_explorer_links_its_sliders_and_the_column_range():
         (sliders["stride"], "value", m, "stride"),
         (sliders["padding"], "value", m, "padding"),
         (sliders["window"], "value", m, "column"),
-        (m, "windows", sliders["window"], "max"),
+        (m, "last_column", sliders["window"], "max"),
     } == links
     assert all(isinstance(link, Link) for link in explorer.links)  # jslink: browser-side
-    assert sliders["window"].max == m.windows == 9
+    # Columns count from 0, as F.unfold's last index: 9 windows are columns 0 to 8.
+    assert (sliders["window"].min, sliders["window"].max) == (0, 8) and m.last_column == 8
     assert "export function unfold" in m.get_state()["_esm"]
 
 
@@ -423,9 +432,13 @@ def test_unfold_explorer_reads_back_f_unfold():
     explorer.sliders["stride"].value = 2
     expected = F.unfold(crop[None, None], 3, stride=2, padding=1)[0]
     assert torch.allclose(explorer.matrix(), expected, atol=1e-6)
-    explorer.sliders["window"].value = 5
+    explorer.sliders["window"].value = 4  # column 4
     assert explorer.output_pixel() == pytest.approx(
         (top_edge.flatten() @ expected[:, 4]).item(), abs=1e-5
+    )
+    explorer.sliders["window"].value = 0  # column 0: the first window
+    assert explorer.output_pixel() == pytest.approx(
+        (top_edge.flatten() @ expected[:, 0]).item(), abs=1e-5
     )
 
 
@@ -458,7 +471,9 @@ def test_channels_explorer_links_menu_and_mode_to_the_drawing():
     }
     assert all(isinstance(link, Link) for link in explorer.links)  # jslink: browser-side
     presets = explorer.map.presets
-    assert [name for name, _, _ in presets] == list(cw.CHANNEL_PRESETS)
+    assert [name for name, _, _ in presets] == [*cw.CHANNEL_PRESETS, "custom"]
+    assert list(explorer.menu.options) == [*cw.CHANNEL_PRESETS, "custom"]
+    assert presets[-1] == ["custom", None, None]
     assert {len(weights) for _, mode, weights in presets if mode == 0} == {27}
     assert {len(weights) for _, mode, weights in presets if mode == 1} == {3}
     assert "export function conv2dChannels" in explorer.map.get_state()["_esm"]
@@ -622,7 +637,8 @@ def test_field_explorer_starts_on_the_lesson_stack_and_links_its_menu():
         (link.source[0], link.source[1], link.target[0], link.target[1]) for link in explorer.links
     ] == [(explorer.menu, "index", explorer.view, "stack")]
     assert isinstance(explorer.links[0], Link)
-    assert [name for name, _ in explorer.view.stacks] == list(cw.FIELD_STACKS)
+    assert [name for name, _ in explorer.view.stacks] == [*cw.FIELD_STACKS, "custom"]
+    assert list(explorer.menu.options) == [*cw.FIELD_STACKS, "custom"]
     assert "export function feeders" in explorer.view.get_state()["_esm"]
     table = explorer.table()
     assert table["size"].tolist() == [3, 7, 15] and table["output"].tolist() == [14, 7, 4]
@@ -890,6 +906,7 @@ def test_every_explorer_is_marked_and_names_its_controls(digits):
         (drawing,) = [c for c in box.children if isinstance(c, cw.anywidget.AnyWidget)]
         assert "nameControls(el);" in drawing._esm, type(drawing).__name__
         assert drawing._css.startswith(cw.FOCUS_CSS), type(drawing).__name__
+        assert cw.SHARED_CSS in drawing._css, type(drawing).__name__  # captions, colour bars
     network = cw.NetworkExplorer(simple_cnn(), *digits, n_random=2, n_wrong=0)
     assert cw.EXPLORER_CLASS in network._dom_classes  # its controls are its own, named in it
-    assert network._css.startswith(cw.FOCUS_CSS)
+    assert network._css.startswith(cw.FOCUS_CSS) and cw.SHARED_CSS in network._css

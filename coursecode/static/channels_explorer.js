@@ -2,16 +2,20 @@
 // the three per-channel maps and their sum, which is the output channel; or, in the 1×1
 // mode, three weights that mix R, G and B into one channel. All computed here
 // (conv2dChannels from conv_math.js, which Python puts in front of this file), so the
-// jslinked menu and the weight boxes work on the static book page.
+// jslinked menu and the weight boxes work on the static book page. The three parts and their
+// sum share one scale (blue-white-red about 0, or grey from 0 when no value is negative),
+// explained by one colour bar; after a hand edit the menu names the preset the weights now
+// are, or "custom".
 
 const PHOTO_SCALE = 3;   // screen pixels per photo pixel
 const MAP_SCALE = 2;     // and per map pixel: four maps fit beside the photo
 const COLOURS = ["red", "green", "blue"];
 
-function paintMap(canvas, levels, height, width) {
+function paintMap(canvas, values, height, width, scale) {
   canvas.width = width * MAP_SCALE;
   canvas.height = height * MAP_SCALE;
-  paintGreys(canvas.getContext("2d"), levels, height, width, MAP_SCALE);
+  Object.assign(canvas.dataset, { height, width });
+  paintValues(canvas.getContext("2d"), values, height, width, scale, MAP_SCALE);
 }
 
 function paintPhoto(canvas, image, height, width, SCALE = PHOTO_SCALE) {
@@ -76,10 +80,9 @@ function draw(model, el) {
   paintPhoto(canvasFigure(row, "channels-figure", "channels-photo", `photo (3, ${h}, ${w})`,
     `The colour photo, ${h}×${w} pixels`), image, h, w);
   sign(row, "→");
-  // The three contributions share one grey scale, so that their sizes compare.
-  const ranges = channels.map(range);
-  const low = Math.min(...ranges.map(([a]) => a));
-  const high = Math.max(...ranges.map(([, b]) => b));
+  // The three parts and their sum share one scale, so that their sizes compare.
+  const scale = mapScale(...channels, data);
+  const words = `on one shared scale, ${scaleWords(scale)}`;
   // Each text alternative gives the map's range: it follows every weight a reader changes.
   const span = ([a, b]) => `values from ${fmt(a)} to ${fmt(b)}`;
   channels.forEach((map, c) => {
@@ -87,15 +90,15 @@ function draw(model, el) {
     const what = mode === 1 ? `${fmt(model.get("mix")[c])} × ${COLOURS[c]}` : `${COLOURS[c]} ∗ slice ${c}`;
     paintMap(canvasFigure(row, "channels-figure", `channels-map channels-map-${c}`, what,
       `The ${COLOURS[c]} channel's part of the output (${what}), ${height}×${width}, `
-      + span(ranges[c])),
-    greysIn(map, low, high), height, width);
+      + `${span(valueRange(map))}, ${words}`),
+    map, height, width, scale);
   });
   sign(row, "=");
   const out = canvasFigure(row, "channels-figure", "channels-output", `output channel ${height}×${width}`,
-    `The output channel, the sum of the three parts, ${height}×${width}, ${span(range(data))}`);
-  paintMap(out, greys(data), height, width);
-  out.dataset.height = height;
-  out.dataset.width = width;
+    `The output channel, the sum of the three parts, ${height}×${width}, `
+    + `${span(valueRange(data))}, ${words}`);
+  paintMap(out, data, height, width, scale);
+  legend(out.parentNode, scale);
 }
 
 function weightBoxes(model, el) {
@@ -114,8 +117,11 @@ function weightBoxes(model, el) {
     field.step = "0.1";
     field.setAttribute("aria-label", label);
     field.addEventListener("change", () => {
-      const value = Number.parseFloat(field.value);
-      if (!Number.isFinite(value)) return;
+      const value = field.value.trim() === "" ? NaN : Number(field.value);
+      if (!Number.isFinite(value)) {   // empty, or not a number: the value in force comes back
+        field.value = String(model.get(trait)[index]);
+        return;
+      }
       const values = model.get(trait).slice();
       values[index] = value;
       model.set(trait, values);
@@ -134,7 +140,7 @@ function weightBoxes(model, el) {
     grid.appendChild(title);
     for (let i = 0; i < 9; i++) {
       grid.appendChild(input("kernel", c * 9 + i,
-        `${colour} slice weight row ${Math.floor(i / 3) + 1} column ${(i % 3) + 1}`));
+        `${colour} slice weight row ${Math.floor(i / 3)} column ${i % 3}`));
     }
     slices.appendChild(grid);
     const label = document.createElement("label");
@@ -158,15 +164,26 @@ function render({ model, el }) {
   el.classList.add("channels-explorer");
   nameControls(el);
   const syncBoxes = weightBoxes(model, el);
+  const note = document.createElement("div");
+  note.className = "course-box-note";
+  note.setAttribute("role", "status");
+  el.appendChild(note);
+  guardNumberBoxes(el, note);
   const content = document.createElement("div");
   el.appendChild(content);
   const redraw = batched(() => {
+    // The menu names the preset the mode and weights are, or "custom" after a hand edit.
+    const presets = model.get("presets");
+    if (Array.isArray(presets) && presets.length) {
+      describeMenu(model, "preset", presets, ([, mode, weights]) => mode === model.get("mode")
+        && sameNumbers(weights, weightsOf(model)));
+    }
     syncBoxes();
     draw(model, content);
   });
   model.on("change:preset", () => {
     const chosen = model.get("presets")[model.get("preset")];
-    if (!chosen) return;
+    if (!chosen || chosen[2] === null) return;   // "custom": the weights stay as they are
     const [, mode, weights] = chosen;
     model.set("mode", mode);
     model.set(mode === 1 ? "mix" : "kernel", weights.slice());

@@ -50,24 +50,6 @@ export function conv2d(image, h, w, kernel, kh, kw, stride = 1, padding = 0, dil
   return { data, height, width };
 }
 
-/** The smallest and largest value of an array (or [0, 0] when it is empty). */
-export function range(values) {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const v of values) {
-    if (v < low) low = v;
-    if (v > high) high = v;
-  }
-  return values.length ? [low, high] : [0, 0];
-}
-
-/** Grey levels 0–255 for `values` scaled from their own min (black) to max (white), as imshow does. */
-export function greys(values) {
-  const [low, high] = range(values);
-  const scale = high > low ? 255 / (high - low) : 0;
-  return Array.from(values, (v) => Math.round((v - low) * scale));
-}
-
 /**
  * One window of a stride-1, unpadded convolution, as lesson 1 computes it by hand: the
  * window at `position` (0-based, row by row over the (h−k+1)×(w−k+1) map) of a k×k kernel.
@@ -148,10 +130,4 @@ export function conv2dChannels(image, c, h, w, kernel, kh, kw, stride = 1, paddi
   const { height, width } = conv2d(image.slice(0, h * w), h, w, kernel.slice(0, kh * kw), kh, kw,
     stride, padding, dilation);
   return { channels, data, height, width };
-}
-
-/** Grey levels 0–255 for `values` on a fixed scale: `low` black, `high` white. */
-export function greysIn(values, low, high) {
-  const scale = high > low ? 255 / (high - low) : 0;
-  return Array.from(values, (v) => Math.min(255, Math.max(0, Math.round((v - low) * scale))));
 }

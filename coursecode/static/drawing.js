@@ -37,13 +37,25 @@ function canvasFigure(parent, figureClass, canvasClass, caption, label) {
   return canvas;
 }
 
+/** Call `fn(box)` with the explorer's outer box (class course-explorer) that `el` is drawn in,
+ * once it is in the page (ipywidgets may attach the drawing before its box). */
+function inExplorer(el, fn) {
+  let tries = 0;
+  const attach = () => {
+    const box = el.closest(".course-explorer");
+    if (box) fn(box);
+    else if (tries++ < 600) requestAnimationFrame(attach);   // not in the page yet
+  };
+  attach();
+}
+
 /**
  * Give each control of the explorer that `el` is drawn in an accessible name that says what
  * it changes. ipywidgets 8 draws a slider's handle (role slider) and its editable readout with
  * no name, so a screen reader says only "slider, 2"; a text box or a menu is named by its short
- * label ("w12"). A control's name is its tooltip when Python gives one ("kernel weight row 1
- * column 2"), else its label ("stride s"). The explorer's box (class course-explorer) may draw
- * its controls after this drawing, and redraws a slider when its range changes: it is watched.
+ * label ("w01"). A control's name is its tooltip when Python gives one ("kernel weight row 0
+ * column 1"), else its label ("stride s"). The explorer's box may draw its controls after this
+ * drawing, and redraws a slider when its range changes: it is watched.
  */
 function nameControls(el) {
   const name = (widget) => {
@@ -70,26 +82,171 @@ function nameControls(el) {
       set(group, "aria-label", name(widget));
     }
   };
-  let tries = 0;
-  const attach = () => {
-    const box = el.closest(".course-explorer");
-    if (box) {
-      label(box);
-      new MutationObserver(() => label(box)).observe(box, { childList: true, subtree: true });
-    } else if (tries++ < 600) {
-      requestAnimationFrame(attach);   // not in the page yet
-    }
-  };
-  attach();
+  inExplorer(el, (box) => {
+    label(box);
+    new MutationObserver(() => label(box)).observe(box, { childList: true, subtree: true });
+  });
 }
 
-/** Paint grey levels (height×width, row-major) on `ctx`, `scale` screen pixels each, from (x0, y0). */
-function paintGreys(ctx, levels, height, width, scale, x0 = 0, y0 = 0) {
+/**
+ * Never a silent mismatch between a number box and the drawing. While a number box of the
+ * explorer that `el` is drawn in is empty (or holds no number), `note` says so, and which
+ * value the drawing still uses; Enter or leaving the box puts that value back. Every
+ * <input type=number> of the explorer is watched: ipywidgets' FloatText boxes and the
+ * drawings' own.
+ */
+function guardNumberBoxes(el, note) {
+  const inForce = new WeakMap();   // box → the value the drawing uses
+  const isBox = (node) => node?.tagName === "INPUT" && node.type === "number";
+  const holdsNumber = (box) => box.value.trim() !== "" && Number.isFinite(Number(box.value));
+  const show = (box) => {
+    const value = inForce.get(box);
+    note.hidden = holdsNumber(box) || value === undefined;
+    note.textContent = note.hidden ? ""
+      : `The box "${box.getAttribute("aria-label") ?? "number"}" is empty: the drawing still `
+        + `uses ${value}. Type a number, or leave the box to put ${value} back.`;
+  };
+  const settle = (box) => {
+    if (holdsNumber(box)) inForce.set(box, box.value);
+    else if (inForce.has(box)) box.value = inForce.get(box);
+    show(box);
+  };
+  note.hidden = true;
+  inExplorer(el, (box) => {
+    box.addEventListener("focusin", ({ target }) => {
+      if (isBox(target) && holdsNumber(target)) inForce.set(target, target.value);
+    });
+    box.addEventListener("input", ({ target }) => { if (isBox(target)) show(target); });
+    // After the box's own handler (ipywidgets' or the drawing's) has read the new value.
+    box.addEventListener("change", ({ target }) => {
+      if (isBox(target)) queueMicrotask(() => settle(target));
+    });
+    box.addEventListener("focusout", ({ target }) => { if (isBox(target)) settle(target); });
+  });
+}
+
+/**
+ * Point a menu (`trait`, an index into `entries`) at the first entry whose settings `matches`
+ * accepts, or else at its last entry, "custom" (whose settings are null): after a hand edit
+ * the menu names what the drawing shows, never a preset it no longer shows.
+ */
+function describeMenu(model, trait, entries, matches) {
+  const found = entries.findIndex((entry) => entry.at(-1) !== null && matches(entry));
+  const index = found >= 0 ? found : entries.length - 1;
+  if (model.get(trait) !== index) {
+    model.set(trait, index);
+    model.save_changes();   // only sends to Python when a kernel is connected
+  }
+}
+
+/** Whether two lists of numbers are equal, number by number. */
+const sameNumbers = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+// The course's colour scales, as the book's figures draw them (coursecode.plotting): pixels
+// with values in [0, 1] grey on a fixed scale, 0 black and 1 white; a map of values >= 0 grey
+// from 0 (black) to its largest value (white); a map with negative values blue (−top), white
+// (0) and red (+top), symmetric about 0, as matplotlib's "bwr" colour map.
+
+/** The smallest and largest value of several arrays ([0, 0] when they are empty). */
+export function valueRange(...arrays) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const values of arrays) {
+    for (const v of values) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
+  return low <= high ? [low, high] : [0, 0];
+}
+
+/** The scale of a map (the output of a kernel, of a layer): "grey" from 0 when no value is
+ * negative, else "signed", blue-white-red symmetric about 0. Several maps share one scale. */
+export function mapScale(...arrays) {
+  const [low, high] = valueRange(...arrays);
+  if (low >= 0) return { kind: "grey", low: 0, high: high > 0 ? high : 1 };
+  const top = Math.max(-low, high);
+  return { kind: "signed", low: -top, high: top };
+}
+
+/** The scale of an image: pixels in [0, 1] on the fixed grey scale, 0 black and 1 white;
+ * other values as a map. */
+export function pixelScale(...arrays) {
+  const [low, high] = valueRange(...arrays);
+  return low >= 0 && high <= 1 ? { kind: "grey", low: 0, high: 1 } : mapScale(...arrays);
+}
+
+/** The colour [r, g, b] (0–255) of `v` on `scale`; values past its ends take the end colour. */
+export function colourOf(v, scale) {
+  const t = Math.min(1, Math.max(0, (v - scale.low) / (scale.high - scale.low)));
+  if (scale.kind !== "signed") {
+    const g = Math.round(255 * t);
+    return [g, g, g];
+  }
+  // matplotlib's bwr: blue (0, 0, 1) → white → red (1, 0, 0), each half linear.
+  if (t < 0.5) {
+    const c = Math.round(510 * t);
+    return [c, c, 255];
+  }
+  const c = Math.round(510 * (1 - t));
+  return [255, c, c];
+}
+
+/** The CSS colour of `v` on `scale`. */
+const cssColour = (v, scale) => `rgb(${colourOf(v, scale).join(",")})`;
+
+/** A number as a legend prints it: three significant digits, a true minus sign. */
+export function short(v) {
+  return String(Number(v.toPrecision(3))).replace("-", "−");
+}
+
+/** The scale in words, for a drawing's text alternative. */
+function scaleWords(scale) {
+  if (scale.kind === "signed") {
+    return `blue for negative values (${short(scale.low)}), white for 0, red for positive `
+      + `(${short(scale.high)})`;
+  }
+  return `grey from ${short(scale.low)} (black) to ${short(scale.high)} (white)`;
+}
+
+/** A legend for `scale`, added to `parent`: a small colour bar with its end values (and 0 in
+ * the middle of a signed one). The drawing's text alternative says the same in words; or,
+ * given `words` (for a drawing with none, such as a table), the legend says them itself. */
+function legend(parent, scale, words = null) {
+  const box = document.createElement("div");
+  box.className = "course-legend";
+  if (words === null) {
+    box.setAttribute("aria-hidden", "true");
+  } else {
+    box.setAttribute("role", "img");
+    box.setAttribute("aria-label", `${words}: ${scaleWords(scale)}`);
+  }
+  const bar = document.createElement("div");
+  bar.className = "course-legend-bar";
+  bar.style.background = scale.kind === "signed"
+    ? "linear-gradient(to right, rgb(0,0,255), rgb(255,255,255), rgb(255,0,0))"
+    : "linear-gradient(to right, rgb(0,0,0), rgb(255,255,255))";
+  const labels = document.createElement("div");
+  labels.className = "course-legend-labels";
+  const ends = scale.kind === "signed" ? [scale.low, 0, scale.high] : [scale.low, scale.high];
+  for (const v of ends) {
+    const span = document.createElement("span");
+    span.textContent = short(v);
+    labels.appendChild(span);
+  }
+  box.append(bar, labels);
+  Object.assign(box.dataset, { kind: scale.kind, low: String(scale.low), high: String(scale.high) });
+  parent.appendChild(box);
+  return box;
+}
+
+/** Paint `values` (height×width, row-major) on `ctx` in the colours of `scale`, `cell`
+ * screen pixels each, from (x0, y0). */
+function paintValues(ctx, values, height, width, scale, cell, x0 = 0, y0 = 0) {
   for (let i = 0; i < height; i++) {
     for (let j = 0; j < width; j++) {
-      const g = levels[i * width + j];
-      ctx.fillStyle = `rgb(${g},${g},${g})`;
-      ctx.fillRect(x0 + j * scale, y0 + i * scale, scale, scale);
+      ctx.fillStyle = cssColour(values[i * width + j], scale);
+      ctx.fillRect(x0 + j * cell, y0 + i * cell, cell, cell);
     }
   }
 }

@@ -1,6 +1,8 @@
 // kernel_explorer's drawing: a kernel applied to an image at the chosen stride, padding and
 // dilation, computed in the browser (conv2d from conv_math.js, which Python puts in front of
-// this file), so the jslinked sliders redraw the map on the static book page too.
+// this file), so the jslinked sliders redraw the map on the static book page too. The input
+// is drawn grey (0 black, 1 white), the map blue-white-red about 0 (or grey from 0 when no
+// value is negative), with a colour bar.
 
 const SCALE = 5;  // screen pixels per image pixel, the same for the input and the map
 // The traits' ranges (FeatureMap in widgets.py): anything else is not drawn.
@@ -9,13 +11,13 @@ const LIMITS = {
   stride: [1, 4], padding: [0, 4], dilation: [1, 3],
 };
 
-function paint(canvas, levels, height, width, padding = 0) {
+function paint(canvas, values, height, width, scale, padding = 0) {
   canvas.width = (width + 2 * padding) * SCALE;
   canvas.height = (height + 2 * padding) * SCALE;
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#c9dcef";  // the padding: zeros that are not part of the image
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  paintGreys(ctx, levels, height, width, SCALE, padding * SCALE, padding * SCALE);
+  paintValues(ctx, values, height, width, scale, SCALE, padding * SCALE, padding * SCALE);
 }
 
 function draw(model, el) {
@@ -43,10 +45,13 @@ function draw(model, el) {
   const row = document.createElement("div");
   row.className = "feature-map-row";
   el.appendChild(row);
+  const pixels = pixelScale(image);
   const input = canvasFigure(row, "feature-map-figure", "feature-map-input",
-    p > 0 ? `input ${h}×${w}, padded by ${p}` : `input ${h}×${w}`,
-    `The ${h}×${w} input image` + (p > 0 ? `, with ${p} pixels of zero padding all round` : ""));
-  paint(input, greys(image), h, w, p);
+    p > 0 ? `input ${h}×${w}, padded by ${p} (pale blue)` : `input ${h}×${w}`,
+    `The ${h}×${w} input image, ${scaleWords(pixels)}`
+    + (p > 0 ? `, with ${p} pixels of zero padding all round, drawn pale blue` : ""));
+  paint(input, image, h, w, pixels, p);
+  Object.assign(input.dataset, { height: h + 2 * p, width: w + 2 * p, padding: p });
 
   if (result === null) {
     const tall = outputSize(h, kh, p, s, d) === null;
@@ -59,10 +64,12 @@ function draw(model, el) {
   const { data, height, width } = result;
   caption.textContent = `${settings}: output ${height}×${width}`
     + (h === w && kh === kw ? ` = ${formula(h, kh)}` : "");
+  const scale = mapScale(data);
   const output = canvasFigure(row, "feature-map-figure", "feature-map-output",
     `feature map ${height}×${width}`,
-    `The ${height}×${width} feature map for ${settings}: bright where the kernel responds most`);
-  paint(output, greys(data), height, width);
+    `The ${height}×${width} feature map for ${settings}, ${scaleWords(scale)}`);
+  paint(output, data, height, width, scale);
+  legend(output.parentNode, scale);
   output.dataset.height = height;
   output.dataset.width = width;
 }

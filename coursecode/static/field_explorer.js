@@ -2,7 +2,9 @@
 // (or move it with the arrow keys) and the input pixels it sees light up, with the units of
 // every layer in between that feed it; a table gives each layer's field size, jump and start.
 // All computed here (field_math.js, which Python puts in front of this file), so the clicks,
-// the layer boxes and the jslinked menu work on the static book page.
+// the layer boxes and the jslinked menu work on the static book page. Layers are named from
+// 1 (layer 1 is the first), as receptive_field names them; units and pixels count from 0.
+// After a hand edit the menu names the stack the layers now are, or "custom".
 
 const GRID = 150;           // a grid's side on screen, about
 const MARGIN_MAX = 8;       // input pixels of padding drawn around the input, at most
@@ -23,6 +25,9 @@ function span(indices) {
   const text = low === high ? `${low}` : `${low}–${high}`;
   return indices.length === high - low + 1 ? text : `${text} (${indices.length} of them)`;
 }
+
+/** Whether two stacks hold the same layers. */
+const sameLayers = (a, b) => a.length === b.length && a.every((layer, i) => sameNumbers(layer, b[i]));
 
 /** The layers as field_math.js reads them. */
 const asLayers = (layers) => layers.map(([k, s, p, d]) => ({ k, s, p, d }));
@@ -78,11 +83,14 @@ function render({ model, el }) {
   const remove = element("button", "", "remove the last layer");
   const reset = element("button", "", "reset the layers");
   add.type = remove.type = reset.type = "button";
-  reset.title = "back to the layers the menu names";
+  reset.title = "back to the stack last chosen from the menu";
   buttons.append(add, remove, reset);
   const tableBox = element("div", "field-table-box");   // scrolls sideways on a narrow screen
   tableBox.appendChild(table);
-  el.append(caption, grids, tableBox, buttons);
+  const note = element("div", "course-box-note");
+  note.setAttribute("role", "status");
+  el.append(caption, grids, tableBox, note, buttons);
+  guardNumberBoxes(el, note);
 
   let boxes = [];   // per layer: the four number boxes, rebuilt when the layer count changes
 
@@ -174,8 +182,9 @@ function render({ model, el }) {
     canvas.dataset.width = nw;
   };
 
-  /** Paint the input: the image in greys, the pixels the unit sees blended with orange, the
-   * first layer's padding as a blue ring, and the unit's whole field as a dashed square. */
+  /** Paint the input: the image on its grey scale, the pixels the unit sees blended with
+   * orange, the first layer's padding as a blue ring, and the unit's whole field as a dashed
+   * square. */
   const paintInput = (canvas, image, h, w, margin, pad, fed, extent) => {
     const scale = Math.max(2, Math.floor(GRID / Math.max(h, w)));
     canvas.width = (w + 2 * margin) * scale;
@@ -186,14 +195,14 @@ function render({ model, el }) {
     ctx.fillStyle = "#c9dcef";
     const p = Math.min(pad, margin);
     ctx.fillRect((margin - p) * scale, (margin - p) * scale, (w + 2 * p) * scale, (h + 2 * p) * scale);
-    const levels = greys(image);
+    const colours = pixelScale(image);   // 0 black, 1 white
     const rows = new Set(fed[0]);
     const cols = new Set(fed[1]);
     for (let i = 0; i < h; i++) {
       for (let j = 0; j < w; j++) {
-        const g = levels[i * w + j];
+        const colour = colourOf(image[i * w + j], colours);
         const lit = rows.has(i) && cols.has(j);
-        const [r, gg, b] = lit ? FED.map((c) => Math.round(0.45 * g + 0.55 * c)) : [g, g, g];
+        const [r, gg, b] = lit ? colour.map((v, c) => Math.round(0.45 * v + 0.55 * FED[c])) : colour;
         ctx.fillStyle = `rgb(${r},${gg},${b})`;
         ctx.fillRect((j + margin) * scale, (i + margin) * scale, scale, scale);
       }
@@ -220,6 +229,11 @@ function render({ model, el }) {
       return;
     }
     const stack = asLayers(layers);
+    // The menu names the stack the layers are, or "custom" after a hand edit.
+    const stacks = model.get("stacks");
+    if (Array.isArray(stacks) && stacks.length) {
+      describeMenu(model, "stack", stacks, ([, named]) => sameLayers(named, layers));
+    }
     if (boxes.length !== layers.length) buildTable(layers);
     add.disabled = layers.length >= 8;
     remove.disabled = layers.length <= 1;
@@ -338,9 +352,11 @@ function render({ model, el }) {
 
   add.addEventListener("click", () => setLayers([...model.get("layers").map((l) => l.slice()), [3, 1, 1, 1]]));
   remove.addEventListener("click", () => setLayers(model.get("layers").slice(0, -1).map((l) => l.slice())));
-  const applyStack = () => {
-    const chosen = model.get("stacks")[model.get("stack")];
-    if (!chosen) return;
+  let lastChosen = model.get("stack");   // the stack "reset the layers" goes back to
+  const applyStack = (index) => {
+    const chosen = model.get("stacks")[index];
+    if (!chosen || chosen[1] === null) return;   // "custom": the layers stay as they are
+    lastChosen = index;
     const layers = chosen[1].map((l) => l.slice());
     const [h, w] = [model.get("height"), model.get("width")];
     const rows = layerSizes(asLayers(layers), h);
@@ -349,10 +365,18 @@ function render({ model, el }) {
     model.set("level", layers.length);
     model.set("row", rows && rows.at(-1) !== null ? Math.floor((rows.at(-1) - 1) / 2) : 0);
     model.set("col", cols && cols.at(-1) !== null ? Math.floor((cols.at(-1) - 1) / 2) : 0);
+    model.set("stack", index);   // after the layers: the menu names them
     model.save_changes();
   };
-  model.on("change:stack", applyStack);
-  reset.addEventListener("click", applyStack);
+  model.on("change:stack", () => {
+    const index = model.get("stack");
+    const chosen = model.get("stacks")[index];
+    if (!chosen || chosen[1] === null) return;   // "custom": the layers stay as they are
+    lastChosen = index;
+    // A stack chosen from the menu; not when the menu only follows an edit that made one.
+    if (!sameLayers(chosen[1], model.get("layers"))) applyStack(index);
+  });
+  reset.addEventListener("click", () => applyStack(lastChosen));
   for (const name of ["image", "layers", "level", "row", "col"]) model.on(`change:${name}`, redraw);
   draw();
 }

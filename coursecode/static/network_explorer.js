@@ -1,13 +1,18 @@
 // NetworkExplorer's drawing (lesson 4): the trained network runs in the page. A drawing pad
 // (or a validation digit) gives the input; the forward pass (network_math.js, which Python
 // puts in front of this file) gives every layer's feature maps and the class probabilities.
-// Nothing here needs Python, so it all works on the static book page.
+// Nothing here needs Python, so it all works on the static book page. The pad keeps the
+// strokes as paths: strokesInput fits them into 20×20 and only then draws them, with a pen of
+// a normal MNIST stroke's width, whatever the drawing's size. Maps are grey from 0 (black) to
+// their layer's largest value (white), the scores blue-white-red about 0, each with a colour
+// bar; maps and scores are numbered from 0.
 
-const PAD = 196;            // the pad's own pixels (7 per input pixel); CSS may scale it
-const STROKE = 15;          // pen width in pad pixels: about 2 input pixels once resized
+const PAD = 196;            // the pad's own pixels; CSS may scale it
+const STROKE = 15;          // the pen on the pad, in pad pixels (the input's pen is fixed)
 const INPUT_SCALE = 4;      // screen pixels per input pixel
 const MAP_SIDE = 42;        // a feature map's side on screen, about
 const GAP = 3;              // between two maps of a layer
+const LABEL = 11;           // the row of numbers above a layer's maps (below its scores)
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -23,26 +28,47 @@ function button(text, title) {
   return b;
 }
 
-/** Paint a stage's c maps (each h×w) side by side, up to 8 a row, on one grey scale. */
-function paintStage(canvas, stage) {
+/** Paint a stage's c maps (each h×w) side by side, up to 8 a row, on `scale`, each with its
+ * number (from 0) above it; single numbers (1×1 maps, such as the scores) are squares in one
+ * row, numbered below. */
+function paintStage(canvas, stage, scale) {
   const { c, h, w, data } = stage;
-  // Single numbers (1×1 maps, such as the scores) are small squares in one row.
   const single = h * w === 1;
-  const scale = single ? 20 : Math.max(1, Math.floor(MAP_SIDE / Math.max(h, w)));
+  const cell = single ? 20 : Math.max(1, Math.floor(MAP_SIDE / Math.max(h, w)));
   const columns = single ? c : Math.min(c, 8);
   const rows = Math.ceil(c / columns);
-  canvas.width = columns * (w * scale + GAP) - GAP;
-  canvas.height = rows * (h * scale + GAP) - GAP;
+  const [mapW, mapH] = [w * cell + GAP, h * cell + LABEL + GAP];
+  canvas.width = columns * mapW - GAP;
+  canvas.height = rows * mapH - GAP;
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const [low, high] = range(data);
-  const levels = greysIn(data, Math.min(0, low), high);
+  ctx.font = "10px sans-serif";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
   for (let m = 0; m < c; m++) {
-    const x0 = (m % columns) * (w * scale + GAP);
-    const y0 = Math.floor(m / columns) * (h * scale + GAP);
-    paintGreys(ctx, levels.slice(m * h * w, (m + 1) * h * w), h, w, scale, x0, y0);
+    const x0 = (m % columns) * mapW;
+    const y0 = Math.floor(m / columns) * mapH;
+    const top = single ? y0 : y0 + LABEL;
+    paintValues(ctx, data.subarray(m * h * w, (m + 1) * h * w), h, w, scale, cell, x0, top);
+    if (scale.kind !== "signed") {   // a frame, so that a black map shows where it ends
+      ctx.strokeStyle = "#999";
+      ctx.lineWidth = 1;
+      ctx.strokeRect(x0 + 0.5, top + 0.5, w * cell - 1, h * cell - 1);
+    }
+    ctx.fillStyle = "#000";
+    ctx.fillText(String(m), x0 + (w * cell) / 2, single ? y0 + h * cell + LABEL / 2 + 1 : y0 + LABEL / 2);
   }
+}
+
+/** The maps of a stage whose every value is 0 (drawn all black). */
+function silent(stage) {
+  const { c, h, w, data } = stage;
+  const found = [];
+  for (let m = 0; m < c; m++) {
+    if (data.subarray(m * h * w, (m + 1) * h * w).every((v) => v === 0)) found.push(m);
+  }
+  return found;
 }
 
 /** The map of a stage whose numbers add up to the most: the most active one. */
@@ -66,7 +92,7 @@ function render({ model, el }) {
     "Drawing pad: draw a digit with the mouse or a finger; the network reads it as you draw");
   pad.width = PAD;
   pad.height = PAD;
-  const ink = pad.getContext("2d", { willReadFrequently: true });
+  const ink = pad.getContext("2d");
 
   const controls = element("div", "network-controls");
   row.appendChild(controls);
@@ -82,6 +108,8 @@ function render({ model, el }) {
   seen.width = seen.height = 28 * INPUT_SCALE;
   seen.dataset.height = 28;
   seen.dataset.width = 28;
+  const pixels = pixelScale([0, 1]);   // the input's pixels: 0 black, 1 white
+  legend(seen.parentNode, pixels);
 
   const probsBox = element("figure", "network-figure");
   const probs = element("ol", "network-probs");
@@ -94,6 +122,10 @@ function render({ model, el }) {
   el.appendChild(caption);
   const stagesBox = element("div", "network-stages");
   el.appendChild(stagesBox);
+  el.appendChild(element("p", "network-note", "Each layer's maps, numbered from 0, share one "
+    + "grey scale, from 0 (black) to the layer's largest value (white), shown under them. An "
+    + "all-black map holds only zeros: the ReLU cut every value. The last layer's scores, one "
+    + "per class (numbered from 0), can be negative: blue below 0, white at 0, red above."));
 
   let params = null;
   let digits = null;
@@ -142,7 +174,7 @@ function render({ model, el }) {
     wrong.value = d >= model.get("n_random") ? String(d) : "";   // "choose one…" otherwise
     const result = input === null ? null : forward(model.get("layers"), params, input, 1, 28, 28);
     const ctx = seen.getContext("2d");
-    paintGreys(ctx, greysIn(input ?? new Array(784).fill(0), 0, 1), 28, 28, INPUT_SCALE);
+    paintValues(ctx, input ?? new Array(784).fill(0), 28, 28, pixels, INPUT_SCALE);
     if (result === null) {
       caption.textContent = "Draw a digit on the black pad, or pick one with the buttons.";
       seen.setAttribute("aria-label", "The 28×28 input the network reads: empty");
@@ -160,11 +192,12 @@ function render({ model, el }) {
       caption.textContent = `Digit ${index}, labelled ${label}: the network reads `
         + `${predicted}, ${sure}.`;
       seen.setAttribute("aria-label", `The 28×28 input the network reads: digit ${index}, `
-        + `a ${label}`);
+        + `a ${label}, ${scaleWords(pixels)}`);
     } else {
       caption.textContent = `Your drawing: the network reads ${predicted}, ${sure}.`;
       seen.setAttribute("aria-label", "The 28×28 input the network reads: your drawing, "
-        + "resized to fit 20×20 and centred by its centre of mass");
+        + "fitted into 20×20, drawn with a pen of MNIST's width and centred by its centre of "
+        + `mass, ${scaleWords(pixels)}`);
     }
     el.dataset.prediction = String(predicted);
 
@@ -184,47 +217,64 @@ function render({ model, el }) {
     if (figures.length !== stages.length) {
       stagesBox.replaceChildren();
       stages.forEach((stage, i) => {
-        canvasFigure(stagesBox, "network-figure", "network-stage", "", "").dataset.stage = i;
+        const canvas = canvasFigure(stagesBox, "network-figure", "network-stage", "", "");
+        canvas.dataset.stage = i;
+        canvas.parentNode.append(element("div", "network-key"), element("div", "network-zero"));
       });
     }
     stagesBox.querySelectorAll("canvas.network-stage").forEach((canvas, i) => {
       const stage = stages[i];
       const shape = `${stage.c}×${stage.h}×${stage.w}`;
       const last = i === stages.length - 1;
+      // Layers are named from 1 (layer 1 is the first), as the lesson names them.
       canvas.nextSibling.textContent = `layer ${i + 1}: ${shape}${last ? " (the scores)" : ""}`;
-      paintStage(canvas, stage);
-      canvas.setAttribute("aria-label", `Layer ${i + 1}'s output: ${stage.c} maps of `
-        + `${stage.h}×${stage.w}; the most active is map ${busiest(stage)}`);
+      const scale = mapScale(stage.data);
+      paintStage(canvas, stage, scale);
+      const [key, zero] = [canvas.parentNode.querySelector(".network-key"),
+        canvas.parentNode.querySelector(".network-zero")];
+      key.replaceChildren();
+      legend(key, scale);
+      const off = stage.relu ? silent(stage) : [];
+      const which = off.length === 1 ? `map ${off[0]} is` : `maps ${off.join(", ")} are`;
+      zero.textContent = off.length ? `${which} all black: every value 0, cut by the ReLU` : "";
+      const what = stage.h * stage.w === 1
+        ? `${stage.c} numbers, numbered from 0${last ? " (the scores of classes 0 to ${stage.c - 1})" : ""}`
+        : `${stage.c} maps of ${stage.h}×${stage.w}, numbered from 0`;
+      canvas.setAttribute("aria-label", `Layer ${i + 1}'s output: ${what}, ${scaleWords(scale)}; `
+        + `the most active is ${stage.h * stage.w === 1 ? "number" : "map"} ${busiest(stage)}`
+        + (off.length ? `; ${zero.textContent}` : ""));
     });
   };
   const redraw = batched(draw);
 
-  // The pad: strokes in white on a clear canvas; the ink is the canvas's opacity.
-  let last = null;
+  // The pad: the strokes, kept as paths (pad pixels), drawn in white as they come; the input
+  // is made from the paths (strokesInput), never from the pad's pixels.
+  let strokes = [];
   let pending = false;
   const at = (event) => {
     const box = pad.getBoundingClientRect();
-    return [(event.clientX - box.left) * (PAD / box.width), (event.clientY - box.top) * (PAD / box.height)];
+    return [(event.clientX - box.left) * (PAD / box.width), (event.clientY - box.top) * (PAD / box.height)]
+      .map((v) => Math.round(v * 10) / 10);
   };
   const readPad = () => {
     pending = false;
-    const alpha = ink.getImageData(0, 0, PAD, PAD).data;
-    const values = new Float64Array(PAD * PAD);
-    for (let i = 0; i < values.length; i++) values[i] = alpha[4 * i + 3] / 255;
-    const made = mnistInput(values, PAD, PAD);
+    const made = strokesInput(strokes);
     model.set("drawn", made === null ? [] : Array.from(made.input, (v) => Math.round(v * 1e4) / 1e4));
   };
-  const stroke = (to) => {
+  const paintSegment = (from, to) => {
     ink.strokeStyle = "#fff";
-    ink.fillStyle = "#fff";
     ink.lineWidth = STROKE;
     ink.lineCap = "round";
     ink.lineJoin = "round";
     ink.beginPath();
-    ink.moveTo(...(last ?? to));
-    ink.lineTo(to[0] + (last ? 0 : 0.01), to[1]);
+    ink.moveTo(...from);
+    ink.lineTo(to[0] + (from === to ? 0.01 : 0), to[1]);
     ink.stroke();
-    last = to;
+  };
+  const stroke = (to) => {
+    const line = strokes.at(-1);
+    paintSegment(line.at(-1) ?? to, to);
+    line.push(to);
     if (!pending) {
       pending = true;
       requestAnimationFrame(readPad);
@@ -232,7 +282,7 @@ function render({ model, el }) {
   };
   const clearPad = () => {
     ink.clearRect(0, 0, PAD, PAD);
-    last = null;
+    strokes = [];
   };
   let pen = null;   // the pointer drawing now (a mouse button, a finger or a stylus)
   pad.addEventListener("pointerdown", (event) => {
@@ -248,7 +298,7 @@ function render({ model, el }) {
       clearPad();
       model.set("digit", -1);
     }
-    last = null;
+    strokes.push([]);
     stroke(at(event));
   });
   pad.addEventListener("pointermove", (event) => {
@@ -257,8 +307,8 @@ function render({ model, el }) {
   const finish = (event) => {
     if (event.pointerId !== pen) return;
     pen = null;
-    last = null;
     readPad();
+    model.set("strokes", strokes.map((line) => line.slice()));
     model.save_changes();   // only sends to Python when a kernel is connected
   };
   pad.addEventListener("pointerup", finish);
@@ -268,6 +318,7 @@ function render({ model, el }) {
     clearPad();
     model.set("digit", -1);
     model.set("drawn", []);
+    model.set("strokes", []);
     model.save_changes();
   });
   random.addEventListener("click", () => {
@@ -286,15 +337,12 @@ function render({ model, el }) {
     model.save_changes();
   });
 
-  // A view made again (a second display, a re-render) shows the drawing the model holds:
-  // its 28×28 input, 7 pad pixels per input pixel, which the pad reads back unchanged.
-  const drawn = model.get("drawn");
-  if (model.get("digit") === -1 && drawn.length === 784) {
-    const side = PAD / 28;
-    drawn.forEach((v, i) => {
-      ink.fillStyle = `rgba(255,255,255,${v})`;
-      ink.fillRect((i % 28) * side, Math.floor(i / 28) * side, side, side);
-    });
+  // A view made again (a second display, a re-render) shows the strokes the model holds, and
+  // draws on from them.
+  const kept = model.get("strokes");
+  if (model.get("digit") === -1 && Array.isArray(kept) && strokesInput(kept) !== null) {
+    strokes = kept.map((line) => line.slice());
+    for (const line of strokes) line.forEach((point, k) => paintSegment(line[k - 1] ?? point, point));
   }
   decode();
   fillMenu();

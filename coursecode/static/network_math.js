@@ -1,7 +1,8 @@
 // The arithmetic of the network explorer (lesson 4), as a plain ES module with no DOM: a small
-// trained network's forward pass, and the drawing pad's MNIST-style preprocessing. The widget
-// runs it in the browser (Python puts it in front of the drawing code); the tests run it in
-// Node against PyTorch (tests/test_network_math.py).
+// trained network's forward pass, and the drawing pad's MNIST-style preprocessing (strokes
+// fitted into 20×20, then drawn with a pen of a fixed width, centred by their centre of
+// mass). The widget runs it in the browser (Python puts it in front of the drawing code); the
+// tests run it in Node against PyTorch (tests/test_network_math.py).
 
 /** Bytes from base64 text (as Python's base64.b64encode writes them). */
 export function decodeBytes(text) {
@@ -79,9 +80,10 @@ export function softmax(logits) {
  * {type: "conv", cin, cout, kh, kw, stride: [sy, sx], padding: [py, px], dilation: [dy, dx],
  * weight, bias} (weight and bias: offsets into `params`, bias null when there is none),
  * {type: "relu"}, {type: "flatten"}, {type: "linear", in, out, weight, bias}.
- * Returns {stages, logits, probabilities}: a stage {c, h, w, data} after every layer that
- * is not followed by a ReLU (so a convolution and its ReLU make one stage), the last
- * stage's numbers as the scores, and their softmax. Null when the layers do not fit the input.
+ * Returns {stages, logits, probabilities}: a stage {c, h, w, data, relu} after every layer
+ * that is not followed by a ReLU (so a convolution and its ReLU make one stage; `relu` says
+ * whether a ReLU made it), the last stage's numbers as the scores, and their softmax. Null
+ * when the layers do not fit the input.
  */
 export function forward(layers, params, input, c, h, w) {
   let x = { data: Float64Array.from(input), c, h, w };
@@ -96,92 +98,100 @@ export function forward(layers, params, input, c, h, w) {
     else return null;
     if (x === null) return null;
     const next = layers[i + 1];
-    if (layer.type !== "flatten" && !(next && next.type === "relu")) stages.push(x);
+    if (layer.type !== "flatten" && !(next && next.type === "relu")) {
+      stages.push({ ...x, relu: layer.type === "relu" });
+    }
   }
   const logits = Array.from(x.data);
   return { stages, logits, probabilities: softmax(logits) };
 }
 
-/** Length of the overlap of [a0, a1) and [b0, b1). */
-function overlap(a0, a1, b0, b1) {
-  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
-}
+/** The pen's width in the 28×28 input, in input pixels: a normal MNIST stroke. (MNIST's
+ * upright 1s, four or five columns wide, hold a median of 2.2 to 2.5 pixels of ink per row.) */
+export const PEN_WIDTH = 2.5;
+
+/** The most points a drawing may hold: past it, no input (never a loop that does not end). */
+const MAX_POINTS = 20000;
 
 /**
- * Resize an h×w image to oh×ow by area: each output pixel is the mean of the input over the
- * rectangle it covers (input pixel y spans [y, y+1); output row i spans [i·h/oh, (i+1)·h/oh)).
+ * The 28×28 picture of `segments` ([x0, y0, x1, y1] in input pixels, moved by (dx, dy)) drawn
+ * with a round pen `pen` pixels wide: a pixel whose centre lies at distance d from the
+ * nearest segment gets min(1, max(0, pen/2 + 1/2 − d)), so the ink falls from 1 to 0 over one
+ * pixel at the pen's edge, and a straight stroke holds `pen` of ink per pixel of its length.
  */
-export function resizeArea(image, h, w, oh, ow) {
-  const fy = h / oh;
-  const fx = w / ow;
-  const out = new Float64Array(oh * ow);
-  for (let i = 0; i < oh; i++) {
-    const y0 = i * fy;
-    const y1 = (i + 1) * fy;
-    for (let j = 0; j < ow; j++) {
-      const x0 = j * fx;
-      const x1 = (j + 1) * fx;
-      let sum = 0;
-      for (let y = Math.floor(y0); y < Math.min(h, Math.ceil(y1)); y++) {
-        const wy = overlap(y, y + 1, y0, y1);
-        for (let x = Math.floor(x0); x < Math.min(w, Math.ceil(x1)); x++) {
-          sum += image[y * w + x] * wy * overlap(x, x + 1, x0, x1);
-        }
-      }
-      out[i * ow + j] = sum / (fy * fx);
-    }
-  }
-  return out;
-}
-
-/**
- * A drawing made into a 28×28 input the way MNIST's digits were made: the ink's bounding
- * box is resized (by area, keeping its proportions) to fit a 20×20 box, and placed in a
- * 28×28 frame so that its centre of mass falls on the frame's centre (14, 14), to the
- * nearest whole pixel. `ink` holds h×w values in [0, 1] (0: no ink), row-major.
- * Returns {input, box: [top, left, height, width], resized: [oh, ow], shift: [dy, dx]}
- * (input: 784 numbers in [0, 1]), or null when there is no ink.
- */
-export function mnistInput(ink, h, w) {
-  let [top, bottom, left, right] = [h, -1, w, -1];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (ink[y * w + x] > 0) {
-        top = Math.min(top, y);
-        bottom = Math.max(bottom, y);
-        left = Math.min(left, x);
-        right = Math.max(right, x);
+function rasterise(segments, pen, dy, dx) {
+  const reach = pen / 2 + 0.5;
+  const dist = new Float64Array(784).fill(Infinity);
+  for (const [x0, y0, x1, y1] of segments) {
+    const [ax, ay, bx, by] = [x0 + dx, y0 + dy, x1 + dx, y1 + dy];
+    const [vx, vy] = [bx - ax, by - ay];
+    const length2 = vx * vx + vy * vy;
+    const i0 = Math.max(0, Math.floor(Math.min(ay, by) - reach));
+    const i1 = Math.min(27, Math.ceil(Math.max(ay, by) + reach));
+    const j0 = Math.max(0, Math.floor(Math.min(ax, bx) - reach));
+    const j1 = Math.min(27, Math.ceil(Math.max(ax, bx) + reach));
+    for (let i = i0; i <= i1; i++) {
+      for (let j = j0; j <= j1; j++) {
+        const [px, py] = [j + 0.5 - ax, i + 0.5 - ay];   // from the segment's start
+        const t = length2 > 0 ? Math.min(1, Math.max(0, (px * vx + py * vy) / length2)) : 0;
+        const d = Math.hypot(px - t * vx, py - t * vy);
+        if (d < dist[i * 28 + j]) dist[i * 28 + j] = d;
       }
     }
   }
-  if (bottom < 0) return null;
-  const bh = bottom - top + 1;
-  const bw = right - left + 1;
-  const side = Math.max(bh, bw);
-  const oh = Math.max(1, Math.round((20 * bh) / side));
-  const ow = Math.max(1, Math.round((20 * bw) / side));
-  const crop = new Float64Array(bh * bw);
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) crop[y * bw + x] = ink[(top + y) * w + left + x];
+  return dist.map((d) => Math.min(1, Math.max(0, reach - d)));
+}
+
+/**
+ * A drawing made into a 28×28 input the way MNIST's digits were made (fitted into a 20×20
+ * box, keeping its proportions, and placed so that its centre of mass falls on the centre of
+ * the 28×28 frame), with the pen's width fixed in the result: the strokes are kept as paths,
+ * fitted, and only then drawn, with a pen `pen` input pixels wide. So a small drawing and a
+ * large one of the same strokes give the same input, with a normal MNIST stroke, where
+ * resizing the drawn picture would scale the pen with it (a small 1 would become a fat bar).
+ *
+ * `strokes`: a list of strokes, each a list of [x, y] points (pad pixels; one point is a dot).
+ * The centre lines' bounding box is scaled so that the ink (the box widened by the pen's
+ * reach, pen/2 + 1/2 on each side, its grey edge included) fits 20×20, and its middle falls on
+ * (14, 14); the strokes are drawn; then they are moved so that
+ * the centre of mass of the ink (pixel (i, j) at (i + 1/2, j + 1/2)) falls on (14, 14), and
+ * drawn again there. Returns {input (784 numbers in [0, 1], row-major), box: [top, left,
+ * height, width] (the centre lines' box, pad pixels), scale (input pixels per pad pixel),
+ * shift: [dy, dx] (the move, input pixels)}, or null when there is no point (or the strokes
+ * are not lists of finite [x, y] pairs, or hold more than 20,000 points).
+ */
+export function strokesInput(strokes, pen = PEN_WIDTH) {
+  if (!Array.isArray(strokes) || !(pen > 0 && pen < 19)) return null;
+  let [top, bottom, left, right] = [Infinity, -Infinity, Infinity, -Infinity];
+  let count = 0;
+  for (const stroke of strokes) {
+    if (!Array.isArray(stroke)) return null;
+    for (const point of stroke) {
+      if (!Array.isArray(point) || point.length !== 2 || !point.every(Number.isFinite)) return null;
+      if (++count > MAX_POINTS) return null;
+      const [x, y] = point;
+      [top, bottom] = [Math.min(top, y), Math.max(bottom, y)];
+      [left, right] = [Math.min(left, x), Math.max(right, x)];
+    }
   }
-  const small = resizeArea(crop, bh, bw, oh, ow);
+  if (count === 0) return null;
+  const side = Math.max(bottom - top, right - left);
+  const scale = side > 0 ? (19 - pen) / side : 1;
+  const [cy, cx] = [(top + bottom) / 2, (left + right) / 2];
+  const segments = [];
+  for (const stroke of strokes) {
+    const points = stroke.map(([x, y]) => [(x - cx) * scale + 14, (y - cy) * scale + 14]);
+    if (points.length === 1) segments.push([...points[0], ...points[0]]);
+    for (let k = 1; k < points.length; k++) segments.push([...points[k - 1], ...points[k]]);
+  }
+  const first = rasterise(segments, pen, 0, 0);
   let [mass, my, mx] = [0, 0, 0];
-  for (let i = 0; i < oh; i++) {
-    for (let j = 0; j < ow; j++) {
-      const v = small[i * ow + j];
-      mass += v;
-      my += (i + 0.5) * v;
-      mx += (j + 0.5) * v;
-    }
-  }
-  const dy = Math.round(14 - my / mass);
-  const dx = Math.round(14 - mx / mass);
-  const input = new Float64Array(784);
-  for (let i = 0; i < oh; i++) {
-    for (let j = 0; j < ow; j++) {
-      const [y, x] = [i + dy, j + dx];
-      if (y >= 0 && y < 28 && x >= 0 && x < 28) input[y * 28 + x] = Math.min(1, small[i * ow + j]);
-    }
-  }
-  return { input, box: [top, left, bh, bw], resized: [oh, ow], shift: [dy, dx] };
+  first.forEach((v, p) => {
+    mass += v;
+    my += (Math.floor(p / 28) + 0.5) * v;
+    mx += ((p % 28) + 0.5) * v;
+  });
+  const shift = [14 - my / mass, 14 - mx / mass];
+  const input = rasterise(segments, pen, ...shift);
+  return { input, box: [top, left, bottom - top, right - left], scale, shift };
 }

@@ -17,12 +17,6 @@ function poolElement(tag, className, text) {
   return node;
 }
 
-/** Grey levels 0–255 for `values` on one scale: `low` black, `high` white. */
-function poolGreys(values, low, high) {
-  const scale = high > low ? 255 / (high - low) : 0;
-  return Array.from(values, (v) => Math.min(255, Math.max(0, Math.round((v - low) * scale))));
-}
-
 /** "row 3" or "rows 3–5". */
 function poolSpan(word, first, count) {
   return count === 1 ? `${word} ${first}` : `${word}s ${first}–${first + count - 1}`;
@@ -36,6 +30,8 @@ function render({ model, el }) {
   const row = poolElement("div", "pool-row");
   const input = canvasFigure(row, "pool-figure", "pool-input", "", "");
   const output = canvasFigure(row, "pool-figure", "pool-output", "", "");
+  const key = poolElement("div");   // the output's colour bar
+  output.parentNode.appendChild(key);
   output.tabIndex = 0;
   output.setAttribute("aria-keyshortcuts", "ArrowUp ArrowDown ArrowLeft ArrowRight");
   const panel = poolElement("div", "pool-window");
@@ -81,9 +77,9 @@ function render({ model, el }) {
     const settings = `${MODE_WORDS[modeIndex] ?? "max pool"} ${k}, stride ${s}`
       + (ceil ? ", ceil_mode" : "");
     const result = pool2d(image, h, w, k, s, mode, ceil);
-    // One grey scale for the input and the output: the input's darkest to its brightest.
-    let [low, high] = [Infinity, -Infinity];
-    for (const v of image) [low, high] = [Math.min(low, v), Math.max(high, v)];
+    // One scale for the input and the output, the input's: pixels in [0, 1] grey, 0 black and
+    // 1 white (a max or a mean of pixels stays in [0, 1]); other values as a map.
+    const scale = pixelScale(image);
 
     if (result === null) {
       // No window fits (or a setting is out of range): say why, and draw only the input.
@@ -97,8 +93,9 @@ function render({ model, el }) {
       output.parentNode.hidden = true;
       panel.hidden = true;
       about.textContent = "";
-      paintInput(image, h, w, low, high, 0, null);
-      input.setAttribute("aria-label", `The ${h}×${w} input; no ${k}×${k} window fits it`);
+      paintInput(image, h, w, scale, 0, null);
+      input.setAttribute("aria-label", `The ${h}×${w} input, ${scaleWords(scale)}; no ${k}×${k} `
+        + "window fits it");
       output.setAttribute("aria-label", "No output: no window fits the input");
       return;
     }
@@ -122,16 +119,20 @@ function render({ model, el }) {
     const win = poolWindow(image, h, w, k, s, mode, ceil, i, j);
     // The part of the last windows off the input, drawn beside it (less than the stride).
     const margin = Math.max(0, (height - 1) * s + k - h, (width - 1) * s + k - w);
-    paintInput(image, h, w, low, high, margin, win, k);
-    paintOutput(data, height, width, low, high, i, j);
+    paintInput(image, h, w, scale, margin, win, k);
+    paintOutput(data, height, width, scale, i, j);
+    key.replaceChildren();
+    legend(key, scale);
     const off = win.count < k * k;
     input.nextSibling.textContent = `input ${h}×${w}` + (margin ? " (hatched: off the edge)" : "");
-    input.setAttribute("aria-label", `The ${h}×${w} input; the window of output (${i}, ${j}) `
+    input.setAttribute("aria-label", `The ${h}×${w} input, ${scaleWords(scale)}; the window `
+      + `of output (${i}, ${j}) `
       + `is outlined in orange: ${poolSpan("row", win.top, win.rows)}, `
       + `${poolSpan("column", win.left, win.cols)}`
       + (off ? `, only ${win.count} of its ${k * k} pixels on the input` : ""));
     output.nextSibling.textContent = `output ${height}×${width}: click a cell`;
-    output.setAttribute("aria-label", `The ${height}×${width} output of ${settings}; the chosen `
+    output.setAttribute("aria-label", `The ${height}×${width} output of ${settings}, on the `
+      + `input's scale; the chosen `
       + `cell is (${i}, ${j}), value ${fmt(win.value)}. Click a cell, or use the arrow keys, `
       + "to choose it.");
 
@@ -167,9 +168,9 @@ function render({ model, el }) {
         : ".") : "");
   };
 
-  /** The input in greys on [low, high]; the chosen window outlined, its part off the input
-   * (in the hatched margin) dashed. */
-  const paintInput = (image, h, w, low, high, margin, win, k) => {
+  /** The input on `scale`; the chosen window outlined, its part off the input (in the
+   * hatched margin) dashed. */
+  const paintInput = (image, h, w, colours, margin, win, k) => {
     const scale = Math.max(2, Math.floor(POOL_GRID / (Math.max(h, w) + 3)));
     input.width = (w + margin) * scale;
     input.height = (h + margin) * scale;
@@ -186,7 +187,7 @@ function render({ model, el }) {
       }
       ctx.stroke();
     }
-    paintGreys(ctx, poolGreys(image, low, high), h, w, scale);
+    paintValues(ctx, image, h, w, colours, scale);
     Object.assign(input.dataset, { scale, height: h, width: w, margin });
     if (!win) return;
     const [x, y] = [win.left * scale, win.top * scale];
@@ -203,13 +204,13 @@ function render({ model, el }) {
     Object.assign(input.dataset, { top: win.top, left: win.left, rows: win.rows, cols: win.cols });
   };
 
-  /** The output in greys on the input's scale, the chosen cell framed in orange. */
-  const paintOutput = (data, height, width, low, high, i, j) => {
+  /** The output on the input's scale, the chosen cell framed in orange. */
+  const paintOutput = (data, height, width, colours, i, j) => {
     const cell = Math.max(6, Math.min(24, Math.floor(POOL_GRID / Math.max(height, width))));
     output.width = width * cell;
     output.height = height * cell;
     const ctx = output.getContext("2d");
-    paintGreys(ctx, poolGreys(data, low, high), height, width, cell);
+    paintValues(ctx, data, height, width, colours, cell);
     ctx.strokeStyle = `rgb(${POOL_WINDOW})`;
     ctx.lineWidth = 2;
     ctx.strokeRect(j * cell + 1, i * cell + 1, cell - 2, cell - 2);

@@ -2,12 +2,9 @@
 // window), and the weight row times one column, which is one output pixel. Choosing a
 // column (slider, click) highlights its window, and clicking a window's top-left cell in the
 // input or a pixel of the output chooses its column. Stride and padding change the matrix's
-// shape. The arithmetic is unfold() from conv_math.js, which Python puts in front of this.
-
-const shade = (v, low, high) => {
-  const g = Math.round(255 - ((v - low) / (high - low || 1)) * 200);  // dark = large
-  return `rgb(${g},${g},${g})`;
-};
+// shape. Columns (windows) count from 0, as F.unfold's last index does, and the matrix is
+// drawn on the course's grey scale (pixels: 0 black, 1 white). The arithmetic is unfold()
+// from conv_math.js, which Python puts in front of this.
 
 function table(className, caption) {
   const t = document.createElement("table");
@@ -25,7 +22,7 @@ function draw(model, el) {
   const problem = settingsProblem({ height: h, width: w, k, stride: s, padding: p },
     { height: [1, 8], width: [1, 8], k: [1, 8], stride: [1, 3], padding: [0, 2] })
     ?? numbersProblem("the image", image, h * w) ?? numbersProblem("the kernel", weights, k * k)
-    ?? settingsProblem({ column: model.get("column") }, { column: [1, 144] });
+    ?? settingsProblem({ column: model.get("column") }, { column: [0, 143] });
   if (problem !== null) {
     showProblem(el, problem, "unfold-caption unfold-invalid");
     return;
@@ -42,21 +39,21 @@ function draw(model, el) {
     caption.classList.add("unfold-invalid");
     return;
   }
-  if (model.get("windows") !== u.cols || model.get("column") > u.cols) {
-    // The column slider's maximum follows the number of windows (jslinked), and a chosen
-    // column past the last one moves to it. Setting them redraws (batched, after this).
-    model.set("windows", u.cols);
-    model.set("column", Math.min(model.get("column"), u.cols));
+  if (model.get("last_column") !== u.cols - 1 || model.get("column") > u.cols - 1) {
+    // The column slider's maximum follows the last column (jslinked), and a chosen column
+    // past it moves to it. Setting them redraws (batched, after this).
+    model.set("last_column", u.cols - 1);
+    model.set("column", Math.min(model.get("column"), u.cols - 1));
     model.save_changes();   // only sends to Python when a kernel is connected
   }
-  const j = Math.min(model.get("column"), u.cols) - 1;
+  const j = Math.min(model.get("column"), u.cols - 1);
   const top = Math.floor(j / u.outW) * s;          // window's top-left in the padded input
   const left = (j % u.outW) * s;
   caption.textContent = `stride ${s}, padding ${p}: unfolded matrix (C·k·k, L) = `
     + `(1·${k}·${k}, ${u.cols}) = (${u.rows}, ${u.cols}): ${u.cols} windows of ${u.rows} numbers`;
 
   const choose = (column) => {
-    model.set("column", column + 1);
+    model.set("column", column);
     model.save_changes();   // only sends to Python when a kernel is connected
   };
   const row = document.createElement("div");
@@ -77,7 +74,7 @@ function draw(model, el) {
       // the cell as a window's top-left corner: that window's column
       if ((y % s === 0) && (x % s === 0) && y / s < u.outH && x / s < u.outW) {
         td.classList.add("unfold-corner");
-        td.title = `window ${(y / s) * u.outW + x / s + 1}`;
+        td.title = `window ${(y / s) * u.outW + x / s}`;
         td.addEventListener("click", () => choose((y / s) * u.outW + x / s));
       }
     }
@@ -85,15 +82,16 @@ function draw(model, el) {
   row.appendChild(input);
 
   // The unfolded matrix: rows = positions in the window, columns = windows.
-  const [low, high] = range(u.data);
-  const matrix = table("unfold-matrix", `unfolded ${u.rows}×${u.cols}: column ${j + 1} is the framed window`);
+  const scale = pixelScale(u.data);
+  const matrix = table("unfold-matrix", `unfolded ${u.rows}×${u.cols}: column ${j} is the `
+    + "framed window");
   for (let r = 0; r < u.rows; r++) {
     const tr = matrix.insertRow();
     for (let c = 0; c < u.cols; c++) {
       const td = tr.insertCell();
       const v = u.data[r * u.cols + c];
-      td.style.background = shade(v, low, high);
-      td.title = `row ${r + 1}, column ${c + 1}: ${fmt(v)}`;
+      td.style.background = cssColour(v, scale);
+      td.title = `row ${r}, column ${c}: ${fmt(v)}`;
       if (c === j) {
         td.classList.add("unfold-chosen");
         td.textContent = fmt(v);
@@ -101,7 +99,10 @@ function draw(model, el) {
       td.addEventListener("click", () => choose(c));
     }
   }
-  row.appendChild(matrix);
+  const matrixBox = document.createElement("div");
+  matrixBox.append(matrix);
+  legend(matrixBox, scale, "the unfolded matrix's colours");
+  row.appendChild(matrixBox);
 
   // The weight row times the chosen column: one output pixel.
   const column = Array.from({ length: u.rows }, (_, r) => u.data[r * u.cols + j]);
@@ -110,7 +111,7 @@ function draw(model, el) {
   const j0 = j % u.outW;
   const product = document.createElement("div");
   product.className = "unfold-product";
-  product.textContent = `weights · column ${j + 1} = `
+  product.textContent = `weights · column ${j} = `
     + column.map((v, r) => `${fmt(weights[r])}×${fmt(v)}`).join(" + ")
     + ` = ${fmt(value)} = output[${i0}, ${j0}] of ${u.outH}×${u.outW}`;
   el.appendChild(product);
@@ -120,7 +121,7 @@ function render({ model, el }) {
   el.classList.add("unfold-explorer");
   nameControls(el);
   const redraw = batched(() => draw(model, el));
-  for (const name of ["image", "stride", "padding", "column", "windows", "weights"]) {
+  for (const name of ["image", "stride", "padding", "column", "last_column", "weights"]) {
     model.on(`change:${name}`, redraw);
   }
   redraw();
