@@ -369,8 +369,9 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, color
 
     The maps among them share one scale, chosen as :func:`show_image` chooses it (grey from 0,
     or blue-white-red about 0 when some value is negative), with one colour bar for the grid;
-    images with values in [0, 1] stay grey with 0 black and 1 white. With ``cmap``, ``vmin``
-    or ``vmax`` given, every greyscale panel shares that scale.
+    in a list, images with values in [0, 1] stay grey with 0 black and 1 white. The panels of
+    one tensor or array (a batch, a stack of maps or kernels) all share one scale, and so do
+    all panels when ``cmap``, ``vmin`` or ``vmax`` is given.
 
     Parameters
     ----------
@@ -406,6 +407,9 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, color
             f"them (3 or 4 dimensions), got shape {tuple(images.shape)}; "
             f"show one image with show_image"
         )
+    # One tensor or array is one kind of thing (a batch of digits, a stack of maps or of
+    # kernels): its panels share one scale. A list may mix images and maps.
+    stacked = isinstance(images, (torch.Tensor, np.ndarray))
     images = list(images)
     n = len(images)
     if n == 0:
@@ -428,7 +432,7 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, color
     colorbar = _check_colorbar(colorbar)
     # Every image checked before any drawing, and drawn as checked (not checked again).
     arrays = [_as_hw_or_hwc(image, f"images[{i}]") for i, image in enumerate(images)]
-    settings, maps = _grid_scales(arrays, kwargs)
+    settings, maps = _grid_scales(arrays, kwargs, stacked)
     if ncols is None:
         ncols = math.ceil(n / nrows) if nrows else math.ceil(math.sqrt(n))
     if nrows is None:
@@ -469,14 +473,15 @@ def show_images(images, nrows=None, ncols=None, titles=None, figsize=None, color
     return axs
 
 
-def _grid_scales(arrays: list, kwargs: dict) -> tuple[list[dict], list[int]]:
+def _grid_scales(arrays: list, kwargs: dict, stacked: bool) -> tuple[list[dict], list[int]]:
     """Each panel's imshow scale for :func:`show_images`, and the indices of the panels drawn on
-    the shared map scale (which a colour bar explains; empty when every panel is an image)."""
+    the shared map scale (which a colour bar explains; empty when every panel is an image).
+    ``stacked``: the panels came as one tensor or array, and share one scale."""
     flat = [i for i, a in enumerate(arrays) if a.ndim == 2]
     settings = [{} for _ in arrays]
     if not flat:
         return settings, []
-    if any(key in kwargs for key in ("cmap", "vmin", "vmax", "norm")):
+    if stacked or any(key in kwargs for key in ("cmap", "vmin", "vmax", "norm")):
         maps = flat
     else:
         maps = [i for i in flat if not _scale([arrays[i]], {})[1]]

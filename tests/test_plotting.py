@@ -719,3 +719,13 @@ def test_channels_share_one_scale():
     axs = show_channels(image)
     assert [ax.images[0].get_clim() for ax in axs] == [(0, 255)] * 3
     assert not colorbars(axs[0].figure)
+
+
+def test_a_stack_is_one_kind_of_thing_on_one_scale():
+    # Learned kernels, some all positive and under 1: one tensor, so one signed scale for all.
+    kernels = torch.stack([torch.full((3, 3), 0.5), torch.tensor([[-1.0, 2.0, 0.0]] * 3)])
+    axs = show_images(kernels, nrows=1)
+    assert scale_of(axs[0]) == scale_of(axs[1]) == ("bwr", -2.0, 2.0)
+    digits = torch.rand(2, 4, 4)  # a batch of images stays an image batch
+    axs = show_images(digits, nrows=1)
+    assert scale_of(axs[0]) == ("gray", 0, 1) and not colorbars(axs[0].figure)
