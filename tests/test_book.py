@@ -1,10 +1,12 @@
 """The book's structure, read from its files (no build): each lesson a MyST notebook in
 lessons/NN_topic.md, paired with an executed, in-sync .ipynb; listed in order in _toc.yml;
 shaped like every other lesson (a title, "In this lesson you will:", a "Check yourself"
-section of at least three exercises, each with a collapsed solution, a "Summary", a link to
-the next lesson); code lines that fit the page; measured numbers glued from the run, never
-typed; hidden cells collapsed and saying why; figures with alt text; no machine path or
-stale output in a notebook; a config that builds offline from the .md files and names the
+section of at least three exercises, each with a collapsed solution, a "Summary", its
+"References", a link to the next lesson; at least one "Predict first." prompt right before
+the cell that reveals its answer; no promise of a launch button, which a page may not
+show); code lines that fit the page; measured numbers glued from the run, never typed;
+hidden cells collapsed and saying why; figures with alt text; no machine path or stale
+output in a notebook; a config that builds offline from the .md files and names the
 repository only where it should; and Binder set up to open the lessons with CPU PyTorch."""
 
 import json
@@ -93,6 +95,45 @@ def test_lesson_anatomy(md):
     )
     assert body.count("google.colab") == 0
     assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", body)
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_lesson_ends_with_its_references(md):
+    """Summary, then References (the papers and chapters the lesson draws on), then the link on:
+    each reference a list item that names its year."""
+    text = md.read_text()
+    assert "## References" in text, f"{md.name} has no '## References' section"
+    assert text.index("## Summary") < text.index("## References"), "References follow the Summary"
+    references = text.split("## References")[1].split("**Next:**")[0]
+    items = re.findall(r"^- .*\n(?:  .*\n)*", references, re.M)
+    assert len(items) >= 2, f"{md.name}: the References list has {len(items)} items"
+    for item in items:
+        assert re.search(r"\b(19|20)\d\d\b", item), f"{md.name}: a reference without a year: {item}"
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_lesson_asks_the_learner_to_predict_before_a_cell_reveals(md):
+    """At least one '**Predict first.**' paragraph, each followed directly by the code cell that
+    reveals the answer (nothing between but a blank line)."""
+    text = md.read_text()
+    prompts = [m.end() for m in re.finditer(r"^\*\*Predict first\.\*\* ", text, re.M)]
+    assert prompts, f"{md.name} never asks the learner to predict before a cell reveals"
+    for end in prompts:
+        after = text[end:].split("\n\n", 1)[1]
+        assert after.startswith("```{code-cell}"), (
+            f"{md.name}: a 'Predict first.' paragraph must be followed by the cell that reveals "
+            f"the answer, not by: {after[:60]!r}"
+        )
+
+
+@pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
+def test_lesson_promises_no_launch_button(md):
+    """A site that names no repository shows no launch button: a lesson that promises one
+    ("the rocket button at the top") would send the learner looking for nothing. The intro says,
+    in the build that has them, where the buttons are."""
+    text = md.read_text().lower()
+    for promise in ("rocket", "button at the top", "launch button"):
+        assert promise not in text, f"{md.name} promises a launch button ({promise!r})"
 
 
 def toc_files():
