@@ -79,17 +79,20 @@ JS_PATH = STATIC / "conv_explorer.js"
 
 
 def without_comments(code: str) -> str:
-    """JavaScript without its whole-line comments (``// ...`` lines and ``/** ... */`` blocks)
-    or blank lines: every widget's code travels in each page's widget state, once per widget."""
+    """JavaScript without its comments (``// ...`` lines, ``/** ... */`` blocks, and a
+    ``  // ...`` after code, unless a string is open there), blank lines or indentation: every
+    widget's code travels in each page's widget state, once per widget."""
     code = re.sub(r"(?m)^[ \t]*/\*\*.*?\*/[ \t]*\n", "", code, flags=re.S)
-    return (
-        "\n".join(
-            line
-            for line in code.splitlines()
-            if line.strip() and not line.lstrip().startswith("//")
-        )
-        + "\n"
-    )
+    lines = []
+    for line in code.splitlines():
+        line = line.strip()
+        if not line or line.startswith("//"):
+            continue
+        at = line.find("  // ")
+        if at > 0 and all(line[:at].count(quote) % 2 == 0 for quote in "'\"`"):
+            line = line[:at]
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def _module(drawing: str, *maths: str, shared_math: bool = True) -> str:
@@ -1295,7 +1298,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     (torch.Size([28, 28]), torch.Size([10]))
     """
 
-    _esm = _module("network_explorer.js", "network_math.js")
+    _esm = _module("network_explorer.js", "network_math.js", shared_math=False)
     _css = (
         FOCUS_CSS
         + """
@@ -1486,7 +1489,7 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     menu work without Python.
     """
 
-    _esm = _module("field_explorer.js", "field_math.js")
+    _esm = _module("field_explorer.js", "field_math.js", shared_math=False)
     _css = (
         FOCUS_CSS
         + """

@@ -18,19 +18,13 @@ function paintMap(canvas, values, height, width, scale) {
   paintValues(canvas.getContext("2d"), values, height, width, scale, MAP_SCALE);
 }
 
-function paintPhoto(canvas, image, height, width, SCALE = PHOTO_SCALE) {
-  canvas.width = width * SCALE;
-  canvas.height = height * SCALE;
-  const ctx = canvas.getContext("2d");
+function paintPhoto(canvas, image, height, width) {
+  canvas.width = width * PHOTO_SCALE;
+  canvas.height = height * PHOTO_SCALE;
   const plane = height * width;
   const byte = (v) => Math.round(Math.min(1, Math.max(0, v)) * 255);
-  for (let i = 0; i < height; i++) {
-    for (let j = 0; j < width; j++) {
-      const p = i * width + j;
-      ctx.fillStyle = `rgb(${byte(image[p])},${byte(image[plane + p])},${byte(image[2 * plane + p])})`;
-      ctx.fillRect(j * SCALE, i * SCALE, SCALE, SCALE);
-    }
-  }
+  paintColours(canvas.getContext("2d"), height, width, PHOTO_SCALE,
+    (p) => [byte(image[p]), byte(image[plane + p]), byte(image[2 * plane + p])]);
 }
 
 function sign(parent, text) {

@@ -198,15 +198,11 @@ function render({ model, el }) {
     const colours = pixelScale(image);   // 0 black, 1 white
     const rows = new Set(fed[0]);
     const cols = new Set(fed[1]);
-    for (let i = 0; i < h; i++) {
-      for (let j = 0; j < w; j++) {
-        const colour = colourOf(image[i * w + j], colours);
-        const lit = rows.has(i) && cols.has(j);
-        const [r, gg, b] = lit ? colour.map((v, c) => Math.round(0.45 * v + 0.55 * FED[c])) : colour;
-        ctx.fillStyle = `rgb(${r},${gg},${b})`;
-        ctx.fillRect((j + margin) * scale, (i + margin) * scale, scale, scale);
-      }
-    }
+    paintColours(ctx, h, w, scale, (p) => {
+      const colour = colourOf(image[p], colours);
+      const lit = rows.has(Math.floor(p / w)) && cols.has(p % w);
+      return lit ? colour.map((v, c) => Math.round(0.45 * v + 0.55 * FED[c])) : colour;
+    }, margin * scale, margin * scale);
     const [[top, bottom], [left, right]] = extent;
     ctx.strokeStyle = "#d95f02";
     ctx.lineWidth = 2;
