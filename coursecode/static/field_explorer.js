@@ -312,8 +312,9 @@ function render({ model, el }) {
     const r = byRow.extent[1] - byRow.extent[0] + 1;
     const c = byCol.extent[1] - byCol.extent[0] + 1;
     input.nextSibling.textContent = `input ${h}×${w}`;
-    input.setAttribute("aria-label", `The ${h}×${w} input: the pixels unit (${row}, ${col}) of `
-      + `layer ${level} sees are orange, rows ${span(byRow.levels[0])}, columns `
+    const greys = scaleWords(pixelScale(model.get("image")));
+    input.setAttribute("aria-label", `The ${h}×${w} input, ${greys}: the pixels unit (${row}, `
+      + `${col}) of layer ${level} sees are orange, rows ${span(byRow.levels[0])}, columns `
       + `${span(byCol.levels[0])}; its whole ${r}×${c} field is the dashed square`);
     for (let l = 1; l <= shown; l++) {
       const canvas = canvases[l];
