@@ -2342,8 +2342,8 @@ good(
 )
 
 bad("SlidingWindow", "height 2", lambda: cw.SlidingWindow(height=2), TE, trait("height"))
-bad("SlidingWindow", "position zero", lambda: cw.SlidingWindow(position=0), TE, trait("position"))
-good("SlidingWindow", "defaults", lambda: cw.SlidingWindow(), lambda w: assert_eq(w.position, 1))
+bad("SlidingWindow", "position -1", lambda: cw.SlidingWindow(position=-1), TE, trait("position"))
+good("SlidingWindow", "defaults", lambda: cw.SlidingWindow(), lambda w: assert_eq(w.position, 0))
 
 bad("WindowExplorer", "image None", lambda: cw.WindowExplorer(None), TypeError, "image")
 bad(
@@ -2357,9 +2357,7 @@ bad(
     "kernel",
 )
 bad("WindowExplorer", "kernel NaN", lambda: cw.WindowExplorer(IM8, NAN_K3), ValueError, "kernel")
-bad(
-    "WindowExplorer", "position zero", lambda: cw.WindowExplorer(IM8, K3, 0), ValueError, "position"
-)
+bad("WindowExplorer", "position -1", lambda: cw.WindowExplorer(IM8, K3, -1), ValueError, "position")
 bad(
     "WindowExplorer",
     "position too large",
@@ -2378,7 +2376,7 @@ good(
 )
 
 bad("UnfoldMatrix", "k zero", lambda: cw.UnfoldMatrix(k=0), TE, trait("k"))
-bad("UnfoldMatrix", "column zero", lambda: cw.UnfoldMatrix(column=0), TE, trait("column"))
+bad("UnfoldMatrix", "column -1", lambda: cw.UnfoldMatrix(column=-1), TE, trait("column"))
 good("UnfoldMatrix", "defaults", lambda: cw.UnfoldMatrix(), lambda m: assert_eq(m.k, 3))
 
 bad("UnfoldExplorer", "image 9x9", lambda: cw.UnfoldExplorer(rand(9, 9)), ValueError, "image")
