@@ -9,9 +9,9 @@ machine) and judged again on the next visit, where it counts only if it is still
 right. The line under the lesson's title says how many of the page's boxes are
 answered right, and which of its exercises have no box.
 
-The boxes' JavaScript (about 9 KB) travels once per page, not once per box: it is the
-``source`` of one :class:`AnswerCode` widget, which every box refers to, and each box's
-own module is a few lines that load it from there.
+The boxes' JavaScript and style travel once per page, not once per box: they are the
+``source`` and ``css`` of one :class:`AnswerCode` widget, which every box refers to, and each
+box's own module is a few lines that load them from there.
 """
 
 from pathlib import Path
@@ -31,7 +31,7 @@ CHECKS_JS_PATH = STATIC / "checks.js"
 
 
 class AnswerCode(anywidget.AnyWidget):
-    """The answer boxes' JavaScript (``checks.js`` and ``answer_box.js``), held once.
+    """The answer boxes' JavaScript (``checks.js`` and ``answer_box.js``) and style, held once.
 
     It draws nothing. Every :class:`AnswerBox` refers to the one instance
     :func:`_answer_code` keeps, so a page's widget state holds this code once however many
@@ -39,6 +39,31 @@ class AnswerCode(anywidget.AnyWidget):
     """
 
     _esm = "export default {};"
+    # Light and dark (the book's dark theme sets data-theme="dark" on <html>): every text at
+    # least 4.5:1 against its background (WCAG AA; axe checks both in tests/test_browser.py).
+    # In dark mode the theme sets every widget on a light panel; a box draws its own dark one.
+    css = traitlets.Unicode(
+        """
+    .answer-box { font-family: sans-serif; font-size: 14px; margin: 4px 0 8px; padding: 8px 10px;
+                  border-left: 4px solid #1f77b4; background: #f4f8fc; color: #1d2430; }
+    .answer-box form { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+    .answer-box input { font-family: monospace; font-size: 14px; padding: 2px 6px;
+                        min-width: 14em; }
+    .answer-box .answer-feedback { margin: 6px 0 0; }
+    .answer-box .answer-right { color: #1b5e20; }
+    .answer-box .answer-wrong { color: #8b1a1a; }
+    .answer-box .answer-note { font-style: italic; }
+    .answer-progress { font-family: sans-serif; font-size: 14px; color: #3b4554; margin-top: -6px; }
+    html[data-theme="dark"] .answer-box { background: #1f2733; color: #ced6dd;
+                                          border-left-color: #5fa8e8; }
+    html[data-theme="dark"] .answer-box .answer-right { color: #8fd19e; }
+    html[data-theme="dark"] .answer-box .answer-wrong { color: #f4a3a3; }
+    html[data-theme="dark"] .answer-progress { color: #b8c0ca; }
+    html[data-theme="dark"] .bd-content div.cell_output .widget-subarea:has(> .answer-box) {
+        background: none; padding: 0; }
+    """
+    ).tag(sync=True)
+    """The boxes' style, put in the page once by the first box that draws."""
     source = traitlets.Unicode(
         without_comments(
             "\n".join(
@@ -74,6 +99,13 @@ export default {
       }));
     }
     const code = await loaded.get(id);
+    if (!document.getElementById("course-answer-style")) {
+      const holder = await model.widget_manager.get_model(id);
+      const style = document.createElement("style");
+      style.id = "course-answer-style";
+      style.textContent = holder.get("css");
+      document.head.appendChild(style);
+    }
     return code.default.render({ model, el });
   },
 };
@@ -86,28 +118,6 @@ class AnswerBox(anywidget.AnyWidget):
     _esm = _LOADER
     code = traitlets.Instance(AnswerCode).tag(sync=True, **widgets.widget_serialization)
     """The page's one copy of the boxes' JavaScript."""
-    # Light and dark (the book's dark theme sets data-theme="dark" on <html>): every text at
-    # least 4.5:1 against its background (WCAG AA; axe checks both in tests/test_browser.py).
-    # In dark mode the theme sets every widget on a light panel; a box draws its own dark one.
-    _css = """
-    .answer-box { font-family: sans-serif; font-size: 14px; margin: 4px 0 8px; padding: 8px 10px;
-                  border-left: 4px solid #1f77b4; background: #f4f8fc; color: #1d2430; }
-    .answer-box form { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
-    .answer-box input { font-family: monospace; font-size: 14px; padding: 2px 6px;
-                        min-width: 14em; }
-    .answer-box .answer-feedback { margin: 6px 0 0; }
-    .answer-box .answer-right { color: #1b5e20; }
-    .answer-box .answer-wrong { color: #8b1a1a; }
-    .answer-box .answer-note { font-style: italic; }
-    .answer-progress { font-family: sans-serif; font-size: 14px; color: #3b4554; margin-top: -6px; }
-    html[data-theme="dark"] .answer-box { background: #1f2733; color: #ced6dd;
-                                          border-left-color: #5fa8e8; }
-    html[data-theme="dark"] .answer-box .answer-right { color: #8fd19e; }
-    html[data-theme="dark"] .answer-box .answer-wrong { color: #f4a3a3; }
-    html[data-theme="dark"] .answer-progress { color: #b8c0ca; }
-    html[data-theme="dark"] .bd-content div.cell_output .widget-subarea:has(> .answer-box) {
-        background: none; padding: 0; }
-    """
     name = traitlets.Unicode().tag(sync=True)
     spec = traitlets.Dict().tag(sync=True)
     answer = traitlets.Unicode("").tag(sync=True)

@@ -260,6 +260,10 @@ def test_an_answer_box_carries_its_checker():
     other = answer_box("check_conv_params")
     assert other.code is box.code
     assert len(box.get_state()["_esm"]) < 1_000
+    # ... and one copy of the style too, which the first box puts in the page.
+    assert not box.get_state().get("_css") and ".answer-box {" in box.code.css
+    own = {k: v for k, v in box.get_state().items() if k != "spec"}  # all but its table entry
+    assert len(json.dumps(own)) < 1_500, own
     assert other.get_state()["code"] == box.get_state()["code"] == f"IPY_MODEL_{box.code.model_id}"
     with pytest.raises(ValueError, match="check_matmul_conv"):  # a code exercise: no box
         answer_box(checks.check_matmul_conv)
