@@ -330,24 +330,30 @@ def receptive_field(layers, input_size=None) -> pd.DataFrame:
         from 1: ``Conv2d 1``, ``Conv2d 2``, ``MaxPool2d 1``, ... The numbers do
         not depend on how Sequentials nest the layers, so every name is unique
         (a layer the model holds twice gets two rows and two numbers). For a
-        list the rows are ``layer 1``, ``layer 2``, ... in list order.
+        list the rows are ``layer 1``, ``layer 2``, ... in list order. The index, ``l``,
+        numbers the spatial layers from 1, as the recurrence does (the input is
+        ``l = 0``, one pixel: ``r = 1``, ``j = 1``, ``start = 0``).
 
     Examples
     --------
-    >>> receptive_field([(3, 2, 1), (3, 2, 1)])[["layer", "size", "jump", "start"]]
+    >>> table = receptive_field([(3, 2, 1), (3, 2, 1)])
+    >>> table[["layer", "size", "jump", "start"]]  # doctest: +NORMALIZE_WHITESPACE
          layer  size  jump  start
-    0  layer 1     3     2      0
-    1  layer 2     7     4      0
+    l
+    1  layer 1     3     2      0
+    2  layer 2     7     4      0
 
     Sequentials inside a model do not change the names:
 
     >>> block = nn.Sequential(nn.Conv2d(1, 1, 3), nn.ReLU())
     >>> model = nn.Sequential(block, nn.MaxPool2d(2), nn.Sequential(nn.Conv2d(1, 1, 3)))
-    >>> receptive_field(model)[["layer", "kernel", "stride", "size", "jump"]]
+    >>> table = receptive_field(model)
+    >>> table[["layer", "kernel", "stride", "size", "jump"]]  # doctest: +NORMALIZE_WHITESPACE
              layer  kernel  stride  size  jump
-    0     Conv2d 1       3       1     3     1
-    1  MaxPool2d 1       2       2     4     2
-    2     Conv2d 2       3       1     8     2
+    l
+    1     Conv2d 1       3       1     3     1
+    2  MaxPool2d 1       2       2     4     2
+    3     Conv2d 2       3       1     8     2
     """
     size = as_pair(input_size, "input_size", 1) if input_size is not None else None
     spatial = _spatial_layers(layers, size)
@@ -381,7 +387,10 @@ def receptive_field(layers, input_size=None) -> pd.DataFrame:
             row["output"] = _show(size)
         rows.append(row)
     columns = ["layer", "kernel", "stride", "padding", "dilation", "size", "jump", "start"]
-    return pd.DataFrame(rows, columns=columns + (["output"] if size is not None else []))
+    table = pd.DataFrame(rows, columns=columns + (["output"] if size is not None else []))
+    # Numbered as the recurrence numbers layers (the input is layer 0), not from pandas' 0.
+    table.index = pd.RangeIndex(1, len(table) + 1, name="l")
+    return table
 
 
 def _describe(module: nn.Module) -> str:

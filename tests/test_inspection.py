@@ -496,3 +496,10 @@ def test_layer_shapes_of_a_huge_input_allocates_nothing():
         r"\(check input_shape.*would need about 304\.0 GiB",
     ):
         layer_shapes(simple_cnn(), (64, 3, 8192, 8192))
+
+
+def test_field_table_numbers_layers_as_the_recurrence_does():
+    # The input is layer 0 (r = 1, j = 1); the first layer is row 1, not pandas' row 0.
+    table = receptive_field([(3, 2, 1)] * 3)
+    assert table.index.name == "l" and table.index.tolist() == [1, 2, 3]
+    assert table.loc[1, "size"] == 3 and table.loc[3, "size"] == 15
