@@ -125,11 +125,13 @@ def test_unfold_bytes():
     assert not check_unfold_bytes(1.5e6)
 
 
-def test_matmul_conv():
+def test_matmul_conv_on_one_digit():
     digit = torch.rand(28, 28, generator=torch.Generator().manual_seed(0))
     cols = F.unfold(digit[None], 3)
     assert check_matmul_conv(edge_kernels.view(4, 9) @ cols, digit)
     assert check_matmul_conv((edge_kernels.view(4, 9) @ cols).view(4, 26, 26), digit)
+    assert check_matmul_conv(edge_kernels.view(4, 9) @ cols, digit[None])
+    assert check_matmul_conv((edge_kernels.view(4, 9) @ cols)[None], digit[None, None])
     assert (
         "kernels should be the rows"
         in check_matmul_conv((edge_kernels.view(4, 9) @ cols).T, digit).message
@@ -139,29 +141,61 @@ def test_matmul_conv():
         in check_matmul_conv(edge_kernels.transpose(2, 3).reshape(4, 9) @ cols, digit).message
     )
     assert (
-        "expected (4, 26, 26) numbers"
+        "expected 2,704 numbers, as (4, 676) or (4, 26, 26)"
         in check_matmul_conv(top_edge.view(1, 9) @ cols, digit).message
     )
+
+
+def test_matmul_conv_on_a_batch():
+    from coursecode import im2col
+
+    xb = torch.rand(32, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    kernels = edge_kernels.reshape(4, 9)
+    cols = im2col(xb, 3)
+    assert cols.shape == (32, 9, 676)
+    right = check_matmul_conv(kernels @ cols, xb)  # the (4, 9) matrix broadcasts
+    assert right and "all 32 digits" in right.message
+    assert check_matmul_conv((kernels @ cols).view(32, 4, 26, 26), xb)
+    assert check_matmul_conv(F.conv2d(xb, edge_kernels), xb)
+    one = check_matmul_conv(kernels @ cols[0], xb)  # the first digit only
+    assert not one and "(4, 676) holds the four maps of one digit only" in one.message
+    turned = check_matmul_conv(cols.transpose(1, 2) @ kernels.T, xb)  # (32, 676, 4)
+    assert not turned and "wrong way round: in (32, 676, 4)" in turned.message
+    assert "kernels should be the rows" in turned.message
+    first = check_matmul_conv((kernels @ cols).transpose(0, 1), xb)  # (4, 32, 676)
+    assert not first and "the digits first" in first.message
+    assert "values differ" in check_matmul_conv(kernels @ cols.flip(0), xb).message
+    assert "expected 86,528 numbers" in check_matmul_conv(kernels @ cols[:2], xb).message
+    assert "images is one digit" in check_matmul_conv(kernels @ cols, xb[0, 0]).message
+    assert not check_matmul_conv((kernels @ cols).tolist(), xb)
 
 
 def test_stride2_size():
     from coursecode import conv
 
-    x = torch.zeros(1, 1, 28, 28)
+    x = torch.zeros(1, 1, 50, 50)
     side = conv(8, 16)(conv(4, 8)(conv(1, 4)(x))).shape[-1]
-    assert check_stride2_size(side) and check_stride2_size((4, 4))
-    assert "a layer does not halve" in check_stride2_size(3).message
-    assert not check_stride2_size(7)
+    assert check_stride2_size(side) and check_stride2_size((7, 7))
+    assert "rounds an odd size up" in check_stride2_size(6).message  # the lesson's first guess
+    assert "after the first layer" in check_stride2_size(25).message
+    assert "after two of the three layers" in check_stride2_size(13).message
+    assert "lesson's 28×28 digit" in check_stride2_size(4).message
+    assert "no padding at stride 1" in check_stride2_size(44).message
+    assert not check_stride2_size(3)
 
 
 def test_conv_params():
     from coursecode import conv
 
-    assert check_conv_params(sum(p.numel() for p in conv(8, 16).parameters()))
-    assert "bias" in check_conv_params(8 * 16 * 9).message
-    assert "all 8 input channels" in check_conv_params(160).message
-    assert check_conv_params("1168") and check_conv_params("1,168")
-    assert not check_conv_params("1,16,8")
+    assert check_conv_params(sum(p.numel() for p in conv(16, 32).parameters()))
+    assert "bias" in check_conv_params(32 * 16 * 9).message
+    assert "one bias per output channel" in check_conv_params(32 * 16 * 9 + 16).message
+    assert "all 16 input channels" in check_conv_params(32 * 9 + 32).message
+    assert "3×3 window" in check_conv_params(16 * 32).message
+    table = sum(p.numel() for p in conv(8, 16).parameters())
+    assert "conv(8, 16), in the lesson's table" in check_conv_params(table).message
+    assert check_conv_params("4640") and check_conv_params("4,640")
+    assert not check_conv_params("4,6,40")
 
 
 def test_layer_shape():
@@ -186,17 +220,42 @@ def test_output_size():
 def test_same_padding():
     from coursecode import same_padding
 
-    assert check_same_padding(same_padding(7))
-    assert "per side" in check_same_padding(6).message
-    assert not check_same_padding(3.0)
+    pad = same_padding(5, dilation=2)
+    assert check_same_padding(pad) and check_same_padding("4 px")
+    image = torch.zeros(1, 1, 28, 28)
+    assert F.conv2d(image, torch.zeros(1, 1, 5, 5), dilation=2, padding=pad).shape[-1] == 28
+    assert "without dilation" in check_same_padding(2).message
+    assert "the span of the dilated kernel" in check_same_padding(9).message
+    assert "both sides together" in check_same_padding(8).message
+    assert not check_same_padding(4.0)
+
+
+def test_pool_size():
+    from coursecode.checks import check_pool_size
+
+    x = torch.zeros(1, 1, 10, 10)
+    ceil = torch.nn.MaxPool2d(3, stride=2, ceil_mode=True)(x).shape[-2:]
+    floor = torch.nn.MaxPool2d(3, stride=2)(x).shape[-2:]
+    assert check_pool_size(ceil) and check_pool_size("5x5 px")
+    assert "floor mode" in check_pool_size(floor).message
+    default = torch.nn.MaxPool2d(3)(x).shape[-2:]  # stride 3, floor mode
+    assert "the stride to be the kernel size" in check_pool_size(default).message
+    assert "forgets the kernel" in check_pool_size(6).message
+    assert "at stride 1" in check_pool_size(8).message
 
 
 def test_dilated_span():
     # The span is the size of the smallest input the dilated kernel fits.
-    x = torch.zeros(1, 1, 7, 7)
-    assert F.conv2d(x, torch.zeros(1, 1, 3, 3), dilation=3).shape[-1] == 1
-    assert check_dilated_span(7)
-    assert "counts the taps" in check_dilated_span(9).message
+    x = torch.zeros(1, 1, 9, 9)
+    kernel = torch.zeros(1, 1, 5, 5)
+    assert F.conv2d(x, kernel, dilation=2).shape[-1] == 1
+    with pytest.raises(RuntimeError):  # one pixel fewer and it does not fit
+        F.conv2d(x[..., :8, :8], kernel, dilation=2)
+    assert check_dilated_span(9)
+    assert "a gap after every tap" in check_dilated_span(10).message
+    assert "its offset" in check_dilated_span(8).message
+    assert "counts the taps" in check_dilated_span(5).message
+    assert "4 taps 2 apart" in check_dilated_span(7).message
     assert not check_dilated_span(None)
 
 
@@ -220,8 +279,15 @@ def test_channels_last_stride():
 def test_receptive_field_checkers():
     from coursecode import receptive_field
 
-    assert check_stride2_field(receptive_field([(3, 2, 1)] * 3)["size"].iloc[-1])
-    assert "after two layers" in check_stride2_field(7).message
+    assert check_stride2_field(receptive_field([(5, 2, 2)] * 3)["size"].iloc[-1])
+    assert receptive_field([(3, 2, 1)] * 3)["size"].iloc[-1] == 15
+    assert "lesson's three stride-2 3×3 layers" in check_stride2_field(15).message
+    two = receptive_field([(5, 2, 2)] * 2)["size"].iloc[-1]
+    assert two == receptive_field([(5, 1, 2)] * 3)["size"].iloc[-1] == 13
+    assert "after two of these layers" in check_stride2_field(two).message
+    assert "multiplies the kernel sizes" in check_stride2_field(125).message
+    assert "as two stride-1 layers do" in check_stride2_field(9).message  # the first guess
+    assert "jump *before* it" in check_stride2_field(57).message
     assert check_pool_field(receptive_field([(3, 1, 1), (3, 1, 1), (2, 2, 0)])["size"].iloc[-1])
     assert "jump *before* it" in check_pool_field(10).message
     three = sum(torch.nn.Conv2d(32, 32, 3, bias=False).weight.numel() for _ in range(3))
@@ -258,16 +324,21 @@ def test_a_long_typed_answer_is_read_quickly():
     assert "got 1 numbers" in check_bottom_edge("1" * 100_000).message
 
 
-def test_matmul_conv_names_a_bad_image():
+def test_matmul_conv_names_bad_images():
     result = torch.zeros(4, 676)
-    with pytest.raises(TypeError, match="image must be the 28×28 digit .*got list"):
+    with pytest.raises(TypeError, match=r"images must be a tensor: one digit .*got list"):
         check_matmul_conv(result, [[0.0] * 28] * 28)
-    with pytest.raises(ValueError, match=r"image must be the 28×28 digit .*got shape \(2, 2\)"):
+    with pytest.raises(ValueError, match=r"at least 3×3, got shape \(2, 2\)"):
         check_matmul_conv(result, torch.zeros(2, 2))
-    with pytest.raises(ValueError, match=r"got shape \(2, 28, 28\)"):
-        check_matmul_conv(result, torch.zeros(2, 28, 28))
+    with pytest.raises(ValueError, match=r"or a batch \(N, 1, H, W\).*got shape \(2, 28, 28\)"):
+        check_matmul_conv(result, torch.zeros(2, 28, 28))  # two digits with no channel axis?
+    with pytest.raises(ValueError, match=r"got shape \(32, 3, 28, 28\)"):
+        check_matmul_conv(result, torch.zeros(32, 3, 28, 28))
+    with pytest.raises(ValueError, match=r"got shape \(0, 1, 28, 28\)"):
+        check_matmul_conv(result, torch.zeros(0, 1, 28, 28))
     assert check_matmul_conv(result, torch.ones(1, 28, 28))  # a flat digit: no edges anywhere
     assert "values differ" in check_matmul_conv(result, torch.eye(28)[None]).message
+    assert check_matmul_conv(torch.zeros(4, 16), torch.ones(6, 6))  # any size from 3×3
 
 
 def test_verdict_names_a_bad_checker_name():
@@ -361,7 +432,7 @@ def test_every_space_counts_as_one():
     assert {chr(c) for c in range(0x110000) if chr(c).isspace()} < set(SPACES)
     assert "\ufeff" in SPACES and "\u200b" not in SPACES  # a zero-width space is not a space
     for c in SPACES:
-        assert check_conv_params(f"{c}1168{c}"), repr(c)
+        assert check_conv_params(f"{c}4640{c}"), repr(c)
         assert check_map_size(f"24{c}{c}24"), repr(c)
         assert check_bottom_edge(f"1{c}1{c}1;0{c}0 0;-1 -1{c}-1"), repr(c)
         assert (
@@ -440,9 +511,9 @@ def right_fragments(name: str, message: str) -> list[str]:
 
 
 def test_right_fragments_finds_an_answer_in_any_form():
-    assert right_fragments("check_stride2_size", "it fits a 4th time") == ["4"]
-    assert right_fragments("check_stride2_size", "the map is 4×4 then") == ["4", "4×4", "4"]
-    assert right_fragments("check_conv_params", "it has 1,168 of them") == ["1,168"]
+    assert right_fragments("check_stride2_size", "it fits a 7th time") == ["7"]
+    assert right_fragments("check_stride2_size", "the map is 7×7 then") == ["7", "7×7", "7"]
+    assert right_fragments("check_conv_params", "it has 4,640 of them") == ["4,640"]
     assert right_fragments("check_stack_params", "so (27,648, 50,176) it is")
     assert right_fragments("check_stride_shift", "columns 2j − 1 to 2j + 1") == []
     assert right_fragments("check_map_size", "26 is the answer for a 3×3 kernel") == []
