@@ -80,6 +80,7 @@ class Feedback:
 #             or "kernel" (3×3 numbers, checked on `probes`);
 #   units     for a length in pixels: the unit words read after a number ("2 px", "2 pixels",
 #             any case); counts (of weights, bytes, rows) have none;
+#   words     words read before the number, in any case ("column 5", "Col 5");
 #   ask       what to type, said when an answer cannot be read;
 #   answer    the right answer, and `right`, what to say then;
 #   wrong     [answer, hint] for each common wrong answer;
@@ -415,6 +416,7 @@ CHECKS = {
         "kind": "number",
         "question": "the input column (counting from 0) that no window reads for n = 6, k = 3, "
         "p = 0, s = 2",
+        "words": ["column", "col"],
         "ask": "answer with a column number, counting from 0",
         "answer": 5,
         "right": "column 5: the windows start at columns 0 and 2 and cover 0–2 and 2–4. A third "
@@ -649,14 +651,14 @@ CHECKS = {
         "128: a depthwise 3×3 convolution (groups=64), then a 1×1 convolution to 128 channels",
         "ask": "answer with a whole number of weights",
         "answer": 64 * 9 + 128 * 64,
-        "right": "8,768: the depthwise layer has one 3×3 filter per channel, 64 × 9 = 576 "
-        "weights, and the 1×1 layer 128 × 64 = 8,192. A full 3×3 convolution from 64 to 128 "
-        "channels has 73,728, 8.4 times as many.",
+        "right": "8,768: the depthwise layer has one kernel per channel, a single 3×3 slice, "
+        "64 × 9 = 576 weights, and the 1×1 layer 128 × 64 = 8,192. A full 3×3 convolution "
+        "from 64 to 128 channels has 73,728, 8.4 times as many.",
         "wrong": [
             [
                 64 * 128 * 9,
                 "that is a full 3×3 convolution from 64 to 128 channels. With groups=64 each "
-                "filter of the depthwise layer reads one channel, and the 1×1 layer does the "
+                "kernel of the depthwise layer reads one channel, and the 1×1 layer does the "
                 "mixing.",
             ],
             [64 * 9, "that is the depthwise layer alone; the 1×1 layer has weights too."],
@@ -664,12 +666,12 @@ CHECKS = {
             [
                 64 * 64 * 9,
                 "that counts the depthwise layer as a full 3×3 convolution from 64 channels to "
-                "64, and leaves out the 1×1 layer. With groups=64 each filter reads one channel.",
+                "64, and leaves out the 1×1 layer. With groups=64 each kernel reads one channel.",
             ],
             [
                 64 * 64 * 9 + 128 * 64,
                 "that counts the depthwise layer as a full 3×3 convolution from 64 channels to "
-                "64. With groups=64 each filter reads one channel: its weight is "
+                "64. With groups=64 each kernel reads one channel: its weight is "
                 "(64, 1, 3, 3).",
             ],
             [64 * 9 + 64 + 128 * 64 + 128, "count the weights only, not the biases."],
@@ -680,13 +682,13 @@ CHECKS = {
             ],
             [
                 128 * 9 + 128 * 64,
-                "the depthwise layer keeps the 64 channels: one 3×3 filter per input channel. "
-                "The 1×1 layer makes the 128.",
+                "the depthwise layer keeps the 64 channels: one kernel, a single 3×3 slice, "
+                "per input channel. The 1×1 layer makes the 128.",
             ],
             [
                 9 + 128 * 64,
-                "the depthwise layer has a 3×3 filter of its own for each of the 64 channels, "
-                "not one shared filter.",
+                "the depthwise layer has a 3×3 kernel of its own for each of the 64 channels, "
+                "not one shared kernel.",
             ],
         ],
         "otherwise": "a convolution with groups=g from C_in to C_out channels has "
@@ -791,6 +793,7 @@ _NUMBER = re.compile(r"[+-]?[0-9]{1,15}")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
 _DIGITS = re.compile(r"[0-9]+")
 _SEPARATORS = re.compile(f"[{_SP},×xX*]+")
+_ITEM_SEPARATORS = re.compile("[,×xX*]")  # what sets numbers apart, spaces aside
 
 
 class _Unreadable(Exception):
@@ -804,11 +807,12 @@ class _Unreadable(Exception):
 
 class _Ambiguous(_Unreadable):
     """The answer is digit groups split by spaces ("1 168"): one number with its thousands
-    spaced out, or several numbers (``groups``: the digit groups)."""
+    spaced out, or several numbers. ``items``: the digit groups of each number the answer
+    sets apart otherwise (by commas: "16 384, 147 456"), one list for "1 168"."""
 
-    def __init__(self, groups: list[str]):
+    def __init__(self, items: list[list[str]]):
         super().__init__()
-        self.groups = groups
+        self.items = items
 
 
 def _clean_text(text: str) -> str:
@@ -828,6 +832,14 @@ def _unit_pattern(units: list[str]) -> re.Pattern:
     return re.compile(f"([0-9])[{_SP}]*(?:{either})(?![A-Za-z])")
 
 
+def _word_pattern(words: list[str]) -> re.Pattern:
+    """A word the answer starts with, right before its number ("column 5", "COL 5", "col5"),
+    in any case of its ASCII letters. It is tried once, at the start: no backtracking."""
+    words = sorted(words, key=len, reverse=True)  # "column" before "col"
+    either = "|".join("".join(f"[{c.lower()}{c.upper()}]" for c in word) for word in words)
+    return re.compile(f"\\A(?:{either})[{_SP}]*(?=[+-]?[0-9])")
+
+
 def _spaced_groups(text: str) -> list[str] | None:
     """The digit groups of "1 168" or "12 345 678": a number whose thousands are set apart by
     spaces, or as many numbers; None for any other text."""
@@ -840,19 +852,36 @@ def _spaced_groups(text: str) -> list[str] | None:
     return groups
 
 
+def _spaced_items(text: str, spec: dict) -> None:
+    """Raise :class:`_Ambiguous` for "16 384, 147 456": as many numbers as the answer has, set
+    apart by commas (or ×), one of them digit groups split by spaces."""
+    items = [item.strip(SPACES) for item in _ITEM_SEPARATORS.split(text)]
+    wanted = (1, 2) if spec["kind"] == "side" else (spec["length"],)
+    if len(items) < 2 or len(items) not in wanted:
+        return
+    spaced = [_spaced_groups(item) for item in items]
+    if any(spaced) and all(g is not None or _DIGITS.fullmatch(i) for g, i in zip(spaced, items)):
+        raise _Ambiguous([g if g is not None else [i] for g, i in zip(spaced, items)])
+
+
 def _read_numbers(text: str, spec: dict) -> list[int]:
     """Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24"; "2 px" and
-    "2 pixels" where the answer is a length (``units``). Commas before three digits group
-    thousands ("1,168") when the answer is one number, or when ", " separates the numbers
-    ("(27,648, 50,176)"). "1 168", where one number would do, is ambiguous."""
+    "2 pixels" where the answer is a length (``units``), "column 5" where a word may lead
+    (``words``). Commas before three digits group thousands ("1,168") when the answer is one
+    number, or when ", " separates the numbers ("(27,648, 50,176)"). "1 168", where one number
+    would do, is ambiguous, and so is "16 384, 147 456" where a pair would."""
     text = _clean_text(text)
+    if spec.get("words"):
+        text = _word_pattern(spec["words"]).sub("", text, count=1)
     if spec.get("units"):
         text = _unit_pattern(spec["units"]).sub(r"\1", text)
     groups = _spaced_groups(text)
     if groups is not None and spec["kind"] in ("number", "side"):
-        raise _Ambiguous(groups)
+        raise _Ambiguous([groups])
     if spec["kind"] == "number" or re.search(f",[{_SP}]", text):
         text = re.sub(r"([0-9]),(?=[0-9]{3}(?![0-9]))", r"\1", text)
+    if spec["kind"] in ("side", "shape"):
+        _spaced_items(text, spec)
     parts = [p for p in _SEPARATORS.split(text) if p]
     if not parts or not all(_NUMBER.fullmatch(p) for p in parts):
         raise _Unreadable
@@ -929,14 +958,21 @@ def _unreadable(spec: dict, answer, values=None) -> Feedback:
     return Feedback(False, f"{spec['ask']}, not {type(answer).__name__}")
 
 
-def _ambiguous(spec: dict, groups: list[str]) -> Feedback:
-    """What to say to "1 168": it could be one number or several, so say how to write each."""
-    message = (
-        f"{' '.join(groups)}: a space may group thousands or separate numbers. Write "
-        f"{''.join(groups)} or {','.join(groups)} for one number"
-    )
-    if spec["kind"] == "side" and len(groups) == 2:
-        message += f", ({groups[0]}, {groups[1]}) for a pair"
+def _ambiguous(spec: dict, items: list[list[str]]) -> Feedback:
+    """What to say to "1 168" or "16 384, 147 456": each could be one number or several, so
+    say how to write each."""
+    typed = ", ".join(" ".join(groups) for groups in items)
+    message = f"{typed}: a space may group thousands or separate numbers. Write "
+    if len(items) == 1:
+        groups = items[0]
+        message += f"{''.join(groups)} or {','.join(groups)} for one number"
+        if spec["kind"] == "side" and len(groups) == 2:
+            message += f", ({groups[0]}, {groups[1]}) for a pair"
+    else:
+        plain = ", ".join("".join(groups) for groups in items)
+        commas = ", ".join(",".join(groups) for groups in items)
+        numbers = "a pair" if len(items) == 2 else f"{len(items)} numbers"
+        message += f"({plain}) or ({commas}) for {numbers}"
     return Feedback(False, message + ".")
 
 
@@ -1020,7 +1056,7 @@ def _verdict(spec: dict, answer) -> Feedback:
     try:
         value = _normalise(spec, answer)
     except _Ambiguous as err:
-        return _ambiguous(spec, err.groups)
+        return _ambiguous(spec, err.items)
     except _Unreadable as err:
         return _unreadable(spec, answer, err.values)
     if min(value if isinstance(value, list) else [value]) < 0:

@@ -49,6 +49,16 @@ MALFORMED = [
     "\ufeff",
     "\x1c24\x85",
     "24\u200b",  # a zero-width space is not a space
+    "column 5",  # a leading word, read only where the question is a column's number
+    "Col5",
+    "columns 5",
+    "5 column",
+    "16 384, 147 456",  # a pair whose numbers have spaced thousands: ambiguous
+    "(16 384, 147456)",
+    "16 384 × 147 456",
+    "1 168, 1 168",
+    "8, 16, 112, 1 112",
+    "16 384, 147 456, 1",
 ]
 # Spaces that Python and JavaScript disagree about: each side must read them as the other does.
 ODD_SPACES = ["\ufeff", "\x1c", "\x1f", "\x85", "\u2028", "\u3000", "\u202f"]
@@ -92,8 +102,10 @@ def same(js, name, text):
 def typed(spec, value) -> list[str]:
     """The ways a learner types ``value`` for this kind of answer."""
     units = [f"{value} px", f"{value}Pixels"] if spec.get("units") else []
+    words = spec.get("words", [])
+    words = [f"{words[0]} {value}", f"{words[-1].upper()}{value}"] if words else []
     if spec["kind"] == "number":
-        return [str(value), f"{value:,}", f" {value} ", *units]
+        return [str(value), f"{value:,}", f" {value} ", *units, *words]
     if spec["kind"] == "side":
         units = (
             [f"{value[0]} pixels", f"{value[0]} px × {value[1]} PX"] if spec.get("units") else []
@@ -172,7 +184,7 @@ def test_every_checker_says_the_same_on_the_page(js, name):
             assert feedback.ok == (expected in right), (text, feedback)
 
 
-ALPHABET = "0123456789 ,()[]×x-+.−２４٣abepilsPX\t\ufeff\x1c\x85\u2028\u202f\u200b"
+ALPHABET = "0123456789 ,()[]×x-+.−２４٣abepilsPXcomnuC\t\ufeff\x1c\x85\u2028\u202f\u200b"
 
 
 @CASES

@@ -19,6 +19,7 @@ from coursecode.checks import check_dilated_span
 from coursecode.checks import check_layer_shape
 from coursecode.checks import check_map_size
 from coursecode.checks import check_matmul_conv
+from coursecode.checks import check_mixer_params
 from coursecode.checks import check_output_size
 from coursecode.checks import check_pool_field
 from coursecode.checks import check_rgb_params
@@ -424,6 +425,47 @@ def test_a_space_between_digit_groups_is_ambiguous():
     # a shape cannot be one number: its spaces separate numbers
     assert check_layer_shape("8 16 112 112")
     assert "not (27, 648, 50, 176)" in check_stack_params("27 648 50 176").message
+    # ... but where commas set the numbers of a pair apart, a space inside one is ambiguous
+    assert check_mixer_params("16 384, 147 456").message == (
+        "16 384, 147 456: a space may group thousands or separate numbers. Write "
+        "(16384, 147456) or (16,384, 147,456) for a pair."
+    )
+    assert "Write (16384, 147456) or (16,384, 147456) for a pair." in (
+        check_mixer_params("(16 384, 147456)").message
+    )
+    assert "or (27,648, 50,176) for a pair" in check_stack_params("27 648 × 50 176").message
+    assert (
+        "Write (1168, 1168) or (1,168, 1,168) for a pair" in check_map_size("1 168, 1 168").message
+    )
+    assert "for 4 numbers" in check_layer_shape("8, 16, 112, 1 112").message
+    assert check_mixer_params("16,384, 147,456") and check_mixer_params("16384 147456")
+    # not as many numbers as the answer has, or not digit groups: read as before
+    assert "not (16, 384, 147, 456, 1)" in check_mixer_params("16 384, 147 456, 1").message
+    assert "not (1, 2, 3)" in check_mixer_params("1 2, 3").message
+    assert "not (16, 38, 147456)" in check_mixer_params("16 38, 147456").message
+
+
+def test_a_column_may_be_named_as_a_column():
+    from coursecode.checks import check_unread_column
+
+    for text in [
+        "5",
+        "column 5",
+        "Column 5",
+        "COLUMN 5",
+        "col 5",
+        "Col5",
+        "cOl\u00a05",
+        "(column 5)",
+    ]:
+        assert check_unread_column(text), text
+    assert check_unread_column("column 4").message == verdict("check_unread_column", 4).message
+    assert "never negative" in check_unread_column("column -1").message
+    for text in ["columns 5", "5 column", "column", "column 5 column", "colum 5", "row 5", "c 5"]:
+        feedback = check_unread_column(text)
+        assert not feedback and feedback.message.endswith(f'not "{text}"'), text
+    assert [name for name, spec in CHECKS.items() if spec.get("words")] == ["check_unread_column"]
+    assert not check_map_size("column 24") and not check_conv_params("col 4640")
 
 
 def test_every_space_counts_as_one():

@@ -17,6 +17,7 @@ const NUMBER = /^[+-]?[0-9]{1,15}$/;
 const DECIMAL = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$/;
 const DIGITS = /^[0-9]+$/;
 const SEPARATORS = new RegExp(`[${SP},×xX*]+`);
+const ITEM_SEPARATORS = /[,×xX*]/;   // what sets numbers apart, spaces aside
 const KERNEL_SEPARATORS = new RegExp(`[${SP},;]+`);
 const SPACE_RUN = new RegExp(`[${SP}]+`);
 const COMMA_SPACE = new RegExp(`,[${SP}]`);
@@ -41,11 +42,22 @@ export function cleanText(text) {
 }
 
 class Unreadable extends Error {
-  constructor(values = null, groups = null) {
+  constructor(values = null, items = null) {
     super("unreadable");
     this.values = values;
-    this.groups = groups;   // "1 168": digit groups that could be one number or several
+    // "1 168" or "16 384, 147 456": the digit groups of each number the answer sets apart
+    // otherwise (by commas), where a space may group thousands or separate numbers
+    this.items = items;
   }
+}
+
+/** The anchored pattern of a word the answer starts with, right before its number ("column 5",
+ * "COL 5", "col5"), in any case of its ASCII letters. */
+function wordPattern(words) {
+  const longest = [...words].sort((a, b) => b.length - a.length);   // "column" before "col"
+  const either = longest.map((w) => Array.from(w, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join(""))
+    .join("|");
+  return new RegExp(`^(?:${either})[${SP}]*(?=[+-]?[0-9])`);
 }
 
 /** A unit word right after a number ("2 px", "2Pixels"), in any case of its ASCII letters. */
@@ -65,16 +77,31 @@ function spacedGroups(text) {
   return groups;
 }
 
+/** Throw for "16 384, 147 456": as many numbers as the answer has, set apart by commas (or ×),
+ * one of them digit groups split by spaces. */
+function spacedItems(text, spec) {
+  const items = text.split(ITEM_SEPARATORS).map(strip);
+  const wanted = spec.kind === "side" ? [1, 2] : [spec.length];
+  if (items.length < 2 || !wanted.includes(items.length)) return;
+  const spaced = items.map(spacedGroups);
+  if (spaced.some((g) => g !== null) && spaced.every((g, i) => g !== null || DIGITS.test(items[i]))) {
+    throw new Unreadable(null, spaced.map((g, i) => g ?? [items[i]]));
+  }
+}
+
 /** Whole numbers typed as "24", "(8, 16, 112, 112)", "24×24" or "24 x 24"; "2 px" and
- * "2 pixels" where the answer is a length (`units`). Commas before three digits group
- * thousands ("1,168") when the answer is one number, or when ", " separates the numbers
- * ("(27,648, 50,176)"). "1 168", where one number would do, is ambiguous. */
+ * "2 pixels" where the answer is a length (`units`), "column 5" where a word may lead
+ * (`words`). Commas before three digits group thousands ("1,168") when the answer is one
+ * number, or when ", " separates the numbers ("(27,648, 50,176)"). "1 168", where one number
+ * would do, is ambiguous, and so is "16 384, 147 456" where a pair would. */
 function readNumbers(text, spec) {
   let t = cleanText(text);
+  if (spec.words) t = t.replace(wordPattern(spec.words), "");
   if (spec.units) t = t.replace(unitPattern(spec.units), "$1");
   const groups = spacedGroups(t);
-  if (groups !== null && (spec.kind === "number" || spec.kind === "side")) throw new Unreadable(null, groups);
+  if (groups !== null && (spec.kind === "number" || spec.kind === "side")) throw new Unreadable(null, [groups]);
   if (spec.kind === "number" || COMMA_SPACE.test(t)) t = t.replace(/([0-9]),(?=[0-9]{3}(?![0-9]))/g, "$1");
+  if (spec.kind === "side" || spec.kind === "shape") spacedItems(t, spec);
   const parts = t.split(SEPARATORS).filter((p) => p !== "");
   if (parts.length === 0 || !parts.every((p) => NUMBER.test(p))) throw new Unreadable();
   return parts.map((p) => Number.parseInt(p, 10) + 0);   // + 0: no "-0"
@@ -113,11 +140,21 @@ function unreadable(spec, text, values) {
   return typed ? `${spec.ask}, not "${typed}"` : `${spec.ask}.`;
 }
 
-/** What to say to "1 168": it could be one number or several, so say how to write each. */
-function ambiguous(spec, groups) {
-  let message = `${groups.join(" ")}: a space may group thousands or separate numbers. Write `
-    + `${groups.join("")} or ${groups.join(",")} for one number`;
-  if (spec.kind === "side" && groups.length === 2) message += `, (${groups[0]}, ${groups[1]}) for a pair`;
+/** What to say to "1 168" or "16 384, 147 456": each could be one number or several, so say
+ * how to write each. */
+function ambiguous(spec, items) {
+  const typed = items.map((groups) => groups.join(" ")).join(", ");
+  let message = `${typed}: a space may group thousands or separate numbers. Write `;
+  if (items.length === 1) {
+    const groups = items[0];
+    message += `${groups.join("")} or ${groups.join(",")} for one number`;
+    if (spec.kind === "side" && groups.length === 2) message += `, (${groups[0]}, ${groups[1]}) for a pair`;
+  } else {
+    const plain = items.map((groups) => groups.join("")).join(", ");
+    const commas = items.map((groups) => groups.join(",")).join(", ");
+    const numbers = items.length === 2 ? "a pair" : `${items.length} numbers`;
+    message += `(${plain}) or (${commas}) for ${numbers}`;
+  }
   return message + ".";
 }
 
@@ -182,7 +219,7 @@ export function verdict(spec, text) {
     value = normalise(spec, text);
   } catch (err) {
     if (!(err instanceof Unreadable)) throw err;
-    if (err.groups) return { ok: false, message: ambiguous(spec, err.groups) };
+    if (err.items) return { ok: false, message: ambiguous(spec, err.items) };
     return { ok: false, message: unreadable(spec, text, err.values) };
   }
   if (Math.min(...(Array.isArray(value) ? value : [value])) < 0) {
