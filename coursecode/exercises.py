@@ -5,9 +5,9 @@ shows a box under the question: type an answer, press Enter, and read what the
 checker of that name says, computed in the browser (``static/checks.js``) from
 the same table (:data:`coursecode.checks.CHECKS`) the Python checker reads. A
 right answer is remembered in the browser (localStorage; nothing leaves the
-machine) and judged again on the next visit, where it counts only if it is still
-right. The line under the lesson's title says how many of the page's boxes are
-answered right, and which of its exercises have no box.
+machine) until a wrong one replaces it, and judged again on the next visit, where it
+counts only if it is still right. The line under the lesson's title says how many of
+the page's boxes hold a right answer now, and which of its exercises have no box.
 
 The boxes' JavaScript and style travel once per page, not once per box: they are the
 ``source`` and ``css`` of one :class:`AnswerCode` widget, which every box refers to, and each

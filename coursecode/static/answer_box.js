@@ -1,8 +1,8 @@
 // AnswerBox's drawing: a text box under an exercise. Enter checks the answer with verdict()
 // from checks.js (which Python puts in front of this file), so it works on the static book
-// page. A right answer is remembered in this browser (localStorage) and judged again on the
-// next visit; the line under the lesson's title counts the boxes answered right and names the
-// exercises that have no box.
+// page. A right answer is remembered in this browser (localStorage) until a wrong one replaces
+// it, and judged again on the next visit; the line under the lesson's title counts the boxes
+// whose latest answer is right and names the exercises that have no box.
 
 const STORE = "convolutions-course/answered";
 const BOX_MODEL = "coursecode.exercises.AnswerBox";   // the _anywidget_id of AnswerBox's models
@@ -188,9 +188,14 @@ function render({ model, el }) {
   const submit = () => {
     model.set("answer", input.value);
     model.save_changes();   // only sends to Python when a kernel is connected
+    // The box counts, and its answer is remembered, only while its latest verdict is right: a
+    // right answer checked again as something wrong is no longer answered, here or later.
     if (judge(input.value)) {
       el.dataset.answered = "yes";
       remember(spec, name, input.value);
+    } else {
+      delete el.dataset.answered;
+      forget(spec, name);
     }
     showProgress();
   };
