@@ -46,6 +46,12 @@ def _to_numpy(image) -> np.ndarray:
 # too, never a red/green one (RdYlGn, PiYG, PRGn).
 _SIGNED_CMAP = "bwr"
 
+# Windows drawn on a digit: the bright colours of Okabe and Ito's palette, which colour-blind
+# readers can tell apart, and each at least 4.5:1 against the digit's black background
+# (matplotlib's default blue is 4.4:1 there). Orange, sky blue, yellow, bluish green,
+# reddish purple, vermillion.
+_WINDOW_COLORS = ("#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7", "#D55E00")
+
 _BLACK = "#000000"
 _WHITE = "#ffffff"
 
@@ -620,7 +626,7 @@ def show_windows(
                 f"{len(labels)} labels"
             )
     if colors is None:
-        colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centers))]
+        colors = [_WINDOW_COLORS[i % len(_WINDOW_COLORS)] for i in range(len(centers))]
     else:
         if isinstance(colors, (str, bytes)) or not hasattr(colors, "__len__"):
             raise TypeError(
@@ -724,7 +730,7 @@ def show_unfold(image, centers, kernel_size=3, figsize=(7, 3)):
         for r, c in centers
     ]
     indices = [(r - k // 2) * out_w + (c - k // 2) for r, c in centers]
-    colors = [plt.get_cmap("tab10")(i % 10) for i in range(len(centers))]
+    colors = [_WINDOW_COLORS[i % len(_WINDOW_COLORS)] for i in range(len(centers))]
     fig, axs = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1, 1]})
     _draw_windows(arr.numpy(), centers, k, None, colors, False, axs[0])  # all checked above
     axs[0].set_title("windows")

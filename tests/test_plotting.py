@@ -729,3 +729,15 @@ def test_a_stack_is_one_kind_of_thing_on_one_scale():
     digits = torch.rand(2, 4, 4)  # a batch of images stays an image batch
     axs = show_images(digits, nrows=1)
     assert scale_of(axs[0]) == ("gray", 0, 1) and not colorbars(axs[0].figure)
+
+
+def test_window_outlines_stand_out_on_black_for_every_reader():
+    from coursecode.plotting import _contrast_ratio
+
+    axs = show_unfold(torch.zeros(9, 9), [(1, 1), (4, 4), (7, 7)])
+    edges = [patch.get_edgecolor() for patch in axs[0].patches]
+    assert len(set(map(tuple, edges))) == 3
+    ax = show_windows(torch.zeros(9, 9), [(1, 1), (4, 4), (7, 7)], labels=["a", "b", "c"])
+    for patch, text in zip(ax.patches, ax.texts):
+        assert _contrast_ratio(patch.get_edgecolor(), "black") >= 4.5
+        assert _contrast_ratio(text.get_color(), "black") >= 4.5
