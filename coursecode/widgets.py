@@ -545,6 +545,18 @@ def _pool(
         return None
 
 
+def _start_cell(pooled: torch.Tensor) -> tuple[int, int]:
+    """The output cell a pool explorer starts on: one with the largest value, so that the
+    first window a learner sees holds something (on a digit, the stroke); among equals the
+    one nearest the centre, then the first row by row."""
+    height, width = pooled.shape
+    cells = (pooled == pooled.max()).nonzero().tolist()
+    row, col = min(
+        cells, key=lambda rc: ((rc[0] - (height - 1) / 2) ** 2 + (rc[1] - (width - 1) / 2) ** 2, rc)
+    )
+    return row, col
+
+
 class PoolExplorer(widgets.VBox):
     """Max or average pooling of ``image``: the input and its pooled output side by side.
 
@@ -554,8 +566,10 @@ class PoolExplorer(widgets.VBox):
     the arrow keys) highlights its window on the input and shows the window's numbers and
     their max or mean. With ``ceil_mode`` the last windows may hang off the edge: they are
     drawn clipped, and an average divides by the pixels a window covers, as
-    ``F.avg_pool2d`` does with padding 0. All computed in the browser, so it works on a
-    static page; ``output()`` gives PyTorch's pooled map for the controls' current values.
+    ``F.avg_pool2d`` does with padding 0. It starts on an output cell with the largest value
+    (the one nearest the centre among equals), so that its window holds something. All
+    computed in the browser, so it works on a static page; ``output()`` gives PyTorch's pooled
+    map for the controls' current values.
 
     Parameters
     ----------
@@ -608,7 +622,7 @@ class PoolExplorer(widgets.VBox):
             raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
         self.image = torch.tensor(_rounded(image)).view(image.shape)
         first = _pool(self.image, values["kernel_size"], values["stride"], mode, ceil_mode)
-        row, col = (0, 0) if first is None else ((n - 1) // 2 for n in first.shape)
+        row, col = (0, 0) if first is None else _start_cell(first)
         self.view = PoolView(
             image=_rounded(self.image),
             height=image.shape[0],
@@ -905,18 +919,26 @@ class UnfoldMatrix(_CheckedTraits, anywidget.AnyWidget):
     .unfold-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
     .unfold-caption, .unfold-product { font-family: monospace; margin: 6px 0; }
     .unfold-invalid { color: #b00020; }
-    .unfold-row { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
+    .unfold-row { display: flex; gap: 14px; align-items: flex-start; flex-wrap: wrap; }
     .unfold-table { border-collapse: collapse; font-family: monospace; font-size: 11px;
                     margin: 0; }
     .unfold-table caption { font-family: sans-serif; font-size: 12px; }
-    .unfold-input td { border: 1px solid #bbb; padding: 1px 3px; text-align: right; }
-    .unfold-input td.unfold-pad { background: #c9dcef; color: #555; }
+    .unfold-input td { border: 1px solid #bbb; padding: 1px 2px; text-align: right;
+                       width: 2.5em; box-sizing: content-box; }
+    .unfold-input td.unfold-pad { background: #c9dcef; color: #333; }
     .unfold-input td.unfold-corner { cursor: pointer; }
     .unfold-input td.unfold-window { outline: 2px solid #ff7f0e; outline-offset: -2px; }
-    .unfold-matrix td { border: 1px solid #ddd; width: 7px; height: 15px; padding: 0;
-                        cursor: pointer; }
-    .unfold-matrix td.unfold-chosen { outline: 2px solid #ff7f0e; outline-offset: -2px;
-                                      width: auto; padding: 0 2px; background: #fff !important; }
+    .unfold-matrix-box { margin: 0; min-width: 0; }
+    .unfold-matrix-caption { font-size: 12px; margin-bottom: 2px; }
+    .unfold-matrix { display: flex; flex-wrap: wrap; row-gap: 6px; padding-right: 1px; }
+    .unfold-col { display: flex; flex-direction: column; cursor: pointer; margin-right: -1px; }
+    .unfold-head { font-size: 9px; line-height: 12px; text-align: center; }
+    .unfold-cell { box-sizing: border-box; min-width: 18px; height: 17px;
+                   border: 1px solid #ccc; margin-bottom: -1px; font-family: monospace;
+                   font-size: 11px; line-height: 15px; text-align: right; }
+    .unfold-chosen .unfold-cell { padding: 0 1px; }
+    .unfold-chosen .unfold-cells { outline: 2px solid #ff7f0e; outline-offset: -1px;
+                                   position: relative; }
     """
         + SHARED_CSS
     )
@@ -1066,16 +1088,18 @@ class ChannelMaps(_CheckedTraits, anywidget.AnyWidget):
         + """
     .channels-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
     .channels-caption { font-family: monospace; margin: 6px 0; }
-    .channels-row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
-    .channels-figure { margin: 0; }
+    .channels-row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+    .channels-unit { display: flex; gap: 6px; align-items: center; }
+    .channels-figure { margin: 0; padding: 0; }
     .channels-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
-    .channels-figure figcaption { font-size: 11px; max-width: 150px; }
+    .channels-figure figcaption { font-size: 11px; max-width: 150px; padding: 3px 0 0; }
+    .channels-figure .course-legend { width: 100px; }
     .channels-sign { font-size: 18px; }
     .channels-weights { margin: 4px 0; }
     .channels-slices { display: flex; gap: 16px; flex-wrap: wrap; }
-    .channels-slice { display: grid; grid-template-columns: repeat(3, 4.2em); gap: 2px; }
+    .channels-slice { display: grid; grid-template-columns: repeat(3, 5.4em); gap: 2px; }
     .channels-slice > div { grid-column: 1 / 4; font-size: 12px; }
-    .channels-weights input { width: 4em; }
+    .channels-weights input { width: 5.4em; box-sizing: border-box; }
     .channels-mix label { margin-right: 12px; }
     """
         + SHARED_CSS
@@ -1181,15 +1205,59 @@ _MAX_PARAMETERS = 100_000  # the weights travel in the page: 4 bytes each, in ba
 _LAYER_TYPES = "Conv2d, ReLU, Flatten and Linear"
 
 
-def _leaves(module: nn.Module) -> list[nn.Module]:
-    """The layers of ``module`` in the order an ``nn.Sequential`` runs them, nesting undone."""
+def _leaves(module: nn.Module, path: tuple = ()) -> list[tuple[tuple, nn.Module]]:
+    """The layers of ``module`` in the order an ``nn.Sequential`` runs them, nesting undone,
+    each with its index path: ``model[0][1]`` is ``(0, 1)``."""
     if isinstance(module, nn.Sequential):
-        return [leaf for child in module for leaf in _leaves(child)]
-    return [module]
+        return [leaf for i, child in enumerate(module) for leaf in _leaves(child, (*path, i))]
+    return [(path, module)]
 
 
-def _network_layers(model: nn.Module) -> tuple[list[dict], torch.Tensor]:
-    """The layers as the page's JavaScript reads them, and every parameter in one float32 vector."""
+def _stage_names(paths: list[tuple], types: list[str], name: str) -> list[str]:
+    """The module each stage of the page's forward pass is, as code indexes it: a stage ends
+    after every layer that is not a Flatten and is not followed by a ReLU (``forward`` in
+    ``static/network_math.js``), so a convolution and its ReLU make one stage. A stage that
+    is all of one module is named by it (``model[0]``); consecutive modules of one Sequential
+    by a slice (``model[0:2]``); else its layers are listed."""
+    groups, group = [], []
+    for i, (path, kind) in enumerate(zip(paths, types, strict=True)):
+        group.append(path)
+        following = types[i + 1] if i + 1 < len(types) else None
+        if kind != "flatten" and following != "relu":
+            groups.append(group)
+            group = []
+
+    def index(path):
+        return name + "".join(f"[{i}]" for i in path)
+
+    names = []
+    for group in groups:
+        named = None
+        for depth in range(1, len(group[0]) + 1):  # the outermost module of exactly these
+            prefix = group[0][:depth]
+            if [p for p in paths if p[:depth] == prefix] == group:
+                named = index(prefix)
+                break
+        if named is None:  # consecutive modules of one Sequential: a slice of it
+            common = 0  # (two layers or more, none a prefix of another)
+            while all(p[common] == group[0][common] for p in group):
+                common += 1
+            parent = group[0][:common]
+            first, last = group[0][common], group[-1][common]
+            under = [
+                p
+                for p in paths
+                if len(p) > common and p[:common] == parent and first <= p[common] <= last
+            ]
+            if under == group:
+                named = f"{index(parent)}[{first}:{last + 1}]"
+        names.append(named or ", ".join(index(p) for p in group))
+    return names
+
+
+def _network_layers(model: nn.Module) -> tuple[list[dict], torch.Tensor, list[tuple]]:
+    """The layers as the page's JavaScript reads them, every parameter in one float32 vector,
+    and each layer's index path in ``model``."""
     if not isinstance(model, nn.Sequential):
         raise TypeError(
             f"model must be an nn.Sequential of {_LAYER_TYPES} layers, got {type(model).__name__}"
@@ -1204,7 +1272,8 @@ def _network_layers(model: nn.Module) -> tuple[list[dict], torch.Tensor]:
         start, offset = offset, offset + tensor.numel()
         return start
 
-    for leaf in _leaves(model):
+    leaves = _leaves(model)
+    for _, leaf in leaves:
         if isinstance(leaf, nn.Conv2d):
             if isinstance(leaf.padding, str) or leaf.groups != 1 or leaf.padding_mode != "zeros":
                 raise ValueError(
@@ -1254,7 +1323,7 @@ def _network_layers(model: nn.Module) -> tuple[list[dict], torch.Tensor]:
             )
     if not params:
         raise ValueError("model has no weights to run")
-    return layers, torch.cat(params)
+    return layers, torch.cat(params), [path for path, _ in leaves]
 
 
 def _base64(array: np.ndarray) -> str:
@@ -1289,11 +1358,16 @@ class NetworkExplorer(anywidget.AnyWidget):
         How many digits (chosen with a fixed seed) the "random digit" button picks from.
     n_wrong
         How many of the digits the model misclassifies to offer (the first ones).
+    name
+        What the code calls the model: the page labels each layer with the module that
+        makes it, as code indexes it ("layer 1 (model[0]): 4 maps of 14×14").
 
     Examples
     --------
     >>> from coursecode.models import simple_cnn
     >>> explorer = NetworkExplorer(simple_cnn(), torch.rand(50, 784), torch.randint(0, 10, (50,)))
+    >>> explorer.stage_names
+    ['model[0]', 'model[1]', 'model[2]', 'model[3]', 'model[4]']
     >>> explorer.input().shape, explorer.probabilities().shape
     (torch.Size([28, 28]), torch.Size([10]))
     """
@@ -1333,6 +1407,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     digit = traitlets.Int(0, min=-1).tag(sync=True)
     drawn = traitlets.List(traitlets.Float()).tag(sync=True)
     strokes = traitlets.List().tag(sync=True)  # the drawing's paths: [[[x, y], ...], ...]
+    stage_names = traitlets.List(traitlets.Unicode()).tag(sync=True)  # "model[0]", ...
 
     def __init__(
         self,
@@ -1341,8 +1416,13 @@ class NetworkExplorer(anywidget.AnyWidget):
         labels: torch.Tensor,
         n_random: int = 32,
         n_wrong: int = 8,
+        name: str = "model",
     ):
-        layers, params = _network_layers(model)
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str (what the code calls the model), got {name!r}")
+        if not name.isidentifier():
+            raise ValueError(f"name must be a Python name, such as 'model', got {name!r}")
+        layers, params, paths = _network_layers(model)
         check_tensor(images, "images", (2, 3, 4), "(N, 784), (N, 28, 28) or (N, 1, 28, 28)")
         if images.shape[1:] not in {(784,), (28, 28), (1, 28, 28)}:
             raise ValueError(
@@ -1402,6 +1482,7 @@ class NetworkExplorer(anywidget.AnyWidget):
             picks=[[i, int(labels[i]), int(predictions[i])] for i in self.indices],
             n_random=len(chosen),
             digit=0,
+            stage_names=_stage_names(paths, [layer["type"] for layer in layers], name),
         )
         self.add_class(EXPLORER_CLASS)
 
@@ -1510,6 +1591,14 @@ class FieldView(_CheckedTraits, anywidget.AnyWidget):
     .field-table input { width: 3.2em; }
     .field-table tr.field-chosen { background: #fde9d9; }
     .field-buttons button { margin: 4px 6px 0 0; }
+    .field-key { display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 12px; margin: 6px 0; }
+    .field-key-item[hidden] { display: none; }
+    .field-swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
+                    vertical-align: -2px; box-sizing: border-box; }
+    .field-swatch-pad { background: #c9dcef; border: 1px solid #8fb2d6; }
+    .field-swatch-fed { background: rgb(255, 127, 14); }
+    .field-swatch-unit { background: #8c2d04; }
+    .field-swatch-field { border: 2px dashed #d95f02; }
     """
         + SHARED_CSS
     )

@@ -43,6 +43,32 @@ def test_explorer_moves_on_the_static_page(site, browser):
     assert log.problems() == [], log
 
 
+def number(text: str) -> float:
+    """A number as the explorers write it: a true minus sign (U+2212), maybe in parentheses."""
+    return float(text.strip().strip("()").replace("−", "-"))
+
+
+def readable(colours) -> bool:
+    """Every (text colour, background) pair is black or white text as the book's tables choose
+    it (coursecode.plotting), at least 4.5:1 (WCAG AA for small text)."""
+    from coursecode.plotting import _contrast_ratio
+    from coursecode.plotting import _readable_text_color
+
+    def hexa(rgb):
+        return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+    return all(
+        hexa(text) == _readable_text_color(hexa(back))
+        and _contrast_ratio(hexa(text), hexa(back)) >= 4.5
+        for text, back in colours
+    )
+
+
+# The text colour and background of each element, as [[r, g, b], [r, g, b]].
+TEXT_COLOURS = """cells => cells.map(e => [getComputedStyle(e).color,
+    getComputedStyle(e).backgroundColor].map(c => c.match(/\\d+/g).slice(0, 3).map(Number)))"""
+
+
 def widget_state(page, anywidget_id: str) -> dict:
     """The state of the first anywidget of that class in the page's embedded widget state."""
     states = page.evaluate(
@@ -219,13 +245,13 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
             f"{col + 1}) → map[{row}, {col}] = ",
             timeout=5_000,
         )
-        shown = float(box.locator(".window-sum").inner_text().split("=")[1])
+        shown = number(box.locator(".window-sum").inner_text().split("=")[1])
         assert shown == pytest.approx(value, abs=0.006)
-        pixels = [float(t) for t in box.locator(".window-pixels td").all_inner_texts()]
+        pixels = [number(t) for t in box.locator(".window-pixels td").all_inner_texts()]
         assert pixels == pytest.approx(
             image[row : row + 3, col : col + 3].flatten().tolist(), abs=0.006
         )
-        products = [float(t) for t in box.locator(".window-products td").all_inner_texts()]
+        products = [number(t) for t in box.locator(".window-products td").all_inner_texts()]
         assert sum(products) == pytest.approx(value, abs=0.05)
         colours = canvas_colours(page, ".window-explorer canvas.window-map").view(-1, 3)
         scale = course_scale(fmap)
@@ -258,7 +284,7 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
     menu.select_option("left edge")  # a preset
     left = torch.tensor(dict(state["presets"])["left edge"]).view(3, 3)
     page.wait_for_function(
-        "() => document.querySelector('.window-weights td').textContent === '-1.00'"
+        "() => document.querySelector('.window-weights td').textContent === '−1.00'"  # U+2212
     )
     check(left, start + 3)
 
@@ -333,33 +359,70 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
             f"(1·3·3, {cols}) = ({rows}, {cols})",
             timeout=5_000,
         )
-        assert box.locator(".unfold-matrix tr").count() == rows
-        assert box.locator(".unfold-matrix tr").first.locator("td").count() == cols
-        shown = [float(t) for t in box.locator(".unfold-matrix td.unfold-chosen").all_inner_texts()]
+        columns = box.locator(".unfold-matrix .unfold-col")
+        assert columns.count() == cols
+        assert columns.first.locator(".unfold-cell").count() == rows
+        # numbered from 0 above each column
+        assert box.locator(".unfold-head").all_inner_texts() == [str(c) for c in range(cols)]
+        chosen = box.locator(".unfold-col.unfold-chosen .unfold-cell")
+        shown = [number(t) for t in chosen.all_inner_texts()]
         assert shown == pytest.approx(matrix[:, column].tolist(), abs=0.006)
         assert (
-            box.locator(".unfold-matrix caption")
+            box.locator(".unfold-matrix-caption")
             .inner_text()
             .startswith(f"unfolded {rows}×{cols}: column {column} is the framed window")
         )
         assert box.locator(".unfold-input td.unfold-window").count() == 9
         product = box.locator(".unfold-product").inner_text()
         assert product.startswith(f"weights · column {column} = ")
-        value = float(product.split(" = ")[-2])
+        value = number(product.split(" = ")[-2])
         assert value == pytest.approx((weights @ matrix[:, column]).item(), abs=0.01)
+        # each term weight×number, a negative factor in parentheses with a minus sign
+        terms = product.split(" = ")[1].split(" + ")
+        assert len(terms) == rows
+        for term, w, v in zip(terms, weights.tolist(), matrix[:, column].tolist(), strict=True):
+            a, b = term.split("×")
+            assert (number(a), number(b)) == pytest.approx((w, v), abs=0.006), term
+            for text, x in ((a, w), (b, v)):
+                assert text.startswith("(−") == (x <= -0.005) and "-" not in text, term
         # the slider's maximum follows the number of windows
         slider = box.locator(".widget-slider", has_text="window")
         assert slider.locator(".widget-readout").inner_text() == str(column)
         assert float(slider.get_by_role("slider").get_attribute("aria-valuemax")) == cols - 1
-        # Every other cell of the matrix shaded on the one grey scale: 0 black, 1 white.
-        backgrounds = box.locator(".unfold-matrix td:not(.unfold-chosen)").evaluate_all(
-            "cells => cells.map(td => getComputedStyle(td).backgroundColor.match(/\\d+/g)"
+        # Every cell of the matrix shaded on the one grey scale, 0 black and 1 white, the
+        # chosen column's too (issue 25: its numbers stood on white whatever their value).
+        backgrounds = box.locator(".unfold-cell").evaluate_all(
+            "cells => cells.map(e => getComputedStyle(e).backgroundColor.match(/\\d+/g)"
             ".slice(0, 3).map(Number))"
         )
-        others = torch.cat([matrix[:, :column], matrix[:, column + 1 :]], 1).flatten()
-        assert colours_match(
-            torch.tensor(backgrounds, dtype=torch.float64), others, ("gray", 0.0, 1.0)
+        assert colours_match(  # column by column
+            torch.tensor(backgrounds, dtype=torch.float64), matrix.T.flatten(), ("gray", 0.0, 1.0)
         )
+        # and the input's numbers on the same scale (the padding pale blue)
+        inside = box.locator(".unfold-input td:not(.unfold-pad)")
+        backgrounds = inside.evaluate_all(
+            "cells => cells.map(e => getComputedStyle(e).backgroundColor.match(/\\d+/g)"
+            ".slice(0, 3).map(Number))"
+        )
+        assert colours_match(
+            torch.tensor(backgrounds, dtype=torch.float64), image.flatten(), ("gray", 0.0, 1.0)
+        )
+        # their numbers black or white, whichever reads better
+        assert readable(chosen.evaluate_all(TEXT_COLOURS))
+        assert readable(inside.evaluate_all(TEXT_COLOURS))
+        # Every input column equally wide, the padding's too; the matrix's columns at least 16
+        # pixels wide, to click, and all of them inside the explorer: a wide matrix wraps.
+        widths = (
+            box.locator(".unfold-input tr")
+            .first.locator("td")
+            .evaluate_all("cells => cells.map(td => td.getBoundingClientRect().width)")
+        )
+        assert max(widths) - min(widths) < 0.5, widths
+        inner = box.locator(".unfold-cell").evaluate_all("cells => cells.map(e => e.clientWidth)")
+        assert min(inner) >= 16
+        right = box.evaluate("b => b.getBoundingClientRect().right")
+        ends = columns.evaluate_all("cs => cs.map(c => c.getBoundingClientRect().right)")
+        assert max(ends) <= right + 0.5
 
     assert image.min() >= 0 and image.max() <= 1  # pixels
     check(1, 0, 0)
@@ -372,7 +435,15 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
     padding.focus()
     padding.press("ArrowRight")
     check(1, 1, 4)
-    box.locator(".unfold-matrix tr").first.locator("td").nth(20).click()  # a column, by mouse
+    box.locator(".unfold-matrix .unfold-col").nth(20).click()  # a column, by mouse
+    check(1, 1, 20)
+    padding.press("ArrowRight")  # 49 columns: more than fit beside the input, or in one row
+    check(1, 2, 20)
+    tops = box.locator(".unfold-col").evaluate_all(
+        "cs => cs.map(c => Math.round(c.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) >= 2  # wrapped into bands of columns
+    padding.press("ArrowLeft")
     check(1, 1, 20)
     stride = box.locator(".widget-slider", has_text="stride").locator(".noUi-handle")
     stride.focus()
@@ -382,12 +453,70 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
     check(2, 1, 0)
     # The bright pixels (0.9 and up: the digit's ink) are drawn near-white, as in every
     # figure of the book (they were dark once).
-    bright = box.locator(".unfold-matrix td:not(.unfold-chosen)").evaluate_all(
-        "cells => cells.filter(td => Number(td.title.split(': ')[1]) >= 0.9)"
-        ".map(td => getComputedStyle(td).backgroundColor.match(/\\d+/g).map(Number))"
+    bright = box.locator(".unfold-cell").evaluate_all(
+        "cells => cells.filter(e => Number(e.title.split(': ')[1].replace('−', '-')) >= 0.9)"
+        ".map(e => getComputedStyle(e).backgroundColor.match(/\\d+/g).map(Number))"
     )
     assert bright and min(min(colour) for colour in bright) >= 229
     assert log.problems() == [], log
+
+
+def test_unfold_explorer_fits_a_phone(site, browser):
+    """At a phone's 400 pixels a wide matrix sits below the input and wraps into bands of
+    columns, each still 16 pixels wide: nothing runs off the explorer."""
+    page, log = open_page(browser, site, "lessons/02_unfold.html", viewport=(400, 800))
+    box = page.locator(".unfold-explorer-box")
+    box.locator(".unfold-caption").wait_for(timeout=15_000)
+    handle = box.locator(".widget-slider", has_text="padding").locator(".noUi-handle")
+    for padding, cols in ((0, 9), (1, 25), (2, 49)):
+        if padding:
+            handle.focus()
+            handle.press("ArrowRight")
+        page.wait_for_function(
+            "n => document.querySelectorAll('.unfold-col').length === n", arg=cols, timeout=5_000
+        )
+        found = box.evaluate(
+            """b => {
+            const right = b.getBoundingClientRect().right;
+            const cols = Array.from(b.querySelectorAll('.unfold-col'));
+            const input = b.querySelector('.unfold-input').getBoundingClientRect();
+            const matrix = b.querySelector('.unfold-matrix').getBoundingClientRect();
+            return {
+                over: Math.max(...cols.map(c => c.getBoundingClientRect().right)) - right,
+                inner: Math.min(...Array.from(b.querySelectorAll('.unfold-cell'),
+                                              e => e.clientWidth)),
+                bands: new Set(cols.map(c => Math.round(c.getBoundingClientRect().top))).size,
+                below: matrix.top >= input.bottom,
+            };
+        }"""
+        )
+        assert found["over"] <= 0.5 and found["inner"] >= 16, found
+        if cols > 20:  # too wide for a phone: below the input, in bands
+            assert found["below"] and found["bands"] >= 2, found
+    assert log.problems() == [], log
+
+
+def assert_one_row(box):
+    """photo → part + part + part = output, all on one row on a desktop (issue 25: the output
+    wrapped under the photo, leaving a bare "="); a sign always sits beside its map."""
+    rows = box.locator(".channels-row").evaluate(
+        """row => {
+        const box = (e) => e.getBoundingClientRect();
+        const middle = (e) => (box(e).top + box(e).bottom) / 2;
+        const photo = box(row.querySelector('canvas.channels-photo'));
+        return {
+            photo: [photo.top, photo.bottom],
+            middles: Array.from(row.querySelectorAll('canvas.channels-map, canvas.channels-output'),
+                                middle),
+            signs: Array.from(row.querySelectorAll('.channels-sign'), (s) => [s.textContent,
+                middle(s), box(s).right, box(s.nextElementSibling).left]),
+        };
+    }"""
+    )
+    assert len(rows["middles"]) == 4
+    assert all(rows["photo"][0] < m < rows["photo"][1] for m in rows["middles"]), rows
+    assert [sign for sign, *_ in rows["signs"]] == ["→", "+", "+", "="]
+    assert all(0 <= left - right < 20 for _, _, right, left in rows["signs"]), rows
 
 
 def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser):
@@ -435,6 +564,7 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
 
     three = "one 3×3×3 kernel: output (1, 48, 41)"
     assert check(presets["top edge in every channel"][1], three)[0] == "bwr"
+    assert_one_row(box)
     menu.select_option("top edge in red only")
     check(presets["top edge in red only"][1], three)
     # edit a weight of the green slice with the keyboard: rows and columns count from 0
@@ -456,8 +586,25 @@ def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser)
     assert green.input_value() == "2" and note.is_hidden()
     check(edited, three)
     menu.select_option("1×1: grey")
-    check(presets["1×1: grey"][1], "1×1 convolution: output (1, 50, 43)")
+    check(
+        presets["1×1: grey"][1],
+        "1×1 convolution: output (1, 50, 43) = 0.299·red + 0.587·green + 0.114·blue",
+    )
     assert box.get_by_label("1×1 weight of red").is_visible()
+    # every weight box shows its whole number (issue 25: "0.29…")
+    boxes = box.locator(".channels-weights input").evaluate_all(
+        "inputs => inputs.filter(i => i.offsetParent).map(i => [i.value, i.scrollWidth,"
+        " i.clientWidth])"
+    )
+    assert [value for value, *_ in boxes] == ["0.299", "0.587", "0.114"]
+    assert all(scroll <= client for _, scroll, client in boxes), boxes
+    menu.select_option("1×1: red minus blue")  # a negative weight: a minus, not "+ -1.00"
+    check(
+        presets["1×1: red minus blue"][1],
+        "1×1 convolution: output (1, 50, 43) = 1.00·red + 0.00·green − 1.00·blue",
+    )
+    assert_one_row(box)  # the uncropped maps of the 1×1 mode too
+    menu.select_option("1×1: grey")
     assert not green.is_visible()
     box.get_by_role("button", name="3×3×3 kernel").click()  # back to the 27 weights
     check(edited, three)
@@ -548,13 +695,20 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
 
     assert caption.inner_text().startswith("Digit ")
     assert check_digit() == state["picks"][0][0]  # the first digit it embeds
+    # Named from 1, as the lesson names them, with the module as code indexes it (from 0)
     stages = box.locator(".network-stages figcaption").all_inner_texts()
-    assert stages[:4] == [
-        "layer 1: 4×14×14",
-        "layer 2: 8×7×7",
-        "layer 3: 16×4×4",
-        "layer 4: 16×2×2",
+    assert stages == [
+        "layer 1 (model[0]): 4 maps of 14×14",
+        "layer 2 (model[1]): 8 maps of 7×7",
+        "layer 3 (model[2]): 16 maps of 4×4",
+        "layer 4 (model[3]): 16 maps of 2×2",
+        "layer 5 (model[4]): the 10 scores",
     ]
+    labels = box.locator("canvas.network-stage").evaluate_all(
+        "cs => cs.map(c => c.getAttribute('aria-label'))"
+    )
+    assert labels[0].startswith("The output of layer 1 (model[0]): 4 maps of 14×14")
+    assert labels[4].startswith("The output of layer 5 (model[4]): the 10 scores")
 
     # Draw: a stroke with the mouse becomes the input, and the bars follow it.
     before = shown_probabilities(box)
@@ -761,6 +915,14 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     check(layers, state["level"], state["row"], state["col"])
     click(3, 2, 2)  # the middle: the whole 15×15 field
     click(3, 0, 0)  # a corner: cut at the border
+    # minus signs and "to" throughout (issue 25: "rows -7 to 7" beside "rows 0–7"), and the
+    # blue ring named, in the key under the grids
+    assert (
+        "has a 15×15 field: rows −7 to 7, columns −7 to 7. Cut at the border (the rest is "
+        "padding), it sees input rows 0 to 7, columns 0 to 7." in caption.inner_text()
+    )
+    key = box.locator(".field-key")
+    assert key.is_visible() and "layer 1's padding: zeros around the input" in key.inner_text()
     click(2, 6, 3)
     click(1, 13, 0)
     grid = box.locator("canvas.field-level-2")
@@ -885,7 +1047,9 @@ def test_pool_explorer_pools_as_pytorch_on_the_static_page(site, browser):
             for a in range(k)
             for b in range(k)
         ]
-        assert [None if t == "·" else float(t) for t in numbers] == pytest.approx(pixels, abs=0.006)
+        assert [None if t == "·" else number(t) for t in numbers] == pytest.approx(
+            pixels, abs=0.006
+        )
         off = (
             "hangs off the edge: it covers only" in box.locator(".pool-window-caption").inner_text()
         )
@@ -898,7 +1062,11 @@ def test_pool_explorer_pools_as_pytorch_on_the_static_page(site, browser):
         ("max", "average")[state["mode"]],
         state["ceil_mode"],
     ]
-    check(*settings)
+    first = pytorch(*settings)
+    # It starts on a window that holds something: an output cell with the largest value (on
+    # a 7, the stroke), not the empty middle of the image (issue 25: "max of 4 = 0.00").
+    assert check(*settings) == (state["row"], state["col"])
+    assert first[state["row"], state["col"]] == first.max() > 0
     box.get_by_role("button", name="average").click()  # the mode, by mouse
     settings[2] = "average"
     check(*settings)
@@ -941,11 +1109,22 @@ def test_pool_explorer_pools_as_pytorch_on_the_static_page(site, browser):
     output.click(position={"x": (col + 0.5) * cell, "y": (row + 0.5) * cell})  # by mouse
     assert check(k, s, "average", True) == (row, col)
     pixels = image[row * s : row * s + k, col * s : col * s + k]
+    n = pixels.numel()
     assert (
-        f"it covers only {pixels.numel()} pixels"
+        f"it covers only {n} {'pixel' if n == 1 else 'pixels'} of its {k}×{k} = {k * k}"
         in box.locator(".pool-window-caption").inner_text()
     )
     assert out[row, col].item() == pytest.approx(pixels.mean().item(), abs=1e-9)
+    # the corner window: one pixel, said so ("1 pixel", not "1 pixels")
+    corner = min(k, h - (oh - 1) * s) * min(k, w - (ow - 1) * s)
+    output.click(position={"x": (ow - 0.5) * cell, "y": (oh - 0.5) * cell})
+    assert check(k, s, "average", True) == (oh - 1, ow - 1)
+    assert (
+        f"it covers only {corner} {'pixel' if corner == 1 else 'pixels'} of its {k}×{k}"
+        in box.locator(".pool-window-caption").inner_text()
+    )
+    output.click(position={"x": (col + 0.5) * cell, "y": (row + 0.5) * cell})
+    assert check(k, s, "average", True) == (row, col)
 
     output.focus()  # the arrow keys move the cell
     moves = [

@@ -1,5 +1,7 @@
 """The explorers' arithmetic (coursecode/static/conv_math.js), run in Node, against PyTorch."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -278,6 +280,54 @@ def test_legends_print_three_significant_digits(colours):
     ]
 
 
+def test_text_on_a_shaded_cell_is_black_or_white_as_the_books_tables_choose(colours):
+    """The explorers write numbers on shaded cells (the unfold explorer's input and matrix) in
+    black or white, whichever contrasts more, as coursecode.plotting's _readable_text_color
+    does for show_pixels: the same choice for every colour of the course's scales, and
+    random ones, and at least WCAG AA's 4.5:1 for small text on every colour of the scales."""
+    from coursecode.plotting import _contrast_ratio
+    from coursecode.plotting import _readable_text_color
+
+    greys = [[g, g, g] for g in range(256)]
+    signed = {"kind": "signed", "low": -1, "high": 1}
+    bwr = [colours("colourOf", v, signed) for v in np.linspace(-1, 1, 256)]
+    others = np.random.default_rng(0).integers(0, 256, (200, 3)).tolist()
+    for rgb in greys + bwr + others:
+        background = "#{:02x}{:02x}{:02x}".format(*rgb)
+        text = colours("textColourOn", rgb)
+        assert text == _readable_text_color(background), rgb
+        assert colours("contrastRatio", [0, 0, 0], rgb) == pytest.approx(
+            _contrast_ratio("#000000", background), rel=1e-9
+        )
+        if rgb in greys or rgb in bwr:
+            assert _contrast_ratio(text, background) >= 4.5, rgb
+    assert colours("textColourOn", [0, 0, 0]) == "#ffffff"  # 0 black: white text
+    assert colours("textColourOn", [255, 255, 255]) == "#000000"
+
+
+def test_formulas_write_negative_numbers_with_a_true_minus_sign(colours):
+    # issue 25: "+ -1.00×0.00" became "+ (−1.00)×0.00", "+ -1.00·blue" became "− 1.00·blue"
+    assert [colours("fmt", v) for v in (-1, -0.004, 0.004, 0.5, -2.345)] == [
+        "−1.00",
+        "0.00",  # never "−0.00"
+        "0.00",
+        "0.50",
+        "−2.35",
+    ]
+    assert [colours("factor", v) for v in (-1, 2, -0.001)] == ["(−1.00)", "2.00", "0.00"]
+    assert (
+        colours("weightedSum", [[1, "red"], [0, "green"], [-1, "blue"]])
+        == "1.00·red + 0.00·green − 1.00·blue"
+    )
+    assert colours("weightedSum", [[-0.5, "red"], [0.25, "green"]]) == "−0.50·red + 0.25·green"
+    assert colours("minus", "rows -7 to 7") == "rows −7 to 7"
+
+
+def test_counts_are_singular_for_one(colours):
+    assert [colours("count", n, "pixel") for n in (0, 1, 2)] == ["0 pixels", "1 pixel", "2 pixels"]
+    assert colours("count", 1, "unit", "units") == "1 unit"
+
+
 # Nonsense never loops: conv_math.js answers null, and every explorer's drawing, run in Node
 # on a stand-in DOM, says "no output" (issue 16). Python refuses these values when a drawing
 # is made (tests/test_widgets.py); these are the values a page could still send.
@@ -332,10 +382,22 @@ function fake(tag) {
   const t = {
     tagName: tag.toUpperCase(), children: [], style: {}, dataset: {}, attrs: {},
     textContent: "", value: "", hidden: false, disabled: false, width: 0, height: 0,
-    classList: { add() {}, remove() {}, toggle() {}, contains: () => false },
+    className: "",
+    get classList() {   // kept in className, as the DOM keeps it
+      const names = () => this.className.split(" ").filter(Boolean);
+      const put = (list) => { this.className = [...new Set(list)].join(" "); };
+      return {
+        add: (...cs) => put([...names(), ...cs]),
+        remove: (...cs) => put(names().filter((c) => !cs.includes(c))),
+        toggle: (c, on = !names().includes(c)) => put(on ? [...names(), c]
+          : names().filter((n) => n !== c)),
+        contains: (c) => names().includes(c),
+      };
+    },
     appendChild(c) { this.children.push(c); c.parentNode = this; return c; },
     append(...cs) {
-      cs.forEach((c) => this.appendChild(typeof c === "string" ? fake("text") : c));
+      cs.forEach((c) => this.appendChild(typeof c === "string"
+        ? Object.assign(fake("text"), { textContent: c }) : c));
     },
     prepend(...cs) { this.append(...cs); },
     replaceChildren(...cs) { this.children = []; this.append(...cs); },
@@ -343,10 +405,13 @@ function fake(tag) {
     remove() {}, setAttribute(k, v) { this.attrs[k] = String(v); },
     getAttribute(k) { return this.attrs[k] ?? null; }, removeAttribute() {},
     addEventListener() {}, removeEventListener() {}, focus() {}, blur() {},
-    querySelectorAll(tag) {     // selectors by tag name only
+    querySelectorAll(selector) {     // simple selectors only: a tag, classes, or both
+      const [tag, ...classes] = selector.split(".");
+      const matches = (c) => (!tag || c.tagName === tag.toUpperCase())
+        && classes.every((name) => (c.className ?? "").split(" ").includes(name));
       const found = [];
       const walk = (node) => (node.children ?? []).forEach((c) => {
-        if (c.tagName === tag.toUpperCase()) found.push(c);
+        if (matches(c)) found.push(c);
         walk(c);
       });
       walk(this);
@@ -379,6 +444,9 @@ globalThis.queueMicrotask = (fn) => fn();     // draw at once, inside the call
 globalThis.requestAnimationFrame = () => 0;
 globalThis.setInterval = () => 0;
 const text = (node) => (node.textContent ?? "") + " " + (node.children ?? []).map(text).join(" ");
+// What a screen reader can also read: the text alternatives and tooltips.
+const labels = (node) => [node.attrs?.["aria-label"], node.title,
+  ...(node.children ?? []).flatMap(labels)].filter((v) => typeof v === "string" && v);
 const HELPERS = {
   render(traits) {
     made = 0;
@@ -392,7 +460,7 @@ const HELPERS = {
     };
     const el = fake("div");
     math.default.render({ model, el });
-    return { text: text(el), made };
+    return { text: text(el), labels: labels(el), made };
   },
 };
 """
@@ -523,6 +591,90 @@ def test_each_drawing_checks_the_ranges_python_checks(drawings, name):
             assert (
                 f"{trait} must be a whole number from {low} to {high}, not {value}" in got["text"]
             )
+
+
+# What the drawings write, in Node on the stand-in DOM: their words and text alternatives.
+
+HYPHEN_MINUS = re.compile(r"-\d")  # "-7", "-1.00": a hyphen where a minus sign belongs
+
+
+@pytest.mark.parametrize("name", DRAWINGS)
+def test_no_drawing_writes_a_hyphen_for_a_minus(drawings, name):
+    node, state, _ = drawings[name]
+    got = node("render", state)
+    for text in [got["text"], *got["labels"]]:
+        assert not HYPHEN_MINUS.search(text), text
+
+
+def test_unfold_drawing_writes_negative_weights_in_parentheses(drawings):
+    node, state, _ = drawings["UnfoldMatrix"]
+    weights = [-1.0, -1.0, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]  # the top edge
+    image = [(i % 7) / 7 for i in range(25)]  # column 0: 0.00, 0.14, 0.29, 0.71, ...
+    got = node("render", {**state, "weights": weights, "image": image, "column": 0})
+    assert (
+        "weights · column 0 = (−1.00)×0.00 + (−1.00)×0.14 + (−1.00)×0.29 + 0.00×0.71"
+        in (got["text"])
+    )
+    # the matrix's columns are numbered from 0, and its text alternative reads the chosen one
+    assert any(
+        label.startswith("The unfolded matrix, 9 rows by 9 columns") and "column 0, framed" in label
+        for label in got["labels"]
+    )
+    one = node("render", {**state, "image": [0.5] * 9, "height": 3, "width": 3, "column": 0})
+    assert "(1·3·3, 1) = (9, 1): 1 window of 9 numbers" in one["text"]
+
+
+def test_channels_drawing_writes_a_weighted_sum(drawings):
+    node, state, _ = drawings["ChannelMaps"]
+    got = node("render", {**state, "mode": 1, "mix": [1.0, 0.0, -1.0]})
+    assert "= 1.00·red + 0.00·green − 1.00·blue" in got["text"]
+    assert "−1.00 × blue" in got["text"]  # the blue part's caption
+    got = node("render", {**state, "mode": 1, "mix": [0.299, 0.587, 0.114]})
+    assert "= 0.299·red + 0.587·green + 0.114·blue" in got["text"]  # as the boxes hold them
+
+
+def test_pool_drawing_counts_one_pixel_as_one(drawings):
+    node, state, _ = drawings["PoolView"]
+    image = [0.1 * i for i in range(9)]  # 3×3 in 2×2 windows with ceil_mode: 2×2 of them
+    base = {**state, "image": image, "height": 3, "width": 3, "kernel_size": 2, "stride": 2}
+    corner = node("render", {**base, "ceil_mode": True, "row": 1, "col": 1})
+    assert "it covers only 1 pixel of its 2×2 = 4." in corner["text"]
+    edge = node("render", {**base, "ceil_mode": True, "mode": 1, "row": 0, "col": 1})
+    assert "it covers only 2 pixels of its 2×2 = 4, so its mean divides by 2." in edge["text"]
+
+
+def test_field_drawing_writes_ranges_with_minus_signs_and_to(drawings):
+    node, state, _ = drawings["FieldView"]
+    stack = [[3, 2, 1, 1]] * 3  # lesson 6's: the corner unit's field overhangs by 7
+    got = node("render", {**state, "layers": stack, "level": 3, "row": 0, "col": 0})
+    assert (
+        "has a 15×15 field: rows −7 to 7, columns −7 to 7. Cut at the border (the rest is "
+        "padding), it sees input rows 0 to 7, columns 0 to 7." in got["text"]
+    )
+    assert "–" not in got["text"]  # no en dash: "to" throughout
+    # the blue ring named, in the key and in the input's text alternative
+    assert "layer 1's padding: zeros around the input" in got["text"]
+    assert any("in a pale blue ring of 1 pixel: layer 1's padding" in t for t in got["labels"])
+    assert "0 (input)" in got["text"]  # the input is layer 0, as in receptive_field
+
+
+def test_network_drawing_names_each_layer_with_its_module(drawings):
+    node, state, _ = drawings["NetworkExplorer"]
+    got = node("render", state)
+    for caption in [
+        "layer 1 (model[0]): 4 maps of 14×14",
+        "layer 2 (model[1]): 8 maps of 7×7",
+        "layer 4 (model[3]): 16 maps of 2×2",
+        "layer 5 (model[4]): the 10 scores",
+    ]:
+        assert caption in got["text"]
+    assert any(
+        t.startswith(
+            "The output of layer 5 (model[4]): the 10 scores, numbered from 0 (the "
+            "scores of classes 0 to 9)"
+        )
+        for t in got["labels"]
+    )
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 import traitlets
 from ipywidgets.widgets.widget_link import Link
+from torch import nn
 
 from coursecode import conv_out_size
 from coursecode import top_edge
@@ -527,6 +528,8 @@ def test_network_explorer_embeds_its_model_and_digits(digits):
         assert predicted == model(image[None, None]).argmax().item()
     assert all(label != predicted for _, label, predicted in explorer.picks[10:])
     assert [spec["type"] for spec in explorer.layers] == ["conv", "relu"] * 4 + ["conv", "flatten"]
+    # each layer the page draws is named by its module, as code indexes it (from 0)
+    assert explorer.stage_names == [f"model[{i}]" for i in range(5)]
     assert repr(explorer).startswith("NetworkExplorer(5,274 parameters, 15 digits): an explorer.")
     # What the page shows, read back by Python: a picked digit, or the drawing.
     explorer.digit = 3
@@ -618,6 +621,49 @@ def test_network_explorer_bad_arguments(digits, make, error, match):
 
     with pytest.raises(error, match=match):
         cw.NetworkExplorer(*make(simple_cnn(), *digits))
+
+
+@pytest.mark.parametrize(
+    "model, name, expected",
+    [
+        (  # a convolution and its ReLU side by side: a slice of the Sequential
+            nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.ReLU(), nn.Conv2d(4, 10, 14), nn.Flatten()),
+            "net",
+            ["net[0:2]", "net[2]"],
+        ),
+        (  # nested: the outermost module that holds exactly the layer's modules
+            nn.Sequential(
+                nn.Sequential(nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.ReLU())),
+                nn.Flatten(),
+                nn.Linear(784, 10),
+            ),
+            "model",
+            ["model[0]", "model[1:3]"],
+        ),
+        (  # no single module or slice: its modules, listed
+            nn.Sequential(
+                nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.ReLU(), nn.Conv2d(4, 4, 3, 2, 1)),
+                nn.ReLU(),
+                nn.Flatten(),
+                nn.Linear(196, 10),
+            ),
+            "model",
+            ["model[0][0:2]", "model[0][2], model[1]", "model[2:4]"],
+        ),
+    ],
+)
+def test_network_explorer_names_each_layer_by_its_module(digits, model, name, expected):
+    explorer = cw.NetworkExplorer(model, *digits, n_random=2, n_wrong=0, name=name)
+    assert explorer.stage_names == expected
+
+
+def test_network_explorer_bad_name(digits):
+    from coursecode import simple_cnn
+
+    with pytest.raises(TypeError, match="name must be a str"):
+        cw.NetworkExplorer(simple_cnn(), *digits, name=3)
+    with pytest.raises(ValueError, match="name must be a Python name"):
+        cw.NetworkExplorer(simple_cnn(), *digits, name="my model")
 
 
 def test_network_explorer_bad_digit_counts(digits):
@@ -734,7 +780,8 @@ def test_pool_explorer_links_every_control_to_the_drawing():
         2,
         2,
     )
-    assert (state["mode"], state["ceil_mode"], state["row"], state["col"]) == (0, False, 6, 6)
+    assert (state["mode"], state["ceil_mode"]) == (0, False)
+    assert_starts_on_the_largest_value(explorer, F.max_pool2d(digit[None, None], 2)[0, 0])
     assert state["image"] == pytest.approx(digit.flatten().tolist(), abs=1e-4)  # four decimals
     assert "export function pool2d" in state["_esm"] and "function render" in state["_esm"]
     assert "export function conv2d" not in state["_esm"]  # it uses none of conv_math.js
@@ -757,7 +804,7 @@ def test_pool_explorer_links_every_control_to_the_drawing():
 def test_pool_explorer_output_is_pytorchs_pooling(kernel_size, stride, mode, ceil_mode):
     image = torch.randn(13, 9)
     explorer = cw.PoolExplorer(image, kernel_size, stride, mode, ceil_mode)
-    x = image.round(decimals=4)[None, None]  # the page holds four decimals
+    x = page_pixels(image)[None, None]  # the page holds four decimals
     pool = F.max_pool2d if mode == "max" else F.avg_pool2d
     expected = pool(x, kernel_size, stride, ceil_mode=ceil_mode)[0, 0]
     assert torch.allclose(explorer.output(), expected, atol=1e-6)
@@ -767,13 +814,49 @@ def test_pool_explorer_output_is_pytorchs_pooling(kernel_size, stride, mode, cei
         "mode": mode,
         "ceil_mode": ceil_mode,
     }
-    assert explorer.cell() == ((expected.shape[0] - 1) // 2, (expected.shape[1] - 1) // 2)
+    assert_starts_on_the_largest_value(explorer, expected)
+
+
+def page_pixels(image: torch.Tensor) -> torch.Tensor:
+    """The image as the page holds it: each number rounded to four decimals by Python (torch's
+    float32 rounding differs from it in the fourth decimal now and then)."""
+    return torch.tensor([round(v, 4) for v in image.flatten().tolist()]).view(image.shape)
+
+
+def assert_starts_on_the_largest_value(explorer, pooled):
+    """The explorer starts on an output cell with the largest value: its window holds
+    something. Among equals, no cell is nearer the centre, and none as near comes before it."""
+    row, col = explorer.cell()
+    assert pooled[row, col] == pooled.max()
+    centre = ((pooled.shape[0] - 1) / 2, (pooled.shape[1] - 1) / 2)
+
+    def distance(cell):
+        return (cell[0] - centre[0]) ** 2 + (cell[1] - centre[1]) ** 2
+
+    ties = [tuple(c) for c in (pooled == pooled.max()).nonzero().tolist()]
+    assert min(ties, key=lambda c: (distance(c), c)) == (row, col)
+
+
+def test_pool_explorer_starts_on_a_window_that_holds_something():
+    # A 7 (issue 25): its top bar and its stroke; the middle of the image is empty, and the
+    # first window the learner saw was "max of 4 = 0.00".
+    seven = torch.zeros(20, 20)
+    seven[2:4, 3:17] = 1.0
+    for i in range(4, 18):
+        seven[i, 15 - (i - 4) // 2 : 17 - (i - 4) // 2] = 0.8
+    explorer = cw.PoolExplorer(seven)
+    pooled = explorer.output()
+    assert pooled[9 // 2, 9 // 2] == 0  # the old start, the centre, was empty
+    assert pooled[explorer.cell()] == 1.0
+    assert explorer.cell() == (1, 4)  # of the bar's cells, the one nearest the centre
+    blank = cw.PoolExplorer(torch.zeros(12, 12))  # all equal: the centre, as before
+    assert blank.cell() == (2, 2)
 
 
 def test_pool_explorer_output_follows_its_controls():
     image = torch.randn(28, 28)
     explorer = cw.PoolExplorer(image)
-    x = image.round(decimals=4)[None, None]
+    x = page_pixels(image)[None, None]
     assert torch.allclose(explorer.output(), F.max_pool2d(x, 2, 2)[0, 0])
     explorer.mode.index = 1  # average, as the toggle sets it
     assert torch.allclose(explorer.output(), F.avg_pool2d(x, 2, 2)[0, 0], atol=1e-6)
@@ -809,7 +892,8 @@ def test_pool_explorer_state_stays_small():
 def test_javascript_says_why_no_pooling_window_fits():
     source = (cw.STATIC / "pool_explorer.js").read_text()
     assert "no output: the window is ${k} pixels" in source
-    assert "it covers only ${win.count} pixels" in source
+    # "1 pixel" or "2 pixels": test_pool_drawing_counts_one_pixel_as_one (test_conv_math.py)
+    assert 'it covers only ${count(win.count, "pixel")} of' in source
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@
 // jslinked menu and the weight boxes work on the static book page. The three parts and their
 // sum share one scale (blue-white-red about 0, or grey from 0 when no value is negative),
 // explained by one colour bar; after a hand edit the menu names the preset the weights now
-// are, or "custom".
+// are, or "custom". Each sign ("→", "+", "=") stays on a line with the map after it, so that
+// a narrow page wraps the row before a sign, never after one.
 
 const PHOTO_SCALE = 3;   // screen pixels per photo pixel
 const MAP_SCALE = 2;     // and per map pixel: four maps fit beside the photo
@@ -27,11 +28,24 @@ function paintPhoto(canvas, image, height, width) {
     (p) => [byte(image[p]), byte(image[plane + p]), byte(image[2 * plane + p])]);
 }
 
-function sign(parent, text) {
+/** A sign and the figure after it, kept together on one line: returns the box to put the
+ * figure in. */
+function signed(parent, text) {
+  const unit = document.createElement("div");
+  unit.className = "channels-unit";
   const span = document.createElement("span");
   span.className = "channels-sign";
   span.textContent = text;
-  parent.appendChild(span);
+  unit.appendChild(span);
+  parent.appendChild(unit);
+  return unit;
+}
+
+/** A weight as a formula writes it: two decimals, or three when it has them ("0.299", as
+ * the boxes show it), with a true minus sign. */
+function weightText(v) {
+  const r = Math.round(v * 1000) / 1000;
+  return minus(Math.abs(r * 100 - Math.round(r * 100)) < 1e-6 ? r.toFixed(2) : r.toFixed(3));
 }
 
 /** The weights as the model holds them for the current mode: 27 (3×3×3) or 3 (1×1). */
@@ -65,7 +79,7 @@ function draw(model, el) {
   const { channels, data, height, width } = result;
   caption.textContent = mode === 1
     ? `1×1 convolution: output (1, ${height}, ${width}) = `
-      + COLOURS.map((c, i) => `${fmt(model.get("mix")[i])}·${c}`).join(" + ")
+      + weightedSum(COLOURS.map((c, i) => [model.get("mix")[i], c]), weightText)
     : `one 3×3×3 kernel: output (1, ${height}, ${width}) = red ∗ slice 0 + green ∗ slice 1 `
       + "+ blue ∗ slice 2";
   const row = document.createElement("div");
@@ -73,22 +87,22 @@ function draw(model, el) {
   el.appendChild(row);
   paintPhoto(canvasFigure(row, "channels-figure", "channels-photo", `photo (3, ${h}, ${w})`,
     `The colour photo, ${h}×${w} pixels`), image, h, w);
-  sign(row, "→");
   // The three parts and their sum share one scale, so that their sizes compare.
   const scale = mapScale(...channels, data);
   const words = `on one shared scale, ${scaleWords(scale)}`;
   // Each text alternative gives the map's range: it follows every weight a reader changes.
   const span = ([a, b]) => `values from ${fmt(a)} to ${fmt(b)}`;
   channels.forEach((map, c) => {
-    if (c > 0) sign(row, "+");
-    const what = mode === 1 ? `${fmt(model.get("mix")[c])} × ${COLOURS[c]}` : `${COLOURS[c]} ∗ slice ${c}`;
-    paintMap(canvasFigure(row, "channels-figure", `channels-map channels-map-${c}`, what,
+    const what = mode === 1 ? `${weightText(model.get("mix")[c])} × ${COLOURS[c]}`
+      : `${COLOURS[c]} ∗ slice ${c}`;
+    paintMap(canvasFigure(signed(row, c > 0 ? "+" : "→"), "channels-figure",
+      `channels-map channels-map-${c}`, what,
       `The ${COLOURS[c]} channel's part of the output (${what}), ${height}×${width}, `
       + `${span(valueRange(map))}, ${words}`),
     map, height, width, scale);
   });
-  sign(row, "=");
-  const out = canvasFigure(row, "channels-figure", "channels-output", `output channel ${height}×${width}`,
+  const out = canvasFigure(signed(row, "="), "channels-figure", "channels-output",
+    `output channel ${height}×${width}`,
     `The output channel, the sum of the three parts, ${height}×${width}, `
     + `${span(valueRange(data))}, ${words}`);
   paintMap(out, data, height, width, scale);

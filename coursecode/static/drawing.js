@@ -1,8 +1,59 @@
 // Helpers shared by the explorers' drawings (Python puts this file, after conv_math.js, in
 // front of each drawing's code: one ES module per widget).
 
-/** A number as the explorers print it: two decimals, and no "-0.00". */
-const fmt = (v) => (Math.abs(v) < 0.005 ? 0 : v).toFixed(2);
+/** Text with a true minus sign (U+2212) for a hyphen-minus: "−7", as print writes it. */
+export const minus = (text) => String(text).replace(/-/g, "−");
+
+/** A number as the explorers print it: two decimals, a true minus sign, and no "−0.00". */
+export const fmt = (v) => minus((Math.abs(v) < 0.005 ? 0 : v).toFixed(2));
+
+/** A factor of a product as a formula writes it: a negative one in parentheses, "(−1.00)". */
+export const factor = (v) => (fmt(v).startsWith("−") ? `(${fmt(v)})` : fmt(v));
+
+/** A weighted sum as a formula writes it, from [weight, name] pairs: the sign of each weight
+ * is the operator before it, "1.00·red + 0.00·green − 1.00·blue" (a first negative weight:
+ * "−1.00·red"). `number` writes a weight's size (fmt by default). */
+export function weightedSum(terms, number = fmt) {
+  return terms.map(([w, name], i) => {
+    const size = `${number(Math.abs(w))}·${name}`;
+    const negative = number(w).startsWith("−");
+    if (i === 0) return negative ? `−${size}` : size;
+    return `${negative ? "−" : "+"} ${size}`;
+  }).join(" ");
+}
+
+/** A count and its noun, singular for 1: "1 pixel", "4 pixels" (`plural` when it is not
+ * the noun and an s). */
+export function count(n, noun, plural = `${noun}s`) {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+// Text on a shaded cell is black or white, whichever contrasts more with the cell, as
+// coursecode.plotting's _readable_text_color chooses: WCAG 2.x relative luminance and
+// contrast ratio; the worse of the two best choices still reaches about 4.58:1 (AA: 4.5).
+
+/** The relative luminance of [r, g, b] (0–255), from 0 (black) to 1 (white), as WCAG 2.x
+ * defines it. */
+export function luminance(rgb) {
+  const [r, g, b] = rgb.map((c) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** The WCAG 2.x contrast ratio of two colours [r, g, b], from 1 to 21. */
+export function contrastRatio(a, b) {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/** "#000000" or "#ffffff": the text colour that contrasts more with the background [r, g, b]
+ * (black when both are equal, as Python's _readable_text_color). */
+export function textColourOn(rgb) {
+  const black = contrastRatio([0, 0, 0], rgb) >= contrastRatio([255, 255, 255], rgb);
+  return black ? "#000000" : "#ffffff";
+}
 
 /** Run `fn` once after the current burst of changes (several traits set at once, or set
  * while drawing), never inside another call of it. */
@@ -194,6 +245,14 @@ export function colourOf(v, scale) {
 
 /** The CSS colour of `v` on `scale`. */
 const cssColour = (v, scale) => `rgb(${colourOf(v, scale).join(",")})`;
+
+/** Shade `node` (a cell with a number in it) in the colour of `v` on `scale`, its text black
+ * or white, whichever contrasts more (textColourOn). */
+function shade(node, v, scale) {
+  const rgb = colourOf(v, scale);
+  node.style.background = `rgb(${rgb.join(",")})`;
+  node.style.color = textColourOn(rgb);
+}
 
 /** A number as a legend prints it: three significant digits, a true minus sign. */
 export function short(v) {

@@ -49,7 +49,7 @@ function draw(model, el) {
   const input = canvasFigure(row, "feature-map-figure", "feature-map-input",
     p > 0 ? `input ${h}×${w}, padded by ${p} (pale blue)` : `input ${h}×${w}`,
     `The ${h}×${w} input image, ${scaleWords(pixels)}`
-    + (p > 0 ? `, with ${p} pixels of zero padding all round, drawn pale blue` : ""));
+    + (p > 0 ? `, with ${count(p, "pixel")} of zero padding all round, drawn pale blue` : ""));
   paint(input, image, h, w, pixels, p);
   Object.assign(input.dataset, { height: h + 2 * p, width: w + 2 * p, padding: p });
 

@@ -3,8 +3,10 @@
 // every layer in between that feed it; a table gives each layer's field size, jump and start.
 // All computed here (field_math.js, which Python puts in front of this file), so the clicks,
 // the layer boxes and the jslinked menu work on the static book page. Layers are named from
-// 1 (layer 1 is the first), as receptive_field names them; units and pixels count from 0.
-// After a hand edit the menu names the stack the layers now are, or "custom".
+// 1 (layer 1 is the first), as receptive_field names them, the input being layer 0; units
+// and pixels count from 0. Ranges read "−7 to 7", with a true minus sign. A key under the
+// grids names the colours: the pale blue ring is layer 1's padding. After a hand edit the
+// menu names the stack the layers now are, or "custom".
 
 const GRID = 150;           // a grid's side on screen, about
 const MARGIN_MAX = 8;       // input pixels of padding drawn around the input, at most
@@ -18,12 +20,33 @@ function element(tag, className, text) {
   return node;
 }
 
-/** "a–b" for a sorted list of indices, "a–b (n of them)" when it has gaps, "none" when empty. */
+/** "a to b" for a sorted list of indices, "a to b (n of them)" when it has gaps, "none" when
+ * empty; a true minus sign before a negative index. */
 function span(indices) {
   if (indices.length === 0) return "none";
   const [low, high] = [indices[0], indices[indices.length - 1]];
-  const text = low === high ? `${low}` : `${low}–${high}`;
+  const text = low === high ? minus(low) : `${minus(low)} to ${minus(high)}`;
   return indices.length === high - low + 1 ? text : `${text} (${indices.length} of them)`;
+}
+
+/** The key to the drawings' colours: a swatch (a CSS class) and its words, for each; its
+ * first entry, layer 1's padding, is shown only while layer 1 pads. */
+function fieldKey() {
+  const key = element("div", "field-key");
+  const entries = [
+    ["field-swatch-pad", "layer 1's padding: zeros around the input"],
+    ["field-swatch-fed", "the pixels and units that feed the chosen unit"],
+    ["field-swatch-unit", "the chosen unit"],
+    ["field-swatch-field", "its whole field (past the blue ring: the padding of later layers)"],
+  ];
+  for (const [swatch, words] of entries) {
+    const item = element("span", "field-key-item");
+    const mark = element("span", `field-swatch ${swatch}`);
+    mark.setAttribute("aria-hidden", "true");
+    item.append(mark, words);
+    key.appendChild(item);
+  }
+  return [key, key.children[0]];
 }
 
 /** Whether two stacks hold the same layers. */
@@ -89,7 +112,8 @@ function render({ model, el }) {
   tableBox.appendChild(table);
   const note = element("div", "course-box-note");
   note.setAttribute("role", "status");
-  el.append(caption, grids, tableBox, note, buttons);
+  const [key, padKey] = fieldKey();
+  el.append(caption, grids, key, tableBox, note, buttons);
   guardNumberBoxes(el, note);
 
   let boxes = [];   // per layer: the four number boxes, rebuilt when the layer count changes
@@ -110,7 +134,7 @@ function render({ model, el }) {
     const title = element("caption", "", "The layers (edit them) and lesson 6's recurrence: "
       + "field size r, jump j and start, in input pixels");
     const head = element("tr");
-    for (const name of ["layer", ...FIELDS, "output", "size r", "jump j", "start"]) {
+    for (const name of ["layer l", ...FIELDS, "output", "size r", "jump j", "start"]) {
       const th = element("th", "", name);
       th.scope = "col";
       head.appendChild(th);
@@ -149,7 +173,7 @@ function render({ model, el }) {
       return { tr, inputs, cells };
     });
     const input = element("tr");
-    input.append(element("th", "", "input"), ...FIELDS.map(() => element("td", "", "")),
+    input.append(element("th", "", "0 (input)"), ...FIELDS.map(() => element("td", "", "")),
       element("td", "", `${model.get("height")}×${model.get("width")}`),
       element("td", "", "1"), element("td", "", "1"), element("td", "", "0"));
     table.insertBefore(input, table.children[2]);
@@ -311,11 +335,15 @@ function render({ model, el }) {
       [byRow.levels[0], byCol.levels[0]], [byRow.extent, byCol.extent]);
     const r = byRow.extent[1] - byRow.extent[0] + 1;
     const c = byCol.extent[1] - byCol.extent[0] + 1;
+    const pad = layers[0][2];
     input.nextSibling.textContent = `input ${h}×${w}`;
+    padKey.hidden = pad === 0;
     const greys = scaleWords(pixelScale(model.get("image")));
-    input.setAttribute("aria-label", `The ${h}×${w} input, ${greys}: the pixels unit (${row}, `
-      + `${col}) of layer ${level} sees are orange, rows ${span(byRow.levels[0])}, columns `
-      + `${span(byCol.levels[0])}; its whole ${r}×${c} field is the dashed square`);
+    input.setAttribute("aria-label", `The ${h}×${w} input, ${greys}`
+      + (pad ? `, in a pale blue ring of ${count(pad, "pixel")}: layer 1's padding` : "")
+      + `: the pixels unit (${row}, ${col}) of layer ${level} sees are orange, rows `
+      + `${span(byRow.levels[0])}, columns ${span(byCol.levels[0])}; its whole ${r}×${c} field `
+      + "is the dashed square");
     for (let l = 1; l <= shown; l++) {
       const canvas = canvases[l];
       const feeds = l <= level;
@@ -330,19 +358,20 @@ function render({ model, el }) {
     }
     if (byRow.levels[0].length === 0 || byCol.levels[0].length === 0) {
       caption.textContent = `Unit (${row}, ${col}) of layer ${level} (${rowsAt[level]}×`
-        + `${colsAt[level]}) has a ${r}×${c} field, rows ${byRow.extent[0]} to `
-        + `${byRow.extent[1]}, columns ${byCol.extent[0]} to ${byCol.extent[1]}: all of it `
-        + "padding. It sees no input pixel at all, only zeros.";
+        + `${colsAt[level]}) has a ${r}×${c} field, rows ${minus(byRow.extent[0])} to `
+        + `${minus(byRow.extent[1])}, columns ${minus(byCol.extent[0])} to `
+        + `${minus(byCol.extent[1])}: all of it padding. It sees no input pixel at all, `
+        + "only zeros.";
       return;
     }
     const cut = byRow.extent[0] < 0 || byRow.extent[1] > h - 1 || byCol.extent[0] < 0
       || byCol.extent[1] > w - 1;
     const gaps = [byRow.levels[0], byCol.levels[0]].some((v) => v.length < v.at(-1) - v[0] + 1);
     caption.textContent = `Unit (${row}, ${col}) of layer ${level} (${rowsAt[level]}×`
-      + `${colsAt[level]}) has a ${r}×${c} field: rows ${byRow.extent[0]} to ${byRow.extent[1]}, `
-      + `columns ${byCol.extent[0]} to ${byCol.extent[1]}`
-      + (cut ? `. Cut at the border, it sees input rows ${span(byRow.levels[0])}, columns `
-        + `${span(byCol.levels[0])}.` : ", all inside the input.")
+      + `${colsAt[level]}) has a ${r}×${c} field: rows ${minus(byRow.extent[0])} to `
+      + `${minus(byRow.extent[1])}, columns ${minus(byCol.extent[0])} to ${minus(byCol.extent[1])}`
+      + (cut ? `. Cut at the border (the rest is padding), it sees input rows `
+        + `${span(byRow.levels[0])}, columns ${span(byCol.levels[0])}.` : ", all inside the input.")
       + (gaps ? " Dilation leaves gaps: it reads only some of those rows and columns." : "");
   };
   const redraw = batched(draw);

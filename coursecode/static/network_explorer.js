@@ -213,6 +213,7 @@ function render({ model, el }) {
     }));
 
     // One figure per stage, made once and repainted: the stages keep their place as you draw.
+    const names = model.get("stage_names") ?? [];
     const figures = stagesBox.querySelectorAll("canvas.network-stage");
     if (figures.length !== stages.length) {
       stagesBox.replaceChildren();
@@ -224,10 +225,14 @@ function render({ model, el }) {
     }
     stagesBox.querySelectorAll("canvas.network-stage").forEach((canvas, i) => {
       const stage = stages[i];
-      const shape = `${stage.c}×${stage.h}×${stage.w}`;
       const last = i === stages.length - 1;
-      // Layers are named from 1 (layer 1 is the first), as the lesson names them.
-      canvas.nextSibling.textContent = `layer ${i + 1}: ${shape}${last ? " (the scores)" : ""}`;
+      // Layers are named from 1 (layer 1 is the first), as the lesson names them, each with
+      // the module that makes it as code indexes it, from 0: "layer 1 (model[0])".
+      const module = names.length === stages.length ? ` (${names[i]})` : "";
+      const contents = last ? `the ${count(stage.c, "score")}`
+        : stage.h * stage.w === 1 ? count(stage.c, "number")
+          : `${count(stage.c, "map")} of ${stage.h}×${stage.w}`;
+      canvas.nextSibling.textContent = `layer ${i + 1}${module}: ${contents}`;
       const scale = mapScale(stage.data);
       paintStage(canvas, stage, scale);
       const [key, zero] = [canvas.parentNode.querySelector(".network-key"),
@@ -237,11 +242,12 @@ function render({ model, el }) {
       const off = stage.relu ? silent(stage) : [];
       const which = off.length === 1 ? `map ${off[0]} is` : `maps ${off.join(", ")} are`;
       zero.textContent = off.length ? `${which} all black: every value 0, cut by the ReLU` : "";
-      const what = stage.h * stage.w === 1
-        ? `${stage.c} numbers, numbered from 0${last ? " (the scores of classes 0 to ${stage.c - 1})" : ""}`
-        : `${stage.c} maps of ${stage.h}×${stage.w}, numbered from 0`;
-      canvas.setAttribute("aria-label", `Layer ${i + 1}'s output: ${what}, ${scaleWords(scale)}; `
-        + `the most active is ${stage.h * stage.w === 1 ? "number" : "map"} ${busiest(stage)}`
+      const what = `${contents}, numbered from 0`
+        + (last ? ` (the scores of classes 0 to ${stage.c - 1})` : "");
+      canvas.setAttribute("aria-label", `The output of layer ${i + 1}${module}: ${what}, `
+        + `${scaleWords(scale)}; `
+        + `the most active is ${last ? "score" : stage.h * stage.w === 1 ? "number" : "map"} `
+        + `${busiest(stage)}`
         + (off.length ? `; ${zero.textContent}` : ""));
     });
   };

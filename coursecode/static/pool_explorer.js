@@ -163,9 +163,9 @@ function render({ model, el }) {
     about.textContent = `Output (${i}, ${j}) = ${fmt(win.value)}: the ${mode === "max" ? "largest"
       : "mean"} of input ${poolSpan("row", win.top, win.rows)}, `
       + `${poolSpan("column", win.left, win.cols)}.`
-      + (off ? ` This window hangs off the edge: it covers only ${win.count} pixels of its `
-        + `${k}×${k} = ${k * k}` + (mode === "average" ? `, so its mean divides by ${win.count}.`
-        : ".") : "");
+      + (off ? ` This window hangs off the edge: it covers only ${count(win.count, "pixel")} of `
+        + `its ${k}×${k} = ${k * k}`
+        + (mode === "average" ? `, so its mean divides by ${win.count}.` : ".") : "");
   };
 
   /** The input on `scale`; the chosen window outlined, its part off the input (in the

@@ -2,9 +2,12 @@
 // window), and the weight row times one column, which is one output pixel. Choosing a
 // column (slider, click) highlights its window, and clicking a window's top-left cell in the
 // input or a pixel of the output chooses its column. Stride and padding change the matrix's
-// shape. Columns (windows) count from 0, as F.unfold's last index does, and the matrix is
-// drawn on the course's grey scale (pixels: 0 black, 1 white). The arithmetic is unfold()
-// from conv_math.js, which Python puts in front of this.
+// shape. Columns (windows) count from 0, as F.unfold's last index does, each numbered above
+// it. The input's numbers and the matrix are shaded on one scale, the course's grey scale for
+// pixels (0 black, 1 white), with black or white text, whichever contrasts more. The matrix's
+// columns are at least 16 pixels wide, to click; a matrix wider than the page wraps into
+// bands of columns, as a wide matrix prints. The arithmetic is unfold() from conv_math.js,
+// which Python puts in front of this.
 
 function table(className, caption) {
   const t = document.createElement("table");
@@ -50,7 +53,8 @@ function draw(model, el) {
   const top = Math.floor(j / u.outW) * s;          // window's top-left in the padded input
   const left = (j % u.outW) * s;
   caption.textContent = `stride ${s}, padding ${p}: unfolded matrix (C·k·k, L) = `
-    + `(1·${k}·${k}, ${u.cols}) = (${u.rows}, ${u.cols}): ${u.cols} windows of ${u.rows} numbers`;
+    + `(1·${k}·${k}, ${u.cols}) = (${u.rows}, ${u.cols}): ${count(u.cols, "window")} of `
+    + count(u.rows, "number");
 
   const choose = (column) => {
     model.set("column", column);
@@ -60,16 +64,25 @@ function draw(model, el) {
   row.className = "unfold-row";
   el.appendChild(row);
 
-  // The padded input, numbers in cells; the chosen window framed.
+  // The padded input, numbers in cells shaded on the scale of the pixels (the padding pale
+  // blue, as in lesson 3); the chosen window framed.
+  const scale = pixelScale(image);
   const m = [h + 2 * p, w + 2 * p];
-  const input = table("unfold-input", `input ${h}×${w}` + (p ? `, padded by ${p}` : ""));
+  const input = table("unfold-input",
+    `input ${h}×${w}` + (p ? `, padded by ${p} (pale blue)` : ""));
   for (let y = 0; y < m[0]; y++) {
     const tr = input.insertRow();
     for (let x = 0; x < m[1]; x++) {
       const td = tr.insertCell();
       const inside = y >= p && y < h + p && x >= p && x < w + p;
-      td.textContent = inside ? fmt(image[(y - p) * w + (x - p)]) : "0";
-      if (!inside) td.classList.add("unfold-pad");
+      if (inside) {
+        const v = image[(y - p) * w + (x - p)];
+        td.textContent = fmt(v);
+        shade(td, v, scale);
+      } else {
+        td.textContent = "0";
+        td.classList.add("unfold-pad");
+      }
       if (y >= top && y < top + k && x >= left && x < left + k) td.classList.add("unfold-window");
       // the cell as a window's top-left corner: that window's column
       if ((y % s === 0) && (x % s === 0) && y / s < u.outH && x / s < u.outW) {
@@ -81,38 +94,56 @@ function draw(model, el) {
   }
   row.appendChild(input);
 
-  // The unfolded matrix: rows = positions in the window, columns = windows.
-  const scale = pixelScale(u.data);
-  const matrix = table("unfold-matrix", `unfolded ${u.rows}×${u.cols}: column ${j} is the `
-    + "framed window");
-  for (let r = 0; r < u.rows; r++) {
-    const tr = matrix.insertRow();
-    for (let c = 0; c < u.cols; c++) {
-      const td = tr.insertCell();
-      const v = u.data[r * u.cols + c];
-      td.style.background = cssColour(v, scale);
-      td.title = `row ${r}, column ${c}: ${fmt(v)}`;
-      if (c === j) {
-        td.classList.add("unfold-chosen");
-        td.textContent = fmt(v);
-      }
-      td.addEventListener("click", () => choose(c));
-    }
-  }
+  // The unfolded matrix: rows = positions in the window, columns = windows, each column
+  // numbered above it; the chosen one framed, with its numbers. One column per flex item, so
+  // that a matrix wider than the page wraps into bands of columns.
+  const column = Array.from({ length: u.rows }, (_, r) => u.data[r * u.cols + j]);
   const matrixBox = document.createElement("div");
-  matrixBox.append(matrix);
-  legend(matrixBox, scale, "the unfolded matrix's colours");
+  matrixBox.className = "unfold-matrix-box";
+  const matrixCaption = document.createElement("div");
+  matrixCaption.className = "unfold-matrix-caption";
+  matrixCaption.textContent = `unfolded ${u.rows}×${u.cols}: column ${j} is the framed window`;
+  const matrix = document.createElement("div");
+  matrix.className = "unfold-matrix";
+  matrix.setAttribute("role", "img");
+  matrix.setAttribute("aria-label", `The unfolded matrix, ${count(u.rows, "row")} by `
+    + `${count(u.cols, "column")} `
+    + `(one per window, numbered from 0), ${scaleWords(scale)}; column ${j}, framed, holds `
+    + column.map(fmt).join(", "));
+  for (let c = 0; c < u.cols; c++) {
+    const strip = document.createElement("div");
+    strip.className = c === j ? "unfold-col unfold-chosen" : "unfold-col";
+    strip.dataset.column = String(c);
+    const head = document.createElement("div");
+    head.className = "unfold-head";
+    head.textContent = String(c);
+    const cells = document.createElement("div");
+    cells.className = "unfold-cells";
+    for (let r = 0; r < u.rows; r++) {
+      const cell = document.createElement("div");
+      cell.className = "unfold-cell";
+      const v = u.data[r * u.cols + c];
+      shade(cell, v, scale);
+      cell.title = `row ${r}, column ${c}: ${fmt(v)}`;
+      if (c === j) cell.textContent = fmt(v);
+      cells.appendChild(cell);
+    }
+    strip.append(head, cells);
+    strip.addEventListener("click", () => choose(c));
+    matrix.appendChild(strip);
+  }
+  matrixBox.append(matrixCaption, matrix);
+  legend(matrixBox, scale, "the input's and the matrix's colours");
   row.appendChild(matrixBox);
 
   // The weight row times the chosen column: one output pixel.
-  const column = Array.from({ length: u.rows }, (_, r) => u.data[r * u.cols + j]);
   const value = column.reduce((sum, v, r) => sum + v * weights[r], 0);
   const i0 = Math.floor(j / u.outW);
   const j0 = j % u.outW;
   const product = document.createElement("div");
   product.className = "unfold-product";
   product.textContent = `weights · column ${j} = `
-    + column.map((v, r) => `${fmt(weights[r])}×${fmt(v)}`).join(" + ")
+    + column.map((v, r) => `${factor(weights[r])}×${factor(v)}`).join(" + ")
     + ` = ${fmt(value)} = output[${i0}, ${j0}] of ${u.outH}×${u.outW}`;
   el.appendChild(product);
 }
