@@ -152,10 +152,28 @@ def test_a_hidden_cell_toggle_is_named_by_its_words(kind):
     assert html == re.sub(r'(<summary) aria-label="[^"]*"', r"\1", "".join(theirs.body))
 
 
+def _widget(name: str, **state) -> dict:
+    """A saved widget model, as nbclient stores it."""
+    return {"model_name": name, "model_module": "@jupyter-widgets/controls", "state": state}
+
+
+# Saved widgets: a box shown by a cell holds a slider (and its layout), a jslink refers to the
+# slider, and a progress bar, closed before the notebook was saved, is shown by no cell.
+WIDGET_STATE = {
+    "box": _widget("VBoxModel", children=["IPY_MODEL_slider"]),
+    "slider": _widget("IntSliderModel", value=3, layout="IPY_MODEL_layout"),
+    "layout": _widget("LayoutModel"),
+    "link": _widget("LinkModel", source=["IPY_MODEL_slider", "value"]),
+    "bar": _widget("FloatProgressModel", value=1.0, layout="IPY_MODEL_bar_layout"),
+    "bar_layout": _widget("LayoutModel"),
+}
+
+
 def test_a_sphinx_build_uses_both_fixes(tmp_path):
     """A tiny book (myst-nb, course_html, Sphinx's basic theme) with a notebook whose
-    hidden cell prints a DataFrame: its page has a named toggle and no empty header cell,
-    whichever of the two extensions Sphinx loads first."""
+    hidden cell prints a DataFrame and whose next cell shows a widget: its page has a named
+    toggle, no empty header cell, and the state of the widgets the page needs, not of a
+    progress bar no cell shows, whichever of the two extensions Sphinx loads first."""
     notebook = {
         "cells": [
             {"cell_type": "markdown", "id": "title", "metadata": {}, "source": ["# A page"]},
@@ -177,10 +195,39 @@ def test_a_sphinx_build_uses_both_fixes(tmp_path):
                 ],
                 "source": ["frame"],
             },
+            {
+                "cell_type": "code",
+                "id": "widget",
+                "execution_count": 2,
+                "metadata": {},
+                "outputs": [
+                    {
+                        "data": {
+                            "application/vnd.jupyter.widget-view+json": {
+                                "version_major": 2,
+                                "version_minor": 0,
+                                "model_id": "box",
+                            },
+                            "text/plain": "VBox()",
+                        },
+                        "execution_count": 2,
+                        "metadata": {},
+                        "output_type": "execute_result",
+                    }
+                ],
+                "source": ["box"],
+            },
         ],
         "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3"},
             "language_info": {"name": "python"},
+            "widgets": {
+                "application/vnd.jupyter.widget-state+json": {
+                    "version_major": 2,
+                    "version_minor": 0,
+                    "state": WIDGET_STATE,
+                }
+            },
         },
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -206,6 +253,12 @@ def test_a_sphinx_build_uses_both_fixes(tmp_path):
         cells = _Cells(page).cells
         assert ("th", {}, "method") in cells
         assert not any(tag == "th" and not text for tag, _, text in cells)
+        state = re.search(
+            r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>',
+            page,
+            re.DOTALL,
+        )
+        assert sorted(json.loads(state.group(1))["state"]) == ["box", "layout", "link", "slider"]
 
 
 def test_the_template_overrides_name_the_theme_they_were_copied_from():

@@ -1,5 +1,6 @@
 """Small fixes to the HTML that Jupyter Book writes (a local Sphinx extension, see _config.yml)."""
 
+import json
 import re
 
 from docutils import nodes
@@ -95,8 +96,66 @@ class EmptyHeaderCells(SphinxPostTransform):
                 node[:] = [nodes.Text(fixed)]
 
 
+# nbclient saves the state of every widget a lesson made, whether a cell shows it or not
+# (it ignores a widget's closing): lesson 4's training progress bars (tqdm's, 14 models) rode
+# along in its page. A page keeps the widgets its cells show, everything they refer to, and
+# every widget that refers to one of those (the jslinks between an explorer's controls and its
+# drawing refer to both and are shown by nothing).
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_WIDGET_VIEW = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', re.DOTALL
+)
+_MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9A-Za-z_-]+)")
+
+
+def widgets_in_use(state: dict, shown: set) -> set:
+    """The ids of the models in ``state`` (model id -> saved model) that a page showing the
+    views ``shown`` needs: those, what they refer to ("IPY_MODEL_<id>"), and every model that
+    refers to a model kept, with what it refers to, until nothing changes.
+
+    >>> state = {
+    ...     "box": {"state": {"children": ["IPY_MODEL_slider"]}},
+    ...     "slider": {"state": {"layout": "IPY_MODEL_layout"}},
+    ...     "layout": {"state": {}},
+    ...     "link": {"state": {"source": ["IPY_MODEL_slider", "value"]}},
+    ...     "bar": {"state": {"layout": "IPY_MODEL_bar_layout"}},
+    ...     "bar_layout": {"state": {}},
+    ... }
+    >>> sorted(widgets_in_use(state, {"box"}))
+    ['box', 'layout', 'link', 'slider']
+    """
+    refers = {
+        model: set(_MODEL_REFERENCE.findall(json.dumps(saved.get("state", {})))) & state.keys()
+        for model, saved in state.items()
+    }
+    kept = set()
+    todo = set(shown) & state.keys()
+    while todo:
+        kept |= todo
+        todo = set().union(*(refers[model] for model in todo)) - kept
+        if not todo:  # what refers to something kept (a link) is kept too
+            todo = {model for model in state.keys() - kept if refers[model] & kept}
+    return kept
+
+
+def _shown_widgets_only(app, pagename, templatename, context, doctree):
+    for script in context.get("script_files", []):
+        attributes = getattr(script, "attributes", {})
+        if attributes.get("type") != _WIDGET_STATE or "body" not in attributes:
+            continue
+        saved = json.loads(attributes["body"])  # myst-nb's "<\/script>" is JSON's "</script>"
+        shown = {
+            json.loads(view).get("model_id")
+            for view in _WIDGET_VIEW.findall(context.get("body", ""))
+        }
+        kept = widgets_in_use(saved["state"], shown)
+        saved["state"] = {model: s for model, s in saved["state"].items() if model in kept}
+        attributes["body"] = json.dumps(saved).replace("</script>", r"<\/script>")
+
+
 def setup(app):
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", _shown_widgets_only, priority=900)
     app.connect("html-page-context", _solution_css)
     # myst-nb first, so that its visitor for hidden cells is the one replaced here.
     app.setup_extension("myst_nb")
