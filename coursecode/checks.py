@@ -76,14 +76,17 @@ class Feedback:
 #
 # Each entry: the lesson, what the exercise asks (`question`), and
 #   kind      "number" (a whole number), "side" (a number n, read as n×n, or a pair),
-#             "shape" (`length` numbers; `leading_ones` lets a batch of one in front),
+#             "shape" (`length` numbers),
 #             or "kernel" (3×3 numbers, checked on `probes`);
-#   units     for a length in pixels: the unit words read after a number ("2 px", "2 pixels",
-#             any case); counts (of weights, bytes, rows) have none;
+#   units     the unit words read after a number, in any case: "2 px", "2 pixels" for a
+#             length in pixels; a count takes the words of what it counts ("1557504 bytes",
+#             "75 rows", "4640 parameters"), never "px";
 #   words     words read before the number, in any case ("column 5", "Col 5");
 #   ask       what to type, said when an answer cannot be read;
 #   answer    the right answer, and `right`, what to say then;
 #   wrong     [answer, hint] for each common wrong answer;
+#   order     for shapes: what to say when the answer holds the right numbers in another
+#             order ("(64, 24, 24, 8)" for (64, 8, 24, 24));
 #   parts     for shapes: [positions, hint, [[values, hint], ...]] — the hint for those
 #             positions when they are wrong (a specific one for the listed values);
 #   otherwise what to say to any other wrong answer ("{answer}" is replaced by it).
@@ -91,6 +94,7 @@ class Feedback:
 # answer, nor a step that leaves nothing to work out (tests/test_checks.py reads them all).
 
 _PIXELS = ["pixels", "pixel", "px"]
+_PARAMETERS = ["parameters", "parameter", "params", "param", "weights", "weight"]
 _BRIGHT_TOP = [[1.0] * 7] * 3 + [[0.0] * 7] * 4  # a bottom edge: bright rows above dark
 _PROBE_IMAGES = {
     "flat": [[1.0] * 7 for _ in range(7)],
@@ -172,6 +176,8 @@ CHECKS = {
         "ask": "answer with four numbers (N, C, H, W), e.g. (16, 4, 26, 26)",
         "answer": [64, 8, 24, 24],
         "right": "(64, 8, 24, 24): one 24×24 map per kernel, for each of the 64 digits.",
+        "order": "the right numbers in another order: PyTorch's convolutions take and give "
+        "(N, C, H, W), the channels second.",
         "parts": [
             [[0], "the batch size N does not change: one output per input image", []],
             [[1], "each kernel makes one output channel", []],
@@ -183,13 +189,15 @@ CHECKS = {
         "lesson": "02",
         "kind": "shape",
         "length": 2,
-        "leading_ones": True,
         "question": "the shape of F.unfold(digit[None], 5, stride=2, padding=2) for one "
         "28×28 digit",
-        "ask": "answer with the shape as a pair (rows, columns), e.g. (9, 676)",
+        "ask": "answer with the shape F.unfold gives for one image (C, H, W), which has no "
+        "batch axis: a pair (rows, columns), e.g. (9, 676)",
         "answer": [25, 196],
         "right": "(25, 196): 5×5 = 25 pixels per window, and 14×14 = 196 windows because "
         "(28 + 2·2 − 5) // 2 + 1 = 14.",
+        "order": "the right numbers in another order: the unfolded matrix has a row per "
+        "number of a window and a column per window.",
         "parts": [
             [[0], "each column holds the pixels of one window, one per row", []],
             [
@@ -213,6 +221,7 @@ CHECKS = {
     "check_unfold_bytes": {
         "lesson": "02",
         "kind": "number",
+        "units": ["bytes", "byte"],
         "question": "the bytes of F.unfold for 64 digits (64, 1, 28, 28), 3×3, float32",
         "ask": "answer with a whole number of bytes",
         "answer": 64 * 9 * 676 * 4,
@@ -232,6 +241,7 @@ CHECKS = {
     "check_rgb_unfold_rows": {
         "lesson": "02",
         "kind": "number",
+        "units": ["rows", "row"],
         "question": "the rows of the unfolded matrix of a 3-channel image for a 5×5 kernel",
         "ask": "answer with a whole number of rows",
         "answer": 75,
@@ -250,6 +260,7 @@ CHECKS = {
     "check_matrix_zeros": {
         "lesson": "02",
         "kind": "number",
+        "units": ["zeros", "zeroes", "zero"],
         "question": "the zeros in the weight matrix of a 3×3 kernel (no zero weight) on a 6×6 "
         "input, no padding",
         "ask": "answer with a whole number of zeros",
@@ -474,6 +485,7 @@ CHECKS = {
     "check_conv_params": {
         "lesson": "04",
         "kind": "number",
+        "units": _PARAMETERS,
         "question": "how many parameters (weights and biases) conv(16, 32) has",
         "ask": "answer with a whole number",
         "answer": 32 * 16 * 9 + 32,
@@ -510,6 +522,7 @@ CHECKS = {
     "check_mlp_params": {
         "lesson": "04",
         "kind": "number",
+        "units": _PARAMETERS,
         "question": "the number of parameters (weights and biases) of simple_mlp(hidden=64): "
         "Flatten, Linear(784, 64), ReLU, Linear(64, 10)",
         "ask": "answer with a whole number",
@@ -570,6 +583,8 @@ CHECKS = {
         "ask": "answer with four numbers (N, C, H, W)",
         "answer": [8, 16, 112, 112],
         "right": "(8, 16, 112, 112): 8 images, 16 kernels, and (224 + 2 − 3) // 2 + 1 = 112.",
+        "order": "the right numbers in another order: PyTorch's convolutions take and give "
+        "(N, C, H, W), the channels second.",
         "parts": [
             [[0], "the batch size does not change", []],
             [[1], "each kernel makes one output channel", []],
@@ -585,13 +600,8 @@ CHECKS = {
         "ask": "answer with four numbers (out, in, kH, kW)",
         "answer": [16, 3, 5, 5],
         "right": "(16, 3, 5, 5): 16 kernels, each with one 5×5 slice per input channel.",
-        "wrong": [
-            [
-                [3, 16, 5, 5],
-                "the numbers are right but PyTorch orders a weight's axes differently: print "
-                "nn.Conv2d(1, 2, 3).weight.shape, whose numbers all differ, and compare.",
-            ],
-        ],
+        "order": "the numbers are right but PyTorch orders a weight's axes differently: print "
+        "nn.Conv2d(1, 2, 3).weight.shape, whose numbers all differ, and compare.",
         "otherwise": "a convolution's weight has an axis for the output channels, one for the "
         "input channels and two for the window: print nn.Conv2d(1, 2, 3).weight.shape to see "
         "PyTorch's order.",
@@ -599,6 +609,7 @@ CHECKS = {
     "check_rgb_params": {
         "lesson": "05",
         "kind": "number",
+        "units": _PARAMETERS,
         "question": "the parameters (weights and biases) of nn.Conv2d(3, 16, 5)",
         "ask": "answer with a whole number",
         "answer": 16 * 3 * 25 + 16,
@@ -647,6 +658,7 @@ CHECKS = {
     "check_separable_params": {
         "lesson": "05",
         "kind": "number",
+        "units": _PARAMETERS,
         "question": "the weights (no biases) of a depthwise-separable block from 64 channels to "
         "128: a depthwise 3×3 convolution (groups=64), then a 1×1 convolution to 128 channels",
         "ask": "answer with a whole number of weights",
@@ -924,12 +936,8 @@ def _normalise(spec: dict, answer):
         if len(values) not in (1, 2):
             raise _Unreadable(values)
         return values * 2 if len(values) == 1 else values
-    length = spec["length"]
-    read = values
-    while spec.get("leading_ones") and len(values) > length and values[0] == 1:
-        values = values[1:]
-    if len(values) != length:
-        raise _Unreadable(read)
+    if len(values) != spec["length"]:
+        raise _Unreadable(values)
     return values
 
 
@@ -1066,6 +1074,8 @@ def _verdict(spec: dict, answer) -> Feedback:
     for wrong, hint in spec.get("wrong", []):
         if value == wrong:
             return Feedback(False, hint)
+    if spec.get("order") and sorted(value) == sorted(spec["answer"]):
+        return Feedback(False, spec["order"])
     hints = []
     for positions, hint, specific in spec.get("parts", []):
         got = [value[i] for i in positions]

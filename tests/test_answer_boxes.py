@@ -101,7 +101,8 @@ def same(js, name, text):
 
 def typed(spec, value) -> list[str]:
     """The ways a learner types ``value`` for this kind of answer."""
-    units = [f"{value} px", f"{value}Pixels"] if spec.get("units") else []
+    units = spec.get("units", [])
+    units = [f"{value} {units[-1]}", f"{value}{units[0].capitalize()}"] if units else []
     words = spec.get("words", [])
     words = [f"{words[0]} {value}", f"{words[-1].upper()}{value}"] if words else []
     if spec["kind"] == "number":

@@ -111,11 +111,16 @@ def test_conv_shape():
 
 def test_unfold_shape():
     right = tuple(F.unfold(torch.zeros(1, 28, 28), 5, stride=2, padding=2).shape)
-    assert check_unfold_shape(right) and check_unfold_shape((1, *right))
+    assert check_unfold_shape(right) and check_unfold_shape("25x196")
+    assert check_unfold_shape("torch.Size([25, 196])")
+    # digit[None] is one image (C, H, W): no batch axis comes out, so a third number is wrong
+    batched = tuple(F.unfold(torch.zeros(1, 1, 28, 28), 5, stride=2, padding=2).shape)
+    assert batched == (1, *right) and not check_unfold_shape(batched)
+    assert "no batch axis" in check_unfold_shape("torch.Size([1, 25, 196])").message
     assert "stride 1" in check_unfold_shape((25, 784)).message
     assert "forgets the padding" in check_unfold_shape((25, 144)).message
     assert "the pixels of one window" in check_unfold_shape((9, 196)).message
-    assert check_unfold_shape("25x196") and check_unfold_shape("torch.Size([1, 25, 196])")
+    assert "another order" in check_unfold_shape((196, 25)).message
 
 
 def test_unfold_bytes():
@@ -366,10 +371,19 @@ def test_bottom_edge_reads_a_numpy_kernel():
 
 # --- units, spaces, ambiguity, and hints that give nothing away -----------------------------
 
-LENGTHS = sorted(name for name, spec in CHECKS.items() if spec.get("units"))
+LENGTHS = sorted(name for name, spec in CHECKS.items() if "px" in spec.get("units", []))
+COUNTS = {  # a count takes the words of what it counts, never a length's "px"
+    "check_conv_params": "parameters",
+    "check_matrix_zeros": "zeros",
+    "check_mlp_params": "params",
+    "check_rgb_params": "weights",
+    "check_rgb_unfold_rows": "rows",
+    "check_separable_params": "weights",
+    "check_unfold_bytes": "bytes",
+}
 
 
-def test_only_lengths_in_pixels_take_a_unit():
+def test_lengths_take_pixels_and_counts_their_own_words():
     assert LENGTHS == [
         "check_dilated_span",
         "check_map_size",
@@ -381,10 +395,17 @@ def test_only_lengths_in_pixels_take_a_unit():
         "check_stride2_size",
         "check_stride_shift",
     ]
-    for name in ("check_conv_params", "check_unfold_bytes", "check_separable_params"):
+    assert sorted(n for n, spec in CHECKS.items() if spec.get("units")) == sorted(
+        LENGTHS + list(COUNTS)
+    )
+    for name, word in COUNTS.items():
         right = CHECKS[name]["answer"]
-        assert verdict(name, str(right)) and not verdict(name, f"{right} px")
+        assert verdict(name, str(right)) and verdict(name, f"{right} {word}"), name
+        assert verdict(name, f"{right:,} {word.upper()}"), name
+        assert not verdict(name, f"{right} px") and not verdict(name, f"{right} pixels")
         assert "px" in verdict(name, f"{right} px").message  # "answer with ..., not "8768 px""
+    # a wrong count with its word gets the wrong count's hint
+    assert "4 bytes" in check_unfold_bytes(f"{64 * 9 * 676} bytes").message
 
 
 @pytest.mark.parametrize("name", LENGTHS)
@@ -524,7 +545,7 @@ def test_separable_params():
     assert "not the biases" in check_separable_params(with_bias).message
     assert "sum of its layers" in check_separable_params(576 * 8192).message
     assert "C_out · (C_in / g) · k · k" in check_separable_params(9000).message
-    assert not check_separable_params("8768 weights") and not check_separable_params(8768.0)
+    assert check_separable_params("8768 weights") and not check_separable_params(8768.0)
 
 
 def right_fragments(name: str, message: str) -> list[str]:

@@ -117,9 +117,7 @@ function normalise(spec, text) {
     if (values.length !== 1 && values.length !== 2) throw new Unreadable(values);
     return values.length === 1 ? [values[0], values[0]] : values;
   }
-  const read = values;
-  while (spec.leading_ones && values.length > spec.length && values[0] === 1) values = values.slice(1);
-  if (values.length !== spec.length) throw new Unreadable(read);
+  if (values.length !== spec.length) throw new Unreadable(values);
   return values;
 }
 
@@ -229,6 +227,8 @@ export function verdict(spec, text) {
   for (const [wrong, hint] of spec.wrong ?? []) {
     if (same(value, wrong)) return { ok: false, message: hint };
   }
+  const sorted = (values) => [...values].sort((a, b) => a - b);
+  if (spec.order && same(sorted(value), sorted(spec.answer))) return { ok: false, message: spec.order };
   const hints = [];
   for (const [positions, hint, specific] of spec.parts ?? []) {
     const got = positions.map((i) => value[i]);
