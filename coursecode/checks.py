@@ -646,10 +646,10 @@ CHECKS = {
         "question": "the weights of a 1×1 and of a 3×3 convolution from 256 channels to 64",
         "ask": "answer with a pair: (the 1×1 layer's weights, the 3×3 layer's)",
         "answer": [256 * 64, 256 * 64 * 9],
+        "order": "the pair is the other way round: the 1×1 layer first.",
         "right": "(16,384, 147,456): 64 × 256 weights for the 1×1 layer, 9 times as many for "
         "the 3×3 one. The 1×1 layer only mixes the 256 numbers of each pixel.",
         "wrong": [
-            [[256 * 64 * 9, 256 * 64], "the pair is the other way round: the 1×1 layer first."],
             [[256 * 64 + 64, 256 * 64 * 9 + 64], "count the weights only, not the biases."],
             [[256 * 64, 256 * 64 * 3], "a 3×3 kernel has 9 weights per channel pair, not 3."],
         ],
@@ -778,6 +778,7 @@ CHECKS = {
         "channels, no bias",
         "ask": "answer with a pair: (three 3×3 layers, one 7×7 layer)",
         "answer": [3 * 9 * 32 * 32, 49 * 32 * 32],
+        "order": "the pair is the other way round: the three 3×3 layers first.",
         "right": "(27,648, 50,176): 27·C² against 49·C², the same 7×7 field for about half "
         "the weights (and two more ReLUs).",
         "wrong": [

@@ -109,6 +109,16 @@ def test_conv_shape():
     assert "four numbers" in check_conv_shape((64, 8)).message
 
 
+def test_a_shape_in_another_order_says_so():
+    assert "(N, C, H, W)" in check_conv_shape((64, 24, 24, 8)).message
+    assert "(N, C, H, W)" in check_layer_shape("(8, 112, 112, 16)").message
+    assert "axes differently" in check_rgb_weight_shape((3, 16, 5, 5)).message
+    assert "the 1×1 layer first" in check_mixer_params((147456, 16384)).message
+    assert "the three 3×3 layers first" in check_stack_params("(50176, 27648)").message
+    # the same numbers, none repeated out of place: not a matter of order
+    assert "another order" not in check_conv_shape((64, 8, 24, 25)).message
+
+
 def test_unfold_shape():
     right = tuple(F.unfold(torch.zeros(1, 28, 28), 5, stride=2, padding=2).shape)
     assert check_unfold_shape(right) and check_unfold_shape("25x196")
@@ -589,6 +599,7 @@ def every_hint(name: str) -> list[str]:
     hints = [hint for _, hint in spec.get("wrong", [])]
     hints += [probe[2] for probe in spec.get("probes", [])]
     hints += [spec["otherwise"]] if "otherwise" in spec else []
+    hints += [spec["order"]] if "order" in spec else []
     parts = spec.get("parts", [])
     for part in parts:
         hints += [hint for _, hint in part[2]]
