@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+from matplotlib import patheffects
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.colors import Normalize
 from matplotlib.colors import is_color_like
@@ -690,6 +691,9 @@ def _draw_windows(
                 textcoords="offset points",
                 va="top",
                 annotation_clip=False,
+                # a black outline: the bright label reads on the white stroke and the black
+                # background alike
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="black")],
             )
     return ax
 

@@ -741,3 +741,15 @@ def test_window_outlines_stand_out_on_black_for_every_reader():
     for patch, text in zip(ax.patches, ax.texts):
         assert _contrast_ratio(patch.get_edgecolor(), "black") >= 4.5
         assert _contrast_ratio(text.get_color(), "black") >= 4.5
+
+
+def test_window_labels_read_on_the_white_stroke_too():
+    """Sky blue and yellow are pale on white: each label has a black outline, so it reads on a
+    digit's stroke as on its background."""
+    from matplotlib.patheffects import withStroke
+
+    ax = show_windows(torch.ones(9, 9), [(1, 1), (4, 4)], labels=["above", "inside"])
+    for text in ax.texts:
+        (outline,) = text.get_path_effects()
+        assert isinstance(outline, withStroke)
+        assert outline._gc["foreground"] == "black" and outline._gc["linewidth"] >= 2
