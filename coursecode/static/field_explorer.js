@@ -9,7 +9,7 @@
 // menu names the stack the layers now are, or "custom".
 
 const GRID = 150;           // a grid's side on screen, about
-const MARGIN_MAX = 8;       // input pixels of padding drawn around the input, at most
+const MARGIN_MAX = 24;      // input pixels of padding drawn around the input, at most
 const FED = [255, 127, 14]; // orange: the pixels and units that feed the chosen unit
 const FIELDS = ["kernel", "stride", "padding", "dilation"];
 
@@ -131,7 +131,7 @@ function render({ model, el }) {
 
   const buildTable = (layers) => {
     table.replaceChildren();
-    const title = element("caption", "", "The layers (edit them) and lesson 6's recurrence: "
+    const title = element("caption", "", "The layers (edit them) and the receptive-field recurrence: "
       + "field size r, jump j and start, in input pixels");
     const head = element("tr");
     for (const name of ["layer l", ...FIELDS, "output", "size r", "jump j", "start"]) {
@@ -210,7 +210,11 @@ function render({ model, el }) {
    * orange, the first layer's padding as a blue ring, and the unit's whole field as a dashed
    * square. */
   const paintInput = (canvas, image, h, w, margin, pad, fed, extent) => {
-    const scale = Math.max(2, Math.floor(GRID / Math.max(h, w)));
+    // the image at about GRID pixels, the padding around it at most as wide again: a field
+    // far past the border (AlexNet's) shrinks the drawing rather than leave the canvas
+    const side = Math.max(h, w);
+    const scale = Math.max(2, Math.min(Math.floor(GRID / side),
+      Math.floor((2 * GRID) / (side + 2 * margin))));
     canvas.width = (w + 2 * margin) * scale;
     canvas.height = (h + 2 * margin) * scale;
     const ctx = canvas.getContext("2d");
@@ -225,7 +229,8 @@ function render({ model, el }) {
     paintColours(ctx, h, w, scale, (p) => {
       const colour = colourOf(image[p], colours);
       const lit = rows.has(Math.floor(p / w)) && cols.has(p % w);
-      return lit ? colour.map((v, c) => Math.round(0.45 * v + 0.55 * FED[c])) : colour;
+      // mostly orange, so that a lit black pixel reads orange, not brown (the chosen unit's)
+      return lit ? colour.map((v, c) => Math.round(0.3 * v + 0.7 * FED[c])) : colour;
     }, margin * scale, margin * scale);
     const [[top, bottom], [left, right]] = extent;
     ctx.strokeStyle = "#d95f02";

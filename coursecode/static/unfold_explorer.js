@@ -102,7 +102,8 @@ function draw(model, el) {
   matrixBox.className = "unfold-matrix-box";
   const matrixCaption = document.createElement("div");
   matrixCaption.className = "unfold-matrix-caption";
-  matrixCaption.textContent = `unfolded ${u.rows}×${u.cols}: column ${j} is the framed window`;
+  matrixCaption.textContent = `unfolded ${u.rows}×${u.cols}: column ${j} is the framed window; `
+    + "a row per pixel of a window (padding's zeros black, as 0 is)";
   const matrix = document.createElement("div");
   matrix.className = "unfold-matrix";
   matrix.setAttribute("role", "img");
