@@ -280,7 +280,7 @@ class ConvExplorer(widgets.VBox):
                 max=high,
                 description=label,
                 continuous_update=True,
-                style={"description_width": "initial"},
+                style={"description_width": "7em"},  # one width: the tracks line up
             )
             for name, (label, low, high) in SLIDER_RANGES.items()
         }
@@ -650,7 +650,7 @@ class PoolExplorer(widgets.VBox):
                 description=label,
                 continuous_update=True,
                 layout=widgets.Layout(width="17em"),
-                style={"description_width": "initial"},
+                style={"description_width": "6em"},  # one width: the tracks line up
             )
             for name, (label, low, high) in POOL_RANGES.items()
         }
