@@ -11,6 +11,7 @@ import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 
 # book/_ext and scripts/ are on pytest's pythonpath (pyproject.toml)
@@ -160,6 +161,35 @@ def test_set_repository_writes_the_config_and_every_setup_cell(tmp_path):
     assert set_repository("", book) == ""
     assert setup_addresses(book / "lessons") == {""}
     assert (book / "_config.yml").read_text() == (ROOT / "_config.yml").read_text()
+
+
+def snapshot(book: Path) -> dict:
+    """Every file of ``book``'s config and lessons, by path: their bytes."""
+    files = [book / "_config.yml", *sorted((book / "lessons").iterdir())]
+    return {path: path.read_bytes() for path in files if path.is_file()}
+
+
+def test_set_repository_checks_everything_before_it_writes_anything(tmp_path):
+    """A lesson saved in JupyterLab may lose its setup cell, or a .md may: set_repository
+    then says which file and why, and leaves every file as it was (the config included),
+    with no temporary file behind."""
+    book = copy_book(tmp_path)
+    last = sorted((book / "lessons").glob("[0-9][0-9]_*.ipynb"))[-1]
+    data = nbformat.read(last, as_version=4)
+    setup = next(c for c in data.cells if c.cell_type == "code")
+    setup.source = "import coursecode"  # a learner's edit, saved
+    nbformat.write(data, last)
+    before = snapshot(book)
+    with pytest.raises(SystemExit, match=f"{last.name}: its first code cell is not the setup"):
+        set_repository("someone/course-fork", book)
+    assert snapshot(book) == before
+
+    first_md = sorted((book / "lessons").glob("[0-9][0-9]_*.md"))[0]
+    first_md.write_text(first_md.read_text().replace("Colab", "Kolab"), encoding="utf-8")
+    before = snapshot(book)
+    with pytest.raises(SystemExit, match=f"{first_md.name}: no Colab setup cell"):
+        set_repository("someone/course-fork", book)
+    assert snapshot(book) == before
 
 
 def check_buttons(html: Path, url: str, colab: bool):
