@@ -1357,7 +1357,8 @@ class NetworkExplorer(anywidget.AnyWidget):
     n_random
         How many digits (chosen with a fixed seed) the "random digit" button picks from.
     n_wrong
-        How many of the digits the model misclassifies to offer (the first ones).
+        How many of the digits the model misclassifies to offer: the first ones, in the
+        order of ``images`` (as ``(predicted != labels).nonzero()`` lists them).
     name
         What the code calls the model: the page labels each layer with the module that
         makes it, as code indexes it ("layer 1 (model[0]): 4 maps of 14×14").
@@ -1468,9 +1469,9 @@ class NetworkExplorer(anywidget.AnyWidget):
             raise ValueError(f"labels must be classes from 0 to {logits.shape[1] - 1}")
         generator = torch.Generator().manual_seed(0)
         chosen = torch.randperm(len(images), generator=generator)[:n_random].tolist()
-        wrong = [
-            i for i in (predictions != labels).nonzero().flatten().tolist() if i not in chosen
-        ][:n_wrong]
+        # the first misclassified digits, in order, as a lesson lists them: one may also be
+        # among the random ones (it is then stored twice, a few hundred bytes)
+        wrong = (predictions != labels).nonzero().flatten()[:n_wrong].tolist()
         self.indices = chosen + wrong
         """Each embedded digit's index in ``images``: the random ones, then the misclassified."""
         self.images = self.all_images[self.indices, 0]

@@ -527,6 +527,20 @@ def test_network_explorer_embeds_its_model_and_digits(digits):
         assert torch.equal(image, x_valid[index].view(28, 28)) and label == y_valid[index]
         assert predicted == model(image[None, None]).argmax().item()
     assert all(label != predicted for _, label, predicted in explorer.picks[10:])
+    # the menu offers the first misclassified digits, as a lesson lists them, even one that is
+    # also among the random digits
+    with torch.no_grad():
+        misread = (model(x_valid.view(-1, 1, 28, 28)).argmax(1) != y_valid).nonzero().flatten()
+    assert explorer.indices[10:] == misread[:5].tolist()
+    first = explorer.indices[:10]  # a menu of misread digits, the first among the random ones
+    subset = [first[0], *misread[:3].tolist()] if first[0] not in misread[:3] else misread[:3]
+    both = cw.NetworkExplorer(model, x_valid[subset], y_valid[subset], n_random=len(subset))
+    assert both.n_random == len(subset) and sorted(both.indices[: both.n_random]) == sorted(
+        range(len(subset))
+    )
+    assert [i for i, _, _ in both.picks[both.n_random :]] == [
+        j for j, i in enumerate(subset) if i in misread
+    ]
     assert [spec["type"] for spec in explorer.layers] == ["conv", "relu"] * 4 + ["conv", "flatten"]
     # each layer the page draws is named by its module, as code indexes it (from 0)
     assert explorer.stage_names == [f"model[{i}]" for i in range(5)]
