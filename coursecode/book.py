@@ -19,7 +19,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GLUE_PREFIX = "application/papermill.record/"
 
 
-def glue(name: str, value, display: bool = False) -> None:
+def glue(name: str, value, display: bool = False, *, varies: bool = False) -> None:
     """Record ``value`` under ``name`` for the page's ``{glue:text}`name``` roles.
 
     Parameters
@@ -31,6 +31,12 @@ def glue(name: str, value, display: bool = False) -> None:
         (e.g. ``{glue:text}`loop_ms:.1f```).
     display : bool
         Also show the value as the cell's output.
+    varies : bool
+        The value comes from this run and differs on another machine (a timing, a
+        result of training). Its cell is tagged ``nbval-ignore-output``, and the
+        launched notebook (coursedev/launch.py) marks it as the build's value, so
+        that a learner knows their run gives its own. Recorded in the output's
+        metadata as ``{"course": {"varies": true}}``, which myst-nb ignores.
 
     NumPy and PyTorch scalars are glued as plain Python numbers: their text
     (``np.float64(95.7)``, ``tensor(0.5)``) would not take a format such as ``:.1f``.
@@ -51,6 +57,8 @@ def glue(name: str, value, display: bool = False) -> None:
         raise ValueError(f"name must be an identifier such as 'loop_ms', got {name!r}")
     if not isinstance(display, bool):
         raise TypeError(f"display must be True or False, got {display!r}")
+    if not isinstance(varies, bool):
+        raise TypeError(f"varies must be True or False, got {varies!r}")
     value = _plain_number(value)
     try:
         from IPython import get_ipython
@@ -63,6 +71,8 @@ def glue(name: str, value, display: bool = False) -> None:
     mimebundle, metadata = format_display_data(value)
     prefix = "" if display else _GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    if varies:
+        metadata["course"] = {"varies": True}
     ipython_display({prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
 
 

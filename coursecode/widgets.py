@@ -206,6 +206,9 @@ CUSTOM = "custom"
 """The last entry of every explorer's preset menu: the page points the menu at it when a hand
 edit leaves the settings unlike every preset (and back at a preset the edit matches)."""
 
+# A control's hover text: `tooltip` in ipywidgets 8, `description_tooltip` in the 7.7 that
+# Colab ships (coursecode accepts both, so that installing it there keeps Colab's widgets).
+_TOOLTIP = "tooltip" if widgets.Text().has_trait("tooltip") else "description_tooltip"
 _MAX_PIXELS = 64 * 64  # the image travels in the page's widget state: keep it light
 
 
@@ -845,7 +848,7 @@ class WindowExplorer(widgets.VBox):
             min=0,
             max=self.windows - 1,
             description="window",
-            tooltip="window position",
+            **{_TOOLTIP: "window position"},
             continuous_update=True,
         )
         self.menu = widgets.Dropdown(
@@ -856,7 +859,7 @@ class WindowExplorer(widgets.VBox):
                 value=v,
                 step=0.1,
                 description=f"w{i // 3}{i % 3}",
-                tooltip=f"kernel weight row {i // 3} column {i % 3}",
+                **{_TOOLTIP: f"kernel weight row {i // 3} column {i % 3}"},
                 style={"description_width": "2.2em"},
                 layout=widgets.Layout(width="6.5em"),
             )
@@ -1176,7 +1179,7 @@ class ChannelsExplorer(widgets.VBox):
             layout=widgets.Layout(width="22em"),
         )
         self.mode = widgets.ToggleButtons(
-            options=list(CHANNEL_MODES), index=0, description="mode", tooltip="kernel mode"
+            options=list(CHANNEL_MODES), index=0, description="mode", **{_TOOLTIP: "kernel mode"}
         )
         # jslink, not observe: the browser keeps the controls and the drawing in step.
         self.links = [

@@ -3,9 +3,10 @@
     python scripts/execute_lessons.py                 # all lessons
     python scripts/execute_lessons.py lessons/01_kernels.md
 
-Run it after changing a lesson or `coursecode`, then commit both files: the
+Run it after changing a lesson or `coursecode`, then commit the three files: the
 .md is the source of truth; the .ipynb carries the outputs that `pytest --nbval`
-re-checks and that Binder and Colab open. Each lesson's run time is printed.
+re-checks; notebooks/NN_topic.ipynb, made from both by scripts/make_notebooks.py
+(which this runs), is the notebook that a launch opens. Each lesson's run time is printed.
 
 Once a lesson has run, its .md is rewritten as jupytext writes it for the new
 notebook (the same text, but for layout jupytext chooses, such as how a long alt
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 import jupytext
+import make_notebooks  # scripts/, beside this file
 import nbformat
 from nbclient import NotebookClient
 
@@ -77,6 +79,8 @@ def main() -> int:
     for md in lessons:
         seconds = sync_and_execute(md.resolve())
         print(f"{md.name:<32} executed in {seconds:5.1f} s -> {md.with_suffix('.ipynb').name}")
+    make_notebooks.make([md.resolve() for md in lessons])
+    print(f"launched notebooks written: notebooks/ ({len(lessons)})")
     return 0
 
 

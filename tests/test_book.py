@@ -87,14 +87,10 @@ def test_lesson_anatomy(md):
         "every exercise has a collapsed solution"
     )
     assert exercises.count("</details>") == n_solutions and ":::" not in exercises
-    # Lessons import the installed package; they never set up their own environment, but
-    # for the Colab setup cell
-    # (test_repository_address_is_named_in_the_config_and_the_setup_cells_only).
-    body = re.sub(
-        r"tags: \[remove-cell\]\n---\n# In Colab, install .*?```", "", text, count=1, flags=re.S
-    )
-    assert body.count("google.colab") == 0
-    assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", body)
+    # Lessons import the installed package; they never set up their own environment (the
+    # launched notebook's setup cell does that where the package is missing: test_launch.py).
+    assert text.count("google.colab") == 0
+    assert not re.search(r"os\.chdir|os\.system|pip install|sys\.path", text)
 
 
 @pytest.mark.parametrize("md", LESSONS, ids=lambda p: p.name)
@@ -157,29 +153,24 @@ def test_config_builds_offline_from_the_md_files():
     assert "sphinx.ext.intersphinx" not in CONFIG.get("sphinx", {}).get("extra_extensions", [])
 
 
-def test_repository_address_is_named_in_the_config_and_the_setup_cells_only():
-    """_config.yml names the repository (or none), and every lesson's Colab setup cell
-    installs coursecode from that same address; no other file names one."""
+def test_repository_address_is_named_in_the_config_only():
+    """_config.yml names the repository (or none); no other file names one: the lessons and
+    their launched notebooks install coursecode from PyPI, not from a repository (their
+    GitHub links are references to other projects)."""
     from course_repository import GITHUB  # book/_ext: on pytest's pythonpath
-    from course_repository import setup_addresses
-    from course_repository import setup_cell
 
     url = CONFIG["repository"]["url"]
     assert url == "" or GITHUB.fullmatch(url)
-    assert setup_addresses(ROOT / "lessons") == {url}
-    for md in LESSONS:
-        first = next(c for c in jupytext.read(md).cells if c.cell_type == "code")
-        assert first.source == setup_cell(url) and first.metadata["tags"] == ["remove-cell"]
-        assert first.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
     named = [
         p.relative_to(ROOT).as_posix()
         for p in ROOT.rglob("*")
         if p.is_file()
-        and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg", ".txt"}
+        and p.suffix in {".yml", ".yaml", ".md", ".py", ".toml", ".cfg", ".txt", ".ipynb"}
         and not {"_build", ".venv", ".git", "tests", "vendored", "node_modules"} & set(p.parts)
         and re.search(r"github\.com/(?!owner/name)[\w.-]+/[\w.-]+", p.read_text(errors="ignore"))
     ]
-    allowed = {"_config.yml"} | {md.relative_to(ROOT).as_posix() for md in LESSONS}
+    lessons = [*LESSONS, *(ROOT / "lessons").glob("*.ipynb"), *(ROOT / "notebooks").glob("*")]
+    allowed = {"_config.yml"} | {path.relative_to(ROOT).as_posix() for path in lessons}
     assert set(named) <= allowed, set(named) - allowed
 
 

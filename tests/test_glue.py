@@ -63,6 +63,29 @@ def test_glue_display_must_be_a_bool(display):
         glue("a_name", 1.0, display=display)
 
 
+@pytest.mark.parametrize("varies", [1, "yes", None])
+def test_glue_varies_must_be_a_bool(varies):
+    with pytest.raises(TypeError, match="varies must be True or False, got"):
+        glue("a_name", 1.0, varies=varies)
+
+
+@pytest.mark.parametrize("display", [False, True])
+def test_a_value_that_varies_is_what_myst_nb_writes_with_one_more_metadata_key(
+    shell, monkeypatch, display
+):
+    """myst-nb reads the output as any other glued value; coursedev.launch reads the key."""
+    import IPython.display
+    import myst_nb.ext.glue
+
+    ours = _captured(monkeypatch, IPython.display, "display")
+    glue("a_name", 3.25, display=display, varies=True)
+    theirs = _captured(monkeypatch, myst_nb.ext.glue, "ipy_display")
+    myst_nb.ext.glue.glue("a_name", 3.25, display=display)
+    [(args, kwargs)] = ours
+    assert kwargs["metadata"].pop("course") == {"varies": True}
+    assert ours == theirs
+
+
 def test_importing_coursecode_does_not_import_myst_nb():
     # myst-nb takes over a second to import; the lessons must not pay for it
     code = "import sys, coursecode; coursecode.glue('x', 1); print('myst_nb' in sys.modules)"

@@ -2,10 +2,12 @@
 (binder/requirements.txt alone, then binder/postBuild: the ``binder_env`` fixture), on
 127.0.0.1, driven in headless Chromium.
 
-Every lesson is opened from its .md (as Binder opens it) and run top to bottom: no error,
-solutions and hidden cells collapsed, a screenshot of its "Check yourself" section left in
-_build/jupyterlab/ for reviewers. Lesson 3's explorer and an answer box are operated, and
-saving it leaves the .md/.ipynb pair in sync, with nothing run-specific in the notebook.
+Every lesson is opened as every launch opens it, from its launched notebook
+(notebooks/NN_topic.ipynb), and run top to bottom: no error, no MyST markup in the rendered
+text, solutions and hidden cells collapsed, a screenshot of its "Check yourself" section left
+in _build/jupyterlab/ for reviewers. Lesson 3's explorer and an answer box are operated, and
+saving it leaves a valid launched lesson, whose differences from the one made from the lesson
+the check names as a learner's run (outputs, counts, widget state), not as edits.
 """
 
 import json
@@ -16,14 +18,16 @@ import subprocess
 import time
 import urllib.request
 
-import jupytext
 import nbformat
 import pytest
 
+from coursecode import __version__
+from coursedev.launch import differences
+from coursedev.launch import problems
 from coursedev.site import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-LESSONS = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.md"))
+LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SHOTS = ROOT / "_build" / "jupyterlab"
 
 
@@ -35,13 +39,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(needs_chromium, binder_env, tmp_path_factory):
-    """JupyterLab, run by Binder's environment, serving a copy of the lessons; yields (base
-    URL, lessons folder). Its kernels are that environment's Python: every lesson runs there,
-    which is what the Binder test would otherwise run them again for."""
+    """JupyterLab, run by Binder's environment, serving a copy of the launched notebooks;
+    yields (base URL, their folder). Its kernels are that environment's Python: every lesson
+    runs there, which is what the Binder test would otherwise run them again for."""
     bin_dir, binder, _ = binder_env
     home = tmp_path_factory.mktemp("lab")
-    work = home / "lessons"
-    shutil.copytree(ROOT / "lessons", work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    work = home / "notebooks"
+    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     # postBuild's settings (binder_env ran it), copied: the robot's go on top of a copy.
     shutil.copytree(binder["JUPYTER_CONFIG_DIR"], home / "config")
     env = {
@@ -109,10 +113,10 @@ def chromium(browser):
 
 
 def open_lesson(chromium, url: str, name: str):
-    """Open a lesson's .md in JupyterLab, run every cell, wait until the kernel is done."""
+    """Open a launched notebook in JupyterLab, run every cell, wait until the kernel is done."""
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     # A workspace of its own: JupyterLab would otherwise reopen the lessons opened before.
-    workspace = name.removesuffix(".md")
+    workspace = name.removesuffix(".ipynb")
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{name}?reset", timeout=120_000)
     page.wait_for_function(
         "() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=120_000
@@ -125,7 +129,11 @@ def open_lesson(chromium, url: str, name: str):
         polling=250,
     )
     page.wait_for_selector(".jp-Spinner", state="detached", timeout=120_000)
-    page.locator(".jp-Notebook").first.click()  # the notebook is the current widget
+    # The notebook is the current widget (a click might land on a collapsed cell's "..."
+    # and open it).
+    page.evaluate(
+        "() => window.jupyterapp.shell.activateById(window.jupyterapp.shell.currentWidget.id)"
+    )
     page.evaluate(
         "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
     )
@@ -156,14 +164,26 @@ def check_the_notebook_view(page, name: str):
     solutions = page.locator("details", has=page.locator("summary", has_text="Solution"))
     assert solutions.count() >= 3, name
     assert solutions.evaluate_all("ds => ds.every(d => !d.open)"), f"{name}: a solution is open"
-    # The hidden cells (Colab setup, assertions, the solutions check) show collapsed.
-    notebook = nbformat.read(ROOT / "lessons" / name.replace(".md", ".ipynb"), as_version=4)
-    hidden = sum(
-        1
-        for cell in notebook.cells
-        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    # The text reads like the page: no MyST markup left for JupyterLab to show as text.
+    text = page.locator(".jp-RenderedMarkdown").evaluate_all(
+        "els => els.map(e => e.innerText).join('\\n')"
     )
-    assert page.locator(".jp-Cell.jp-mod-noInput, .jp-InputPlaceholder").count() >= hidden, name
+    assert "Check yourself" in text, name
+    raw = re.findall(r"\{[a-z][\w:-]*\}|^\([\w.:-]+\)=$|\$\$|\\tag\{", text, re.M)
+    assert raw == [], f"{name}: raw markup in the rendered notebook: {raw[:10]}"
+    # The hidden cells (setup, assertions, the solutions check, figure code) show collapsed.
+    notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    hidden = [
+        i
+        for i, cell in enumerate(notebook.cells)
+        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    ]
+    shown = page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets"
+        ".map((c, i) => [i, c.inputHidden]).filter(([i, h]) => h).map(([i]) => i)"
+    )
+    assert shown == hidden, f"{name}: collapsed {shown}, hidden on the page {hidden}"
+    assert page.locator(".jp-InputPlaceholder").count() >= len(hidden), name
 
 
 def screenshot_check_yourself(page, name: str):
@@ -172,7 +192,7 @@ def screenshot_check_yourself(page, name: str):
     heading.scroll_into_view_if_needed()
     page.evaluate("(h) => h.scrollIntoView({block: 'start'})", heading.element_handle())
     page.wait_for_timeout(500)
-    page.screenshot(path=str(SHOTS / f"{name.removesuffix('.md')}.png"))
+    page.screenshot(path=str(SHOTS / f"{name.removesuffix('.ipynb')}.png"))
 
 
 @pytest.mark.parametrize("name", [n for n in LESSONS if not n.startswith("03")])
@@ -188,7 +208,7 @@ def test_every_lesson_runs_in_jupyterlab_with_its_solutions_collapsed(lab, chrom
 
 def test_lesson_3_in_jupyterlab_explorer_answer_box_and_saving(lab, chromium):
     url, work = lab
-    name = "03_padding_stride.md"
+    name = "03_padding_stride.ipynb"
     page = open_lesson(chromium, url, name)
     try:
         check_the_notebook_view(page, name)
@@ -219,17 +239,24 @@ def test_lesson_3_in_jupyterlab_explorer_answer_box_and_saving(lab, chromium):
             "details", has=page.locator("summary", has_text="Solution")
         ).first.evaluate("d => d.open")
         screenshot_check_yourself(page, name)
-        # Save: the pair stays in sync, and the notebook holds nothing run-specific.
+        # Save: still a launched lesson; the check names a learner's run, not an edit.
         page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
         page.wait_for_timeout(3_000)
     finally:
         page.close()
-    md = jupytext.read(work / name)
-    notebook = nbformat.read(work / name.replace(".md", ".ipynb"), as_version=4)
-    assert [c.source for c in md.cells] == [c.source for c in notebook.cells]
-    text = (work / name.replace(".md", ".ipynb")).read_text()
+    saved = json.loads((work / name).read_text())
+    assert problems(saved, __version__) == []
+    made = json.loads((ROOT / "notebooks" / name).read_text())
+    said = differences(made, saved)
+    run = re.compile(
+        r"cell \d+ \(code\): (holds the outputs of a run|has an execution count"
+        r"|metadata (jupyter\.outputs_hidden|execution\..*|scrolled|trusted): .*)"
+        r"|the notebook's metadata (holds widget state.*|language_info\..*|kernelspec\..*)"
+    )
+    assert said and [line for line in said if not run.fullmatch(line)] == [], said
+    text = (work / name).read_text()
     assert not re.search(r"\bat 0x[0-9a-f]{6,}", text), "an object's address in the notebook"
     from test_book import MACHINE_PATH
 
-    outputs = str([cell.get("outputs", []) for cell in notebook.cells])
+    outputs = str([cell.get("outputs", []) for cell in saved["cells"]])
     assert not MACHINE_PATH.findall(outputs)

@@ -123,3 +123,37 @@ def test_package_data_ships_every_bundled_file():
     assert not unshipped, f"files in coursecode/ that a wheel would leave out: {unshipped}"
     empty = [p for p in patterns if not any(fnmatch.fnmatch(f, p) for f in files)]
     assert not empty, f"package-data patterns that match no file: {empty}"
+
+
+# Versions such as the platforms ship: a CUDA build of PyTorch, and Colab's ipywidgets 7.7.1
+# and IPython 7.34, its defaults for years (manzt/anywidget#48, googlecolab/colabtools#3020);
+# the others, releases older than requirements.txt's pins. `pip install coursecode` there
+# must keep every one.
+PLATFORM_VERSIONS = {
+    "torch": "2.5.1+cu121",
+    "ipywidgets": "7.7.1",
+    "ipython": "7.34.0",
+    "traitlets": "5.7.1",
+    "numpy": "1.26.4",
+    "pandas": "2.2.2",
+    "matplotlib": "3.8.0",
+    "pillow": "11.0.0",
+    "requests": "2.32.3",
+    "urllib3": "2.2.3",
+    "tqdm": "4.66.6",
+}
+
+
+def test_the_dependencies_are_ranges_that_keep_what_the_platforms_have():
+    """Only requirements.txt and binder/ pin versions; the package asks for floors, which
+    Colab's, Kaggle's and Studio Lab's own packages meet (installing it must not replace
+    their CUDA PyTorch, nor Colab's widgets)."""
+    from packaging.requirements import Requirement
+
+    for text in PYPROJECT["project"]["dependencies"]:
+        requirement = Requirement(text)
+        assert all(spec.operator == ">=" for spec in requirement.specifier), text
+        name = _normalise(requirement.name)
+        if name in PLATFORM_VERSIONS:
+            assert requirement.specifier.contains(PLATFORM_VERSIONS[name]), text
+    assert {_normalise(name) for name in PLATFORM_VERSIONS} <= _declared()

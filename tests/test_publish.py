@@ -1,25 +1,21 @@
 """Where the book is published: the address behind its launch, GitHub and issue buttons, the
-intro's words about them (shown only where the buttons are), and the Colab setup cell every
-lesson starts with."""
+launch menu of every lesson (Binder, Colab, Kaggle, SageMaker Studio Lab, a JupyterHub), the
+intro's words about them (shown only where the buttons are), and the workflows that publish
+the site."""
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
-import nbformat
 import pytest
 
 # book/_ext and scripts/ are on pytest's pythonpath (pyproject.toml)
+from course_repository import LAUNCHERS
 from course_repository import _configure
+from course_repository import launch_links
 from course_repository import launch_tags
 from course_repository import repository_address
-from course_repository import setup_addresses
-from course_repository import setup_cell
 from set_repository import set_repository
 
 from coursedev.site import ROOT
@@ -28,21 +24,30 @@ from coursedev.site import build_book
 FORK = "https://github.com/someone/course-fork"
 LESSONS = sorted(p.stem for p in (ROOT / "lessons").glob("[0-9][0-9]_*.md"))
 LINK = re.compile(
-    r'href="(https://(?:mybinder\.org|colab\.research\.google\.com|github\.com)[^"]*)"'
+    r'href="(https://(?:mybinder\.org|colab\.research\.google\.com|www\.kaggle\.com'
+    r'|studiolab\.sagemaker\.aws|github\.com)[^"]*)"'
 )
+LAUNCH = {
+    "binderhub_url": "https://mybinder.org",
+    "colab_url": "https://colab.research.google.com",
+    "kaggle_url": "https://www.kaggle.com",
+    "studiolab_url": "https://studiolab.sagemaker.aws",
+}
 
 
 def copy_book(folder: Path) -> Path:
-    """The book's sources (config, table of contents, pages, lessons) copied into ``folder``."""
+    """The book's sources (config, table of contents, pages, lessons and their launched
+    notebooks) copied into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(ROOT / name, folder / name)
     shutil.copytree(ROOT / "book", folder / "book")
-    shutil.copytree(
-        ROOT / "lessons",
-        folder / "lessons",
-        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-    )
+    for name in ("lessons", "notebooks"):
+        shutil.copytree(
+            ROOT / name,
+            folder / name,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
     return folder
 
 
@@ -82,15 +87,13 @@ def test_without_course_repository_the_config_names_it_or_nothing():
 
 
 class FakeConfig:
-    def __init__(self):
+    def __init__(self, launch=None):
         self.html_theme_options = {
             "repository_url": "",
+            "repository_branch": "main",
             "use_repository_button": True,
             "use_issues_button": True,
-            "launch_buttons": {
-                "binderhub_url": "https://mybinder.org",
-                "colab_url": "https://colab.research.google.com",
-            },
+            "launch_buttons": dict(LAUNCH if launch is None else launch),
         }
 
 
@@ -100,112 +103,128 @@ class FakeApp:
 
         self.srcdir = srcdir
         self.tags = Tags(list(tags))
+        self.config = FakeConfig()
 
 
-def test_colab_is_offered_only_when_the_setup_cells_install_from_the_same_address(
-    tmp_path, monkeypatch
-):
-    book = copy_book(tmp_path)
+def test_every_launcher_is_offered_where_the_repository_is_known(tmp_path, monkeypatch):
+    """The theme's own launch menu is switched off (it would open the MyST lessons/*.ipynb);
+    the course's menu offers every launcher the config names, and the JupyterHub route."""
     monkeypatch.setenv("COURSE_REPOSITORY", "someone/course-fork")
-    config = FakeConfig()
-    app = FakeApp(book)
-    _configure(app, config)  # the cells name no repository
-    options = config.html_theme_options
+    app = FakeApp(tmp_path)
+    _configure(app, app.config)
+    options = app.config.html_theme_options
     assert options["repository_url"] == FORK and options["use_issues_button"]
-    assert options["launch_buttons"]["binderhub_url"] and not options["launch_buttons"]["colab_url"]
-    assert set(app.tags) == {"course_launch", "course_binder"}
-    set_repository("someone/course-fork", book)
-    config = FakeConfig()
-    app = FakeApp(book)
-    _configure(app, config)
-    assert config.html_theme_options["launch_buttons"]["colab_url"]
-    assert set(app.tags) == {"course_launch", "course_binder", "course_colab"}
+    assert options["launch_buttons"] == {}
+    assert app.config.course_launch == {"url": FORK, "branch": "main", "launch": LAUNCH}
+    assert set(app.tags) == {
+        "course_launch",
+        "course_binder",
+        "course_colab",
+        "course_kaggle",
+        "course_studiolab",
+        "course_jupyterhub",
+    }
     monkeypatch.delenv("COURSE_REPOSITORY")
-    config = FakeConfig()
-    app = FakeApp(book, tags=["html", "course_launch", "course_colab"])  # e.g. given with -t
-    _configure(app, config)  # _config.yml is not read here: none
-    options = config.html_theme_options
+    app = FakeApp(tmp_path, tags=["html", "course_launch", "course_colab"])  # e.g. given with -t
+    _configure(app, app.config)  # _config.yml is not read here: none
+    options = app.config.html_theme_options
     assert not options["use_repository_button"] and not options["use_issues_button"]
-    assert (
-        not options["launch_buttons"]["binderhub_url"]
-        and not options["launch_buttons"]["colab_url"]
-    )
+    assert options["launch_buttons"] == {} and app.config.course_launch["url"] == ""
     assert set(app.tags) == {"html"}, "no button, so no page may promise one"
 
 
 @pytest.mark.parametrize(
     "url, launch, expected",
     [
-        ("", {"binderhub_url": "https://mybinder.org"}, set()),
+        ("", LAUNCH, set()),
         (FORK, {"binderhub_url": "https://mybinder.org", "colab_url": ""}, {"binder"}),
         (FORK, {"binderhub_url": "", "colab_url": "https://colab.research.google.com"}, {"colab"}),
-        (FORK, {"binderhub_url": "b", "colab_url": "c"}, {"binder", "colab"}),
-        (FORK, {"jupyterhub_url": "https://hub.example.org"}, {"launch only"}),
-        (FORK, {"binderhub_url": "", "colab_url": ""}, set()),
+        (FORK, LAUNCH, {"binder", "colab", "kaggle", "studiolab"}),
+        (FORK, {"jupyterhub_url": "https://hub.example.org"}, set()),
+        (FORK, {"binderhub_url": " ", "colab_url": ""}, set()),
     ],
 )
 def test_the_launch_tags_name_the_buttons_the_lessons_show(url, launch, expected):
     tags = launch_tags(url, launch)
-    assert ("course_launch" in tags) == bool(expected)
-    assert ("course_binder" in tags) == ("binder" in expected)
-    assert ("course_colab" in tags) == ("colab" in expected)
+    assert ("course_launch" in tags) == bool(url)
+    assert ("course_jupyterhub" in tags) == bool(url), "the hub route comes with every menu"
+    for name in ("binder", "colab", "kaggle", "studiolab"):
+        assert (f"course_{name}" in tags) == (name in expected), name
 
 
-def test_set_repository_writes_the_config_and_every_setup_cell(tmp_path):
+def expected_links(url: str, lesson: str) -> set:
+    """The launch links of ``lesson``'s page, written out as each service documents them."""
+    slug = url.removeprefix("https://github.com/")
+    notebook = f"notebooks/{lesson}.ipynb"
+    return {
+        f"https://mybinder.org/v2/gh/{slug}/main?urlpath=lab/tree/{notebook}",
+        f"https://colab.research.google.com/github/{slug}/blob/main/{notebook}",
+        f"https://www.kaggle.com/kernels/welcome?src={url}/blob/main/{notebook}",
+        f"https://studiolab.sagemaker.aws/import/github/{slug}/blob/main/{notebook}",
+    }
+
+
+def test_the_launch_links_open_the_launched_notebook():
+    links = launch_links(FORK, "main", "notebooks/03_padding_stride.ipynb", LAUNCH)
+    assert set(links) == set(LAUNCHERS)
+    assert set(links.values()) == expected_links(FORK, "03_padding_stride")
+    trailing = {key: value + "/" for key, value in LAUNCH.items()}
+    assert launch_links(FORK, "main", "notebooks/03_padding_stride.ipynb", trailing) == links
+    assert launch_links(FORK, "main", "n.ipynb", {"colab_url": ""}) == {}
+
+
+def test_set_repository_writes_the_config(tmp_path):
     book = copy_book(tmp_path)
     assert set_repository("someone/course-fork", book) == FORK
     assert f'url: "{FORK}"' in (book / "_config.yml").read_text()
-    assert setup_addresses(book / "lessons") == {FORK}
-    for md in (book / "lessons").glob("[0-9][0-9]_*.md"):
-        assert setup_cell(FORK) in md.read_text()
     assert set_repository("", book) == ""
-    assert setup_addresses(book / "lessons") == {""}
     assert (book / "_config.yml").read_text() == (ROOT / "_config.yml").read_text()
 
 
-def snapshot(book: Path) -> dict:
-    """Every file of ``book``'s config and lessons, by path: their bytes."""
-    files = [book / "_config.yml", *sorted((book / "lessons").iterdir())]
-    return {path: path.read_bytes() for path in files if path.is_file()}
-
-
-def test_set_repository_checks_everything_before_it_writes_anything(tmp_path):
-    """A lesson saved in JupyterLab may lose its setup cell, or a .md may: set_repository
-    then says which file and why, and leaves every file as it was (the config included),
-    with no temporary file behind."""
+def test_set_repository_checks_before_it_writes(tmp_path):
+    """A config without the `repository:` block stops it with the file's name, and leaves the
+    file as it was, with no temporary file behind; so does a bad address."""
     book = copy_book(tmp_path)
-    last = sorted((book / "lessons").glob("[0-9][0-9]_*.ipynb"))[-1]
-    data = nbformat.read(last, as_version=4)
-    setup = next(c for c in data.cells if c.cell_type == "code")
-    setup.source = "import coursecode"  # a learner's edit, saved
-    nbformat.write(data, last)
-    before = snapshot(book)
-    with pytest.raises(SystemExit, match=f"{last.name}: its first code cell is not the setup"):
+    config = book / "_config.yml"
+    config.write_text(config.read_text().replace("repository:\n  url:", "repository:\n  uri:"))
+    before = config.read_bytes()
+    with pytest.raises(SystemExit, match="_config.yml: no `repository:` block"):
         set_repository("someone/course-fork", book)
-    assert snapshot(book) == before
+    from sphinx.errors import ConfigError
 
-    first_md = sorted((book / "lessons").glob("[0-9][0-9]_*.md"))[0]
-    first_md.write_text(first_md.read_text().replace("Colab", "Kolab"), encoding="utf-8")
-    before = snapshot(book)
-    with pytest.raises(SystemExit, match=f"{first_md.name}: no Colab setup cell"):
-        set_repository("someone/course-fork", book)
-    assert snapshot(book) == before
+    with pytest.raises(ConfigError, match="owner/name"):
+        set_repository("not a repository", book)
+    assert config.read_bytes() == before
+    assert sorted(p.name for p in book.iterdir() if p.name.startswith(".")) == []
 
 
-def check_buttons(html: Path, url: str, colab: bool):
-    """Every lesson page of the book in ``html`` links its launch, GitHub and issue buttons to
-    ``url`` (its Colab button only when ``colab``), or shows none when ``url`` is ""."""
-    slug = url.removeprefix("https://github.com/")
+def check_buttons(html: Path, url: str):
+    """Every lesson page of the book in ``html`` links its launch menu (to the lesson's
+    launched notebook), GitHub and issue buttons to ``url``, or shows none when ``url`` is ""."""
     for lesson, found in links(html).items():
         if not url:
             assert found == set(), (lesson, found)
+            assert "btn-launch-jupyterhub" not in (html / "lessons" / f"{lesson}.html").read_text()
             continue
-        path = f"lessons/{lesson}.ipynb"
-        assert f"https://mybinder.org/v2/gh/{slug}/main?urlpath=lab/tree/{path}" in found
-        colab_link = f"https://colab.research.google.com/github/{slug}/blob/main/{path}"
-        assert (colab_link in found) == colab, (lesson, found)
+        launch = expected_links(url, lesson)
+        assert launch <= found, (lesson, launch - found)
         assert url in found and any(link.startswith(f"{url}/issues/new") for link in found)
-        assert all(slug in link for link in found), found
+        assert found - launch - {url} == {
+            link for link in found if link.startswith(f"{url}/issues/new")
+        }, found
+        page = (html / "lessons" / f"{lesson}.html").read_text()
+        assert f'<meta name="course-repository" content="{url}">' in page
+        assert f'<meta name="course-notebook" content="notebooks/{lesson}.ipynb">' in page
+        assert "btn-launch-jupyterhub" in page and "_static/launch.js" in page
+
+
+def check_downloads(html: Path):
+    """The download button's .ipynb is the launched notebook, whatever the repository."""
+    for lesson in LESSONS:
+        page = (html / "lessons" / f"{lesson}.html").read_text()
+        assert f'href="../_sources/../notebooks/{lesson}.ipynb"' in page, lesson
+        given = (html / "notebooks" / f"{lesson}.ipynb").read_bytes()
+        assert given == (ROOT / "notebooks" / f"{lesson}.ipynb").read_bytes(), lesson
 
 
 LAUNCH_WORDS = "the rocket button at the top of each lesson"
@@ -240,16 +259,21 @@ def page_text(html: Path, page: str) -> str:
     return " ".join(parser.words)
 
 
-def check_intro(html: Path, launch: bool, binder: bool, colab: bool):
-    """The intro promises the launch buttons exactly when the lessons show them (naming Binder
-    and Colab only where their buttons are), and otherwise says there are none; the search
-    index holds only the words the page shows."""
+def check_intro(html: Path, launch: bool):
+    """The intro and the "Teach with it" page promise the launch menu and the hub link maker
+    exactly when the lessons show them, and otherwise say there are none; the search index
+    holds only the words the pages show."""
     text = page_text(html, "book/intro.html")
     assert (LAUNCH_WORDS in text) == launch, text
     assert (NO_LAUNCH_WORDS in text) == (not launch), text
-    assert ("on Binder , with everything installed" in text) == binder, text
-    assert ("in Colab , where the lesson" in text) == colab, text  # "lesson’s": typeset
-    assert "On your machine" in text
+    for words in ("on Binder , with everything installed", "in Colab", "on Kaggle"):
+        assert (words in text) == launch, (words, text)
+    assert ("on SageMaker Studio Lab" in text) == launch, text
+    assert ("on a JupyterHub you name" in text) == launch, text
+    assert "On your machine" in text and "Teach with it" in text
+    teach = (html / "book" / "teach.html").read_text()
+    assert ('class="course-link-maker"' in teach) == launch
+    assert ("_static/launch.js" in teach) == launch
     index = (html / "searchindex.js").read_text()
     assert ('"rocket"' in index) == launch, "the search index holds words the page hides"
 
@@ -277,28 +301,34 @@ def build_from_the_notebooks(book: Path, output: Path, env: dict) -> Path:
 def test_the_built_book_links_its_buttons_to_the_address_it_was_built_for(built_html):
     """The session's book (.ci/run's, in CI) was built in this environment: with neither
     COURSE_REPOSITORY nor repository.url, it shows no launch, GitHub or issue button; in the
-    publish workflow, which sets COURSE_REPOSITORY, they all lead to that repository (Colab's
-    only when the lessons' setup cells install from it)."""
+    publish workflow, which sets COURSE_REPOSITORY, they all lead to that repository."""
+    import os
+
     import yaml
 
     configured = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     url = repository_address(os.environ, configured)
-    colab = bool(url) and setup_addresses(ROOT / "lessons") == {url}
-    check_buttons(built_html, url, colab=colab)
-    check_intro(built_html, launch=bool(url), binder=bool(url), colab=colab)
+    check_buttons(built_html, url)
+    check_downloads(built_html)
+    check_intro(built_html, launch=bool(url))
+
+
+@pytest.fixture(scope="module")
+def fork_html(tmp_path_factory):
+    """The book as a fork's publish workflow builds it (COURSE_REPOSITORY set)."""
+    folder = tmp_path_factory.mktemp("fork")
+    book = copy_book(folder / "src")
+    return build_from_the_notebooks(
+        book, folder / "out", env={"COURSE_REPOSITORY": "someone/course-fork"}
+    )
 
 
 @pytest.mark.slow
-def test_a_fork_builds_with_every_button_leading_to_it(tmp_path):
-    """A fork that ran scripts/set_repository.py, built as the publish workflow builds it
-    (COURSE_REPOSITORY set): every button, Colab's included, leads to the fork."""
-    book = copy_book(tmp_path / "src")
-    set_repository("someone/course-fork", book)
-    html = build_from_the_notebooks(
-        book, tmp_path / "out", env={"COURSE_REPOSITORY": "someone/course-fork"}
-    )
-    check_buttons(html, FORK, colab=True)
-    check_intro(html, launch=True, binder=True, colab=True)
+def test_a_fork_builds_with_every_button_leading_to_it(fork_html):
+    """Every launcher of every lesson, the GitHub and the issue buttons lead to the fork."""
+    check_buttons(fork_html, FORK)
+    check_downloads(fork_html)
+    check_intro(fork_html, launch=True)
 
 
 @pytest.mark.slow
@@ -310,63 +340,95 @@ def test_a_book_without_a_repository_shows_and_promises_no_button(tmp_path):
     book = copy_book(tmp_path / "src")
     set_repository("", book)  # whatever this checkout names, the copy names none
     html = build_from_the_notebooks(book, tmp_path / "out", env={"COURSE_REPOSITORY": ""})
-    check_buttons(html, "", colab=False)
-    check_intro(html, launch=False, binder=False, colab=False)
+    check_buttons(html, "")
+    check_downloads(html)
+    check_intro(html, launch=False)
 
 
-COLAB = """
-# A stand-in for Colab's own module: the setup cell only asks whether it is there.
-"""
+def hub_link(lesson: str, hub: str = "https://hub.example.edu") -> str:
+    """nbgitpuller's link for ``lesson`` of the fork, on ``hub`` (its documented format)."""
+    from urllib.parse import quote
+
+    fields = {
+        "repo": FORK,
+        "urlpath": f"lab/tree/course-fork/notebooks/{lesson}.ipynb",
+        "branch": "main",
+    }
+    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in fields.items())
+    return f"{hub}/hub/user-redirect/git-pull?{query}"
 
 
 @pytest.mark.slow
-def test_in_colab_the_setup_cell_installs_coursecode_and_the_next_cell_imports_it(tmp_path):
-    """Colab, imitated: a `google.colab` module, the repository's address redirected by git to
-    a local clone (no network), pip installing into a fresh folder."""
-    git = shutil.which("git")
-    if git is None:
-        pytest.skip("git is needed to stand in for GitHub")
-    clone = tmp_path / "course-fork.git"
-    subprocess.run([git, "clone", "--quiet", "--bare", str(ROOT), str(clone)], check=True)
-    fake = tmp_path / "fake"
-    (fake / "google" / "colab").mkdir(parents=True)
-    (fake / "google" / "__init__.py").write_text("")
-    (fake / "google" / "colab" / "__init__.py").write_text(COLAB)
-    gitconfig = tmp_path / "gitconfig"
-    gitconfig.write_text(f'[url "{clone.as_uri()}"]\n\tinsteadOf = {FORK}\n')
-    site = tmp_path / "site"
-    script = textwrap.dedent(f"""
-        import sys
-        import google.colab                      # what Colab has imported before any cell runs
-        from IPython.core.interactiveshell import InteractiveShell
-        shell = InteractiveShell.instance()
-        setup = shell.run_cell({setup_cell(FORK)!r})
-        setup.raise_error()
-        sys.path.insert(0, {str(site)!r})
-        following = shell.run_cell("import coursecode\\nfrom coursecode import load_mnist")
-        following.raise_error()
-        import coursecode
-        print(coursecode.__file__)
-    """)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(fake),
-        "GIT_CONFIG_GLOBAL": str(gitconfig),
-        "PIP_TARGET": str(site),
-        "PIP_NO_DEPS": "1",
-        "PIP_NO_INDEX": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    assert done.stdout.strip().splitlines()[-1].startswith(str(site)), done.stdout
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [(1280, 900), (390, 800)], ids=["desktop", "phone"])
+def test_the_jupyterhub_entry_asks_for_the_hub_once_and_opens_the_lesson_there(
+    fork_html, browser, viewport
+):
+    """The rocket menu's JupyterHub entry opens a dialog; a wrong address is refused with a
+    reason, a right one opens nbgitpuller's link for this lesson and is remembered: the next
+    lesson's dialog offers it. The dialog fits a phone's screen."""
+    from coursedev.serve import LocalServer
+    from coursedev.site import open_page
+
+    with LocalServer(fork_html) as server:
+        page, log = open_page(browser, server.url, "lessons/03_padding_stride.html", viewport)
+        try:
+            page.evaluate("() => { window.open = (url) => { window.openedUrl = url; }; }")
+            page.locator(".dropdown-launch-buttons button.dropdown-toggle").click()
+            page.locator("a.btn-launch-jupyterhub").click()
+            dialog = page.get_by_role("dialog", name="Open this lesson on a JupyterHub")
+            dialog.wait_for()
+            box = dialog.get_by_label("Your JupyterHub's address")
+            assert box.input_value() == "" and page.evaluate("() => !window.openedUrl")
+            box.fill("my hub")
+            dialog.get_by_role("button", name="Open the lesson").click()
+            assert "no spaces" in dialog.get_by_role("alert").inner_text()
+            assert dialog.is_visible()
+            width = dialog.evaluate("d => d.getBoundingClientRect().width")
+            assert width <= viewport[0] - 16, width
+            box.fill("hub.example.edu/hub/home")
+            dialog.get_by_role("button", name="Open the lesson").click()
+            assert page.evaluate("() => window.openedUrl") == hub_link("03_padding_stride")
+            assert not dialog.is_visible()
+            page.goto(f"{server.url}/lessons/04_cnn.html", wait_until="networkidle")
+            page.evaluate("() => { window.open = (url) => { window.openedUrl = url; }; }")
+            page.locator(".dropdown-launch-buttons button.dropdown-toggle").click()
+            page.locator("a.btn-launch-jupyterhub").click()
+            dialog = page.get_by_role("dialog", name="Open this lesson on a JupyterHub")
+            assert dialog.get_by_label("Your JupyterHub's address").input_value() == (
+                "https://hub.example.edu"
+            )
+            box = dialog.get_by_label("Your JupyterHub's address")
+            box.press("Enter")
+            assert page.evaluate("() => window.openedUrl") == hub_link("04_cnn")
+        finally:
+            page.close()
+        assert log.page_errors == [] and log.console_errors == [], log
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_teach_page_makes_every_lessons_hub_link(fork_html, browser):
+    from coursedev.serve import LocalServer
+    from coursedev.site import open_page
+
+    with LocalServer(fork_html) as server:
+        page, log = open_page(browser, server.url, "book/teach.html")
+        try:
+            maker = page.locator("form.course-link-maker")
+            assert maker.is_visible()
+            assert maker.locator("li").count() == len(LESSONS)
+            assert not maker.locator("ol").is_visible(), "no links before a hub is named"
+            maker.get_by_label("Your JupyterHub's address").fill("https://hub.example.edu")
+            links = maker.locator("li code").all_inner_texts()
+            assert links == [hub_link(lesson) for lesson in LESSONS]
+            assert "Kernels and feature maps" in maker.locator("li").first.inner_text()
+            maker.get_by_label("Your JupyterHub's address").fill("nohub")
+            assert "not a full host name" in maker.get_by_role("alert").inner_text()
+            assert not maker.locator("ol").is_visible()
+        finally:
+            page.close()
+        assert log.page_errors == [] and log.console_errors == [], log
 
 
 @pytest.mark.slow
