@@ -9,8 +9,8 @@ text. So the notebook that the launch buttons open, and that the page's download
 gives, is made from the lesson by :func:`launched_notebook`:
 
 - the glued numbers are filled in, as the page shows them; those that come from the build's
-  own run (timings, training: glued with ``varies=True``) carry a dagger, and the paragraph
-  says that the reader's run gives its own;
+  own run (timings, training: glued with ``varies=True``) carry a dagger, which the first cell
+  explains: the reader's run gives its own;
 - equations carry their number (``\\tag{3.1}``, as on the page) and references to them read
   "(3.1)"; a reference to a section reads as its title (and its lesson, when it is another);
 - links to other lessons lead to their launched notebooks, links to the book's other pages
@@ -30,6 +30,7 @@ after a run); ``--check`` says, cell by cell, what differs, e.g. what a learner'
 JupyterLab changed.
 """
 
+import ast
 import json
 import re
 from dataclasses import dataclass
@@ -46,8 +47,8 @@ LAUNCHED = "notebooks"
 SETUP_ID = "course-setup"
 BUILD_RUN = "†"
 BUILD_RUN_NOTE = (
-    f"*{BUILD_RUN} From the run that built the course (a timing, or a result of training): "
-    "your own run prints its own value, which may differ.*"
+    f"*Numbers marked {BUILD_RUN} come from the run that built the course (timings, results of "
+    "training): your own run prints its own, which may differ.*"
 )
 
 MYST_ONLY = {
@@ -62,10 +63,13 @@ MYST_ONLY = {
 }
 """MyST markup that a plain Markdown renderer (JupyterLab, Colab, GitHub) shows as text."""
 
+NOT_AS_SAID = "On this machine, a claim of the text (from the run that built it) differs:"
+"""What a hidden check prints, in a launched notebook, where the lesson asserts."""
+
 HIDDEN_TAGS = {"remove-cell", "hide-cell", "remove-input", "hide-input"}
 """The tags with which the page hides a cell's code."""
 
-_ROLE = re.compile(r"\{(?P<role>[a-z:]+)\}`(?P<text>[^`]*)`")
+_ROLE = re.compile(r"\{(?P<role>[a-z:]+)\}`(?P<text>[^`]*)`(?P<unit>%?)")
 _EQUATION = re.compile(
     r"^\$\$\n(?P<body>(?:[^$]|\$(?!\$))*?)\n\$\$[ \t]*\((?P<label>[\w.:-]+)\)[ \t]*$", re.M
 )
@@ -88,25 +92,30 @@ def setup_source(version: str) -> str:
     return f"""# @title Setup: install the course's package, coursecode, where it is missing
 # Colab, Kaggle, SageMaker Studio Lab or a class JupyterHub may not have it: this cell
 # installs the version these lessons were run with. Where it is installed, it does nothing.
+import importlib.metadata
 import importlib.util
 import site
 import subprocess
 import sys
 
-COURSECODE = "coursecode=={version}"
+VERSION = "{version}"
+COURSECODE = f"coursecode=={{VERSION}}"
 if sys.version_info < (3, 10):
     raise RuntimeError(f"coursecode needs Python 3.10 or newer, not {{sys.version.split()[0]}}")
 if importlib.util.find_spec("coursecode") is None:
     print(f"Installing {{COURSECODE}} ...")
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", COURSECODE],
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--retries", "1",
+                           "--timeout", "20", COURSECODE], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"pip could not install {{COURSECODE}} (on Kaggle, turn on "
                            f"Internet in the notebook's settings):\\n{{done.stderr[-2000:]}}")
     if site.ENABLE_USER_SITE and site.getusersitepackages() not in sys.path:
         site.addsitedir(site.getusersitepackages())  # pip installed it for this user only
     importlib.invalidate_caches()
-    print(f"Installed {{COURSECODE}}.")"""
+    print(f"Installed {{COURSECODE}}.")
+elif importlib.metadata.version("coursecode") != VERSION:
+    print(f"coursecode {{importlib.metadata.version('coursecode')}} is installed; these lessons "
+          f"were run with {{VERSION}}: `pip install {{COURSECODE}}` gives their results.")"""
 
 
 @dataclass
@@ -177,18 +186,23 @@ def plain_markdown(source: str, stem: str, lessons: dict, glued: dict) -> str:
         for lesson in lessons.values()
         for label, title in lesson.sections.items()
     }
-    from_the_run = False
 
     def role(match):
-        nonlocal from_the_run
+        """The plain form of one role, and the "%" that follows it (95.9%†)."""
+        shown, unit = plain_role(match), match.group("unit")
+        return shown.replace(BUILD_RUN, unit + BUILD_RUN) if BUILD_RUN in shown else shown + unit
+
+    def plain_role(match):
         kind, text = match.group("role"), match.group("text")
         if kind == "glue:text":
             name, _, spec = text.partition(":")
             if name not in glued:
                 raise ValueError(f"{stem}: {{glue:text}}`{text}` names no value the lesson glued")
             value, varies = glued[name]
-            from_the_run |= varies
-            return _escape(format_plain_text(value, spec)) + (BUILD_RUN if varies else "")
+            shown = _escape(format_plain_text(value, spec))
+            if not varies:
+                return shown
+            return shown + BUILD_RUN
         if kind == "eq":
             if text not in equations:
                 raise ValueError(f"{stem}: {{eq}}`{text}` names no numbered equation")
@@ -200,10 +214,12 @@ def plain_markdown(source: str, stem: str, lessons: dict, glued: dict) -> str:
                 raise ValueError(f"{stem}: {{ref}}`{text}` names no section target")
             lesson, title = sections[label]
             words = f"*{explicit.group('words') if explicit else title}*"
+            if lesson.stem == stem:
+                return words
             before = source[max(0, match.start() - 60) : match.start()] + words
-            if lesson.stem != stem and f"lesson {lesson.number}" not in before.lower():
+            if f"lesson {lesson.number}" not in before.lower():
                 words += f" in lesson {lesson.number}"
-            return words
+            return f"[{words}]({lesson.stem}.ipynb)"
         raise ValueError(f"{stem}: no plain form for the MyST role {{{kind}}}`{text}`")
 
     def equation(match):
@@ -223,8 +239,6 @@ def plain_markdown(source: str, stem: str, lessons: dict, glued: dict) -> str:
     text = _TARGET.sub(lambda m: m.group("heading"), text)
     text = _ROLE.sub(role, text)
     text = _LINK.sub(link, text)
-    if from_the_run:
-        text = f"{text.rstrip()}\n\n{BUILD_RUN_NOTE}"
     left = myst_constructs(text)
     if left:
         raise ValueError(f"{stem}: MyST markup with no plain form: {left}")
@@ -232,8 +246,9 @@ def plain_markdown(source: str, stem: str, lessons: dict, glued: dict) -> str:
 
 
 def _title(source: str, draws: bool) -> str:
-    """A Colab form's title for a cell the page hides: its opening comment's first sentence,
-    or what the cell is (``draws``: its output is a figure)."""
+    """A Colab form's title for a cell the page hides: its opening comment's first sentence
+    (a check of the text's claims says so), or what the cell is (``draws``: its output is a
+    figure)."""
     comment = []
     for line in source.splitlines():
         if not line.startswith("#"):
@@ -243,12 +258,42 @@ def _title(source: str, draws: bool) -> str:
     if words:
         sentence = re.match(r"(.+?[.!?])(?:\s|$)", words)
         words = sentence.group(1) if sentence else words
-        return words if len(words) <= 90 else words[:89].rstrip() + "…"
+        words = re.sub(r"^(?:For )?[Tt]he prose(?:, |: )", "Check: ", words)
+        words = re.sub(r"\bprose\b", "text", words)  # the lessons' word for their text
+        if len(words) > 100:
+            cut = max(words.rfind(mark, 0, 99) for mark in (";", " (", ", "))
+            words = (words[:cut] if cut > 40 else words[:99]).rstrip(" ,;") + "…"
+        first = words.split()[0]
+        return words[0].upper() + words[1:] if first.islower() else words  # not "OneDNN"
     if "answer_box(" in source:
-        return "An answer box"
+        return "The answer box for the exercise above"
     if draws:
         return "The code that draws the figure below"
     return "The code behind the output below"
+
+
+def soften_asserts(source: str) -> str:
+    """``source`` with each ``assert`` made a printed note: a hidden check of the text's
+    claims, run on the reader's machine (another PyTorch, a GPU), must not stop "Run all".
+    Everything else runs as before (the same draws from the random generator)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    lines = source.splitlines()
+    asserts = [node for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    for node in sorted(asserts, key=lambda node: node.lineno, reverse=True):
+        start, end = node.lineno - 1, node.end_lineno - 1
+        indent = lines[start][: node.col_offset]
+        after = lines[end][node.end_col_offset :].strip()
+        if indent.strip() or (after and not after.startswith("#")):
+            return source  # an assert that shares its lines: left as the lesson has it
+        said = ast.unparse(node.msg) if node.msg else repr(ast.unparse(node.test))
+        lines[start : end + 1] = [
+            f"{indent}if not ({ast.unparse(node.test)}):{'  ' + after if after else ''}",
+            f"{indent}    print({NOT_AS_SAID!r}, {said})",
+        ]
+    return "\n".join(lines)
 
 
 def _hidden_cell(cell: nbformat.NotebookNode, draws: bool) -> None:
@@ -282,12 +327,17 @@ def launched_notebook(md: Path, version: str, root: Path = ROOT) -> nbformat.Not
                 plain_markdown(cell.source, md.stem, lessons, glued), metadata=metadata
             )
         else:
-            new = nbformat.v4.new_code_cell(cell.source, metadata=metadata)
-            if HIDDEN_TAGS & set(metadata.get("tags", [])):
+            tags = set(metadata.get("tags", []))
+            code = soften_asserts(cell.source) if "remove-cell" in tags else cell.source
+            new = nbformat.v4.new_code_cell(code, metadata=metadata)
+            if HIDDEN_TAGS & tags:
                 draws = any("image/png" in o.get("data", {}) for o in run.get("outputs", []))
                 _hidden_cell(new, draws)
         new["id"] = run.get("id", new["id"])
         cells.append(new)
+    if any(BUILD_RUN in c.source for c in cells if c.cell_type == "markdown"):
+        first = next(c for c in cells if c.cell_type == "markdown")
+        first.source = f"{first.source.rstrip()}\n\n{BUILD_RUN_NOTE}"
     first_code = next(i for i, c in enumerate(cells) if c.cell_type == "code")
     setup = nbformat.v4.new_code_cell(setup_source(version), metadata={"tags": ["remove-cell"]})
     setup.metadata["jupyter"] = {"source_hidden": True}
@@ -394,6 +444,6 @@ def problems(notebook: dict, version: str) -> list[str]:
             if meta.get("cellView") != "form" or not source.startswith("# @title "):
                 said.append(f"cell {i} (code): its code shows in Colab (a form with a title)")
     code = [c for c in cells if c.get("cell_type") == "code"]
-    if not code or f'COURSECODE = "coursecode=={version}"' not in _joined(code[0].get("source")):
+    if not code or f'VERSION = "{version}"' not in _joined(code[0].get("source")):
         said.append(f"the first code cell does not install coursecode=={version} where missing")
     return said
