@@ -69,7 +69,9 @@ NOT_AS_SAID = "On this machine, a claim of the text (from the run that built it)
 HIDDEN_TAGS = {"remove-cell", "hide-cell", "remove-input", "hide-input"}
 """The tags with which the page hides a cell's code."""
 
-_ROLE = re.compile(r"\{(?P<role>[a-z:]+)\}`(?P<text>[^`]*)`(?P<unit>%?)")
+_ROLE = re.compile(
+    r"\{(?P<role>[a-z:]+)\}`(?P<text>[^`]*)`(?P<unit>%|[ \u00a0](?:µs|ms|s|KB|MB|GB)\b|)"
+)
 _EQUATION = re.compile(
     r"^\$\$\n(?P<body>(?:[^$]|\$(?!\$))*?)\n\$\$[ \t]*\((?P<label>[\w.:-]+)\)[ \t]*$", re.M
 )
@@ -97,22 +99,28 @@ import importlib.util
 import site
 import subprocess
 import sys
+from pathlib import Path
 
 VERSION = "{version}"
 COURSECODE = f"coursecode=={{VERSION}}"
 if sys.version_info < (3, 10):
     raise RuntimeError(f"coursecode needs Python 3.10 or newer, not {{sys.version.split()[0]}}")
+CHECKOUT = Path.cwd().parent  # a copy of the course's repository holds this notebook
 if importlib.util.find_spec("coursecode") is None:
-    print(f"Installing {{COURSECODE}} ...")
+    print(f"Installing {{COURSECODE}} (and PyTorch, if it is missing: minutes) ...")
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--retries", "1",
                            "--timeout", "20", COURSECODE], capture_output=True, text=True)
-    if done.returncode != 0:
+    if done.returncode == 0:
+        if site.ENABLE_USER_SITE and site.getusersitepackages() not in sys.path:
+            site.addsitedir(site.getusersitepackages())  # pip installed it for this user only
+        importlib.invalidate_caches()
+        print(f"Installed {{COURSECODE}}.")
+    elif (CHECKOUT / "coursecode" / "__init__.py").exists():
+        sys.path.insert(0, str(CHECKOUT))  # no network: the package in the copy beside
+        print(f"pip could not install {{COURSECODE}}: using the copy in {{CHECKOUT}}.")
+    else:
         raise RuntimeError(f"pip could not install {{COURSECODE}} (on Kaggle, turn on "
                            f"Internet in the notebook's settings):\\n{{done.stderr[-2000:]}}")
-    if site.ENABLE_USER_SITE and site.getusersitepackages() not in sys.path:
-        site.addsitedir(site.getusersitepackages())  # pip installed it for this user only
-    importlib.invalidate_caches()
-    print(f"Installed {{COURSECODE}}.")
 elif importlib.metadata.version("coursecode") != VERSION:
     print(f"coursecode {{importlib.metadata.version('coursecode')}} is installed; these lessons "
           f"were run with {{VERSION}}: `pip install {{COURSECODE}}` gives their results.")"""
@@ -188,7 +196,7 @@ def plain_markdown(source: str, stem: str, lessons: dict, glued: dict) -> str:
     }
 
     def role(match):
-        """The plain form of one role, and the "%" that follows it (95.9%†)."""
+        """The plain form of one role, and the unit that follows it (95.9%†, 7.8 µs†)."""
         shown, unit = plain_role(match), match.group("unit")
         return shown.replace(BUILD_RUN, unit + BUILD_RUN) if BUILD_RUN in shown else shown + unit
 
@@ -213,7 +221,7 @@ def plain_markdown(source: str, stem: str, lessons: dict, glued: dict) -> str:
             if label not in sections:
                 raise ValueError(f"{stem}: {{ref}}`{text}` names no section target")
             lesson, title = sections[label]
-            words = f"*{explicit.group('words') if explicit else title}*"
+            words = explicit.group("words") if explicit else f"*{title}*"
             if lesson.stem == stem:
                 return words
             before = source[max(0, match.start() - 60) : match.start()] + words
@@ -259,16 +267,22 @@ def _title(source: str, draws: bool) -> str:
         sentence = re.match(r"(.+?[.!?])(?:\s|$)", words)
         words = sentence.group(1) if sentence else words
         words = re.sub(r"^(?:For )?[Tt]he prose(?:, |: )", "Check: ", words)
+        words = re.sub(r"^The prose (?=calls|names|says)", "Check: the text ", words)
         words = re.sub(r"\bprose\b", "text", words)  # the lessons' word for their text
         if len(words) > 100:
             cut = max(words.rfind(mark, 0, 99) for mark in (";", " (", ", "))
-            words = (words[:cut] if cut > 40 else words[:99]).rstrip(" ,;") + "…"
+            words = words[:cut] if cut > 40 else words[: words.rfind(" ", 0, 99)]
+            words = words.rstrip(" ,;:") + "…"
+        if words.count("(") > words.count(")"):  # a bracket the cut left open
+            words = words[: words.rfind("(")].rstrip(" ,;:") + "…"
         first = words.split()[0]
         return words[0].upper() + words[1:] if first.islower() else words  # not "OneDNN"
     if "answer_box(" in source:
         return "The answer box for the exercise above"
     if draws:
         return "The code that draws the figure below"
+    if "glue(" in source:
+        return "The numbers the text quotes"
     return "The code behind the output below"
 
 

@@ -406,6 +406,56 @@ def test_the_jupyterhub_entry_asks_for_the_hub_once_and_opens_the_lesson_there(
         assert log.page_errors == [] and log.console_errors == [], log
 
 
+def test_a_teachers_hub_reaches_the_page(tmp_path, monkeypatch):
+    """launch_buttons.jupyterhub_url (a class's fork) is the page's course-hub meta tag, which
+    the JupyterHub dialog offers first."""
+    from course_repository import _site_metas
+
+    monkeypatch.setenv("COURSE_REPOSITORY", "someone/course-fork")
+    app = FakeApp(tmp_path)
+    app.config.html_theme_options["launch_buttons"]["jupyterhub_url"] = " https://hub.class.edu "
+    _configure(app, app.config)
+    metas = _site_metas(app)
+    assert f'<meta name="course-repository" content="{FORK}">' in metas
+    assert '<meta name="course-hub" content="https://hub.class.edu">' in metas
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_dialog_offers_the_teachers_hub_first(fork_html, browser):
+    """A class's fork names its hub: the dialog offers it, and Enter opens the lesson there."""
+    from coursedev.serve import LocalServer
+
+    with LocalServer(fork_html) as server:
+        page = browser.new_page()
+
+        def named_hub(route):
+            body = (
+                route.fetch()
+                .text()
+                .replace(
+                    '<meta name="course-hub" content="">',
+                    '<meta name="course-hub" content="https://hub.class.edu">',
+                )
+            )
+            route.fulfill(body=body, content_type="text/html")
+
+        page.route("**/lessons/05_color_channels.html", named_hub)
+        page.goto(f"{server.url}/lessons/05_color_channels.html", wait_until="networkidle")
+        try:
+            page.evaluate("() => { window.open = (url) => { window.openedUrl = url; }; }")
+            page.locator(".dropdown-launch-buttons button.dropdown-toggle").click()
+            page.locator("a.btn-launch-jupyterhub").click()
+            box = page.get_by_label("Your JupyterHub's address")
+            assert box.input_value() == "https://hub.class.edu"
+            box.press("Enter")
+            assert page.evaluate("() => window.openedUrl") == hub_link(
+                "05_color_channels", "https://hub.class.edu"
+            )
+        finally:
+            page.close()
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_teach_page_makes_every_lessons_hub_link(fork_html, browser):
