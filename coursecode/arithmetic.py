@@ -6,63 +6,15 @@ Nothing here runs a model (that is :mod:`coursecode.inspection`). ``conv_out_siz
 
 import torch
 
+from coursecode._geometry import AXES
+from coursecode._geometry import out_size
 from coursecode._validate import as_pair
 
 __all__ = ["conv_out_size", "same_padding"]
 
 
-def _effective_kernel(k: int, d: int) -> int:
-    # A dilated kernel skips d - 1 pixels between taps: it spans d*(k-1) + 1 pixels.
-    return d * (k - 1) + 1
-
-
 def _unpair(pair: tuple, as_int: bool):
     return pair[0] if as_int else pair
-
-
-def _out_size_1d(
-    n: int,
-    k: int,
-    s: int,
-    p: int,
-    d: int,
-    axis: str,
-    p_end: int | None = None,
-    ceil_mode: bool = False,
-) -> int:
-    """One axis of a layer's output size, as PyTorch computes it.
-
-    ``p`` pads the start (top/left), ``p_end`` the end (bottom/right; ``p`` when None):
-    they differ for ``padding="same"`` with an even kernel. ``ceil_mode`` is pooling's.
-    """
-    p_end = p if p_end is None else p_end
-    span = _effective_kernel(k, d)
-    padded = n + p + p_end
-    if ceil_mode:
-        # PyTorch's pooling_output_shape: round up, but the last window must start
-        # inside the input or the start padding.
-        out = (padded - span + s - 1) // s + 1
-        if (out - 1) * s >= n + p:
-            out -= 1
-    else:
-        out = (padded - span) // s + 1 if span <= padded else 0
-    if out < 1:
-        spans = f" (spans {span} with dilation {d})" if d > 1 else ""
-        pads = f"2*{p}" if p == p_end else f"{p} + {p_end}"
-        raise ValueError(
-            f"kernel_size={k}{spans} is larger than the padded input{axis} "
-            f"({n} + {pads} = {padded})"
-        )
-    return out
-
-
-_AXES = (" height", " width")
-
-
-def _out_size(n: tuple, k: tuple, s: tuple, p: tuple, d: tuple, axes=_AXES) -> tuple[int, int]:
-    """:func:`conv_out_size` of checked ``(height, width)`` pairs, without checking them again
-    (for callers that have checked their arguments already)."""
-    return tuple(_out_size_1d(n[i], k[i], s[i], p[i], d[i], axes[i]) for i in range(2))
 
 
 def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
@@ -97,7 +49,7 @@ def conv_out_size(size, kernel_size, stride=1, padding=0, dilation=1):
     s = as_pair(stride, "stride", 1)
     p = as_pair(padding, "padding", 0)
     d = as_pair(dilation, "dilation", 1)
-    return _unpair(_out_size(n, k, s, p, d, axes=("", "") if as_int else _AXES), as_int)
+    return _unpair(out_size(n, k, s, p, d, axes=("", "") if as_int else AXES), as_int)
 
 
 def same_padding(kernel_size, dilation=1):

@@ -16,10 +16,10 @@ from PIL import UnidentifiedImageError
 
 from coursecode._validate import check_int
 from coursecode.download import MNIST_URL
-from coursecode.download import _check_base_url
-from coursecode.download import _check_data_dir
-from coursecode.download import _check_progressbar
-from coursecode.download import _download_mnist
+from coursecode.download import check_base_url
+from coursecode.download import check_data_dir
+from coursecode.download import check_progressbar
+from coursecode.download import download_checked
 
 __all__ = [
     "load_image",
@@ -85,9 +85,9 @@ def load_mnist(
     """
     if not isinstance(source, str):
         raise TypeError(f"source must be one of {_SOURCES}, got {type(source).__name__}")
-    _check_data_dir(data_dir)
-    base_url = _check_base_url(base_url)
-    progressbar = _check_progressbar(progressbar)
+    check_data_dir(data_dir)
+    base_url = check_base_url(base_url)
+    progressbar = check_progressbar(progressbar)
     if source == "sample":
         with resources.files("coursecode").joinpath("bundled", _SAMPLE_FILE).open("rb") as f:
             arrays = np.load(f)
@@ -95,7 +95,7 @@ def load_mnist(
         x_train, y_train, x_valid, y_valid = parts
     elif source == "full":
         # Checked above: hand the clean values to the download itself.
-        images_path, labels_path = _download_mnist(
+        images_path, labels_path = download_checked(
             data_dir, base_url, progressbar, _TRAIN_FILES, timeout=None
         )
         images = _read_idx(images_path)  # files the download has just checked (md5)

@@ -89,11 +89,11 @@ def mnist_cache_dir(data_dir: str | os.PathLike | None = None) -> Path:
     MNIST without a network, copy the four ``.gz`` files of
     :data:`MNIST_FILES` there.
     """
-    _check_data_dir(data_dir)
+    check_data_dir(data_dir)
     return _cache_dir(data_dir)
 
 
-def _check_data_dir(data_dir) -> None:
+def check_data_dir(data_dir) -> None:
     if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
         raise TypeError(
             "data_dir must be a folder (a str or os.PathLike) or None, "
@@ -101,7 +101,7 @@ def _check_data_dir(data_dir) -> None:
         )
 
 
-def _check_progressbar(progressbar) -> bool:
+def check_progressbar(progressbar) -> bool:
     if not isinstance(progressbar, (bool, np.bool_, int)):
         raise TypeError(f"progressbar must be True or False, got {type(progressbar).__name__}")
     return bool(progressbar)
@@ -175,25 +175,25 @@ def download_mnist(
     unknown = [name for name in names if not isinstance(name, str) or name not in MNIST_FILES]
     if unknown:
         raise ValueError(f"names must be among {list(MNIST_FILES)}, got unknown {unknown}")
-    base_url = _check_base_url(base_url)
-    progressbar = _check_progressbar(progressbar)
+    base_url = check_base_url(base_url)
+    progressbar = check_progressbar(progressbar)
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
             raise TypeError(f"timeout must be a number of seconds > 0, got {timeout!r}")
         if not 0 < timeout < math.inf:
             raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
-    _check_data_dir(data_dir)
-    return _download_mnist(data_dir, base_url, progressbar, names, timeout)
+    check_data_dir(data_dir)
+    return download_checked(data_dir, base_url, progressbar, names, timeout)
 
 
-def _download_mnist(
+def download_checked(
     data_dir: str | os.PathLike | None,
     base_url: str,
     progressbar: bool,
     names: tuple[str, ...],
     timeout: float | None,
 ) -> list[Path]:
-    """:func:`download_mnist` of checked arguments (``base_url`` as ``_check_base_url``
+    """:func:`download_mnist` of checked arguments (``base_url`` as ``check_base_url``
     returns it), without checking them again; ``timeout=None`` is :data:`DOWNLOAD_TIMEOUT`."""
     timeout = DOWNLOAD_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + timeout
@@ -229,7 +229,7 @@ def _download_mnist(
     return paths
 
 
-def _check_base_url(base_url) -> str:
+def check_base_url(base_url) -> str:
     if not isinstance(base_url, str):
         raise TypeError(
             f"base_url must be an http:// or https:// URL (a str), got {type(base_url).__name__}"

@@ -6,9 +6,9 @@ Introduced in lessons/02_unfold.
 import torch
 import torch.nn.functional as F
 
+from coursecode._geometry import out_size
 from coursecode._validate import as_pair
 from coursecode._validate import check_tensor
-from coursecode.arithmetic import _out_size
 
 __all__ = ["conv2d_im2col", "im2col"]
 
@@ -72,7 +72,7 @@ def im2col(x: torch.Tensor, kernel_size, stride=1, padding=0, dilation=1) -> tor
         x = x[None]
     k = as_pair(kernel_size, "kernel_size", 1)
     s, p, d = _check_geometry(stride, padding, dilation)
-    out = _out_size(tuple(x.shape[-2:]), k, s, p, d)
+    out = out_size(tuple(x.shape[-2:]), k, s, p, d)
     cols = _im2col(x, k, s, p, d, out)
     return cols[0] if unbatched else cols
 
@@ -188,7 +188,7 @@ def conv2d_im2col(
 
     s, p, d = _check_geometry(stride, padding, dilation)
     try:
-        out_h, out_w = _out_size(tuple(x.shape[-2:]), (kh, kw), s, p, d)
+        out_h, out_w = out_size(tuple(x.shape[-2:]), (kh, kw), s, p, d)
     except ValueError as err:  # the kernel does not fit: say that it is weight's
         raise ValueError(
             f"weight of shape {tuple(weight.shape)} does not fit x of shape {tuple(x.shape)}: {err}"

@@ -16,10 +16,10 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from coursecode._geometry import effective_kernel
+from coursecode._geometry import out_size_1d
 from coursecode._validate import as_pair
 from coursecode._validate import check_int
-from coursecode.arithmetic import _effective_kernel
-from coursecode.arithmetic import _out_size_1d
 
 __all__ = ["layer_shapes", "receptive_field"]
 
@@ -170,7 +170,7 @@ def _trace_order(model: nn.Module, input_size, geometry: dict) -> list[tuple[str
     for m in leaves:
         if isinstance(m, _SPATIAL):
             geometry[m] = _layer_params(m, names[m])
-    reach = 1 + sum(_effective_kernel(max(k), max(d)) for k, _, _, d, _, _ in geometry.values())
+    reach = 1 + sum(effective_kernel(max(k), max(d)) for k, _, _, d, _, _ in geometry.values())
     strides = math.prod(max(s) for _, s, _, _, _, _ in geometry.values())
     sizes = [] if input_size is None else [input_size]
     sizes += [(n, n) for n in dict.fromkeys([min(2 * reach * strides + 64, 2**20), 2**20])]
@@ -233,7 +233,7 @@ def _module_walk(model: nn.Module, input_size, geometry: dict) -> list[tuple[str
     return walk
 
 
-def _spatial_layers(layers, input_size=None) -> list[tuple[str, _Geometry]]:
+def spatial_layers(layers, input_size=None) -> list[tuple[str, _Geometry]]:
     """Turn a module or a list of tuples into ``[(name, geometry), ...]``, in running order."""
     if isinstance(layers, nn.Module):
         geometry = {}  # each layer's _layer_params, computed once however often it runs
@@ -356,11 +356,11 @@ def receptive_field(layers, input_size=None) -> pd.DataFrame:
     3     Conv2d 2       3       1     8     2
     """
     size = as_pair(input_size, "input_size", 1) if input_size is not None else None
-    spatial = _spatial_layers(layers, size)
+    spatial = spatial_layers(layers, size)
     r, j, start = (1, 1), (1, 1), (0.0, 0.0)
     rows = []
     for name, (k, s, p, d, p_end, ceil_mode) in spatial:
-        span = tuple(_effective_kernel(k[i], d[i]) for i in range(2))
+        span = tuple(effective_kernel(k[i], d[i]) for i in range(2))
         start = tuple(start[i] + ((span[i] - 1) / 2 - p[i]) * j[i] for i in range(2))
         r = tuple(r[i] + (span[i] - 1) * j[i] for i in range(2))
         j = tuple(j[i] * s[i] for i in range(2))
@@ -377,7 +377,7 @@ def receptive_field(layers, input_size=None) -> pd.DataFrame:
         if size is not None:
             try:
                 size = tuple(
-                    _out_size_1d(size[i], k[i], s[i], p[i], d[i], axis, p_end[i], ceil_mode)
+                    out_size_1d(size[i], k[i], s[i], p[i], d[i], axis, p_end[i], ceil_mode)
                     for i, axis in enumerate((" height", " width"))
                 )
             except ValueError as err:

@@ -27,8 +27,8 @@ from torch import nn
 from coursecode._validate import check_int
 from coursecode._validate import check_tensor
 from coursecode.arithmetic import conv_out_size
-from coursecode.inspection import _spatial_layers
 from coursecode.inspection import receptive_field
+from coursecode.inspection import spatial_layers
 from coursecode.kernels import left_edge
 from coursecode.kernels import top_edge
 from coursecode.kernels import top_left_edge
@@ -1548,7 +1548,7 @@ _MAX_FIELD_LAYERS = 8
 
 def _field_stack(layers) -> list[list[int]]:
     """Layers as [[k, s, p, d], ...] of square, in-range values, from a module or a list."""
-    found = _spatial_layers(layers)
+    found = spatial_layers(layers)
     if not 1 <= len(found) <= _MAX_FIELD_LAYERS:
         raise ValueError(
             f"layers must hold 1 to {_MAX_FIELD_LAYERS} spatial layers, got {len(found)}"

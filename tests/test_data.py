@@ -302,7 +302,7 @@ def test_load_mnist_full_checks_its_arguments_once(tmp_path, monkeypatch, fake_m
     for name, body in fake_mnist.items():
         (tmp_path / "mnist" / name).write_bytes(body)
     checked = []
-    for check in ("_check_data_dir", "_check_base_url", "_check_progressbar"):
+    for check in ("check_data_dir", "check_base_url", "check_progressbar"):
         real = getattr(download, check)
 
         def spy(value, real=real, check=check):
@@ -314,7 +314,7 @@ def test_load_mnist_full_checks_its_arguments_once(tmp_path, monkeypatch, fake_m
         monkeypatch.setattr(download, check, spy)
     x_train = load_mnist("full", data_dir=tmp_path, base_url="http://127.0.0.1:9", progressbar=0)[0]
     assert x_train.shape == (50_000, 784)
-    assert sorted(checked) == ["_check_base_url", "_check_data_dir", "_check_progressbar"]
+    assert sorted(checked) == ["check_base_url", "check_data_dir", "check_progressbar"]
 
 
 # --- download faults: each server is bounded in bytes and seconds -------------------------

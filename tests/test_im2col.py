@@ -209,7 +209,7 @@ def counted(monkeypatch):
     spy("check_tensor", lambda args: ("check_tensor", args[1]))
     spy("as_pair", lambda args: ("as_pair", args[1]))
     spy("_check_sizes", lambda args: ("_check_sizes", args[1]))
-    spy("_out_size", lambda args: ("_out_size",))
+    spy("out_size", lambda args: ("out_size",))
     return counts
 
 
@@ -228,7 +228,7 @@ def test_conv2d_im2col_checks_and_computes_the_size_once(counted):
         ("as_pair", "stride"): 1,
         ("as_pair", "padding"): 1,
         ("as_pair", "dilation"): 1,
-        ("_out_size",): 1,
+        ("out_size",): 1,
     }
 
 
@@ -242,5 +242,5 @@ def test_im2col_checks_and_computes_the_size_once(counted):
         ("as_pair", "stride"): 1,
         ("as_pair", "padding"): 1,
         ("as_pair", "dilation"): 1,
-        ("_out_size",): 1,
+        ("out_size",): 1,
     }

@@ -157,3 +157,21 @@ def test_the_dependencies_are_ranges_that_keep_what_the_platforms_have():
         if name in PLATFORM_VERSIONS:
             assert requirement.specifier.contains(PLATFORM_VERSIONS[name]), text
     assert {_normalise(name) for name in PLATFORM_VERSIONS} <= _declared()
+
+
+def test_no_module_reaches_into_another_modules_private_names():
+    """What the package's modules share is public within the package (coursecode._geometry's
+    names, download's check_* functions): an import of another module's `_name` would tie
+    the two to a detail one of them may change without a word."""
+    import ast
+
+    reaching = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("coursecode"):
+                reaching += [
+                    f"{path.name}: from {node.module} import {alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    assert reaching == []
