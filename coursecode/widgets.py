@@ -187,7 +187,8 @@ FOCUS_CSS = f"""
 """
 """Every explorer's controls show where the keyboard's focus is: ipywidgets' own cue is a
 faint border, or none (its menus and text boxes drop the browser's outline with
-``outline: none !important``, which the second, more specific selector overrides)."""
+``outline: none !important``, which the second, more specific selector overrides). A patch
+to ipywidgets' style, listed in book/PATCHES.md with the version it was written for."""
 
 SHARED_CSS = """
 .course-explorer figcaption, .course-explorer caption { color: inherit; }

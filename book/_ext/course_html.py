@@ -1,4 +1,8 @@
-"""Small fixes to the HTML that Jupyter Book writes (a local Sphinx extension, see _config.yml)."""
+"""Small fixes to the HTML that Jupyter Book writes (a local Sphinx extension, see _config.yml).
+
+Each works around another project (Sphinx, myst-nb, pandas, nbclient, the theme's templates
+in book/_templates/): book/PATCHES.md lists them with the versions they were written for,
+which setup() requires."""
 
 import json
 import re
@@ -7,6 +11,7 @@ from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode
 from myst_nb.sphinx_ import depart_HideCellInput
 from myst_nb.sphinx_ import visit_HideCellInput
+from patches import require  # book/_ext, beside this file
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 
@@ -154,6 +159,8 @@ def _shown_widgets_only(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    for tool in ("sphinx", "myst-nb", "pandas", "nbclient", "pydata-sphinx-theme"):
+        require(tool, "book/_ext/course_html.py")
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _shown_widgets_only, priority=900)
     app.connect("html-page-context", _solution_css)

@@ -27,6 +27,7 @@ import re
 import shutil
 from pathlib import Path
 
+from patches import require  # book/_ext, beside this file
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
@@ -219,6 +220,7 @@ def _launch_menu(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    require("sphinx-book-theme", "book/_ext/course_repository.py")  # book/PATCHES.md
     app.add_config_value("course_launch", {}, "html")
     app.connect("config-inited", _configure, priority=900)
     # After the theme makes the page's header-button list (priority 500), before it draws

@@ -1,3 +1,4 @@
+// A patch, listed in book/PATCHES.md with the html-manager version it was written for.
 // ipywidgets' views typeset their labels with MathJax 2's API,
 // MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]), whenever window.MathJax is defined.
 // The book loads MathJax 3 (the lessons' formulas; book/vendored/_static/mathjax), which has no
