@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MUST_HOLD = [
     ("the bundled MNIST sample", r"coursecode/bundled/[^/]+\.npz"),
     ("the explorers' JavaScript", r"coursecode/static/[^/]+\.js"),
+    ("the exercises' answer table", r"coursecode/static/answers\.json"),
 ]
 
 

@@ -52,6 +52,7 @@ def test_the_sdist_and_the_wheel_hold_what_a_learner_needs(dist):
     assert bundled and {f"coursecode/bundled/{name}" for name in bundled} <= names
     static = {p.name for p in (ROOT / "coursecode" / "static").glob("*.js")}
     assert {f"coursecode/static/{name}" for name in static} <= names
+    assert "coursecode/static/answers.json" in names, "the exercises' answer table"
     assert not any(name.startswith(("lessons/", "tests/", "book/")) for name in names)
 
 
