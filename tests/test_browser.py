@@ -51,8 +51,8 @@ def number(text: str) -> float:
 def readable(colours) -> bool:
     """Every (text colour, background) pair is black or white text as the book's tables choose
     it (coursecode.plotting), at least 4.5:1 (WCAG AA for small text)."""
-    from coursecode.plotting import _contrast_ratio
-    from coursecode.plotting import _readable_text_color
+    from coursecode._drawing import contrast_ratio as _contrast_ratio
+    from coursecode._drawing import readable_text_color as _readable_text_color
 
     def hexa(rgb):
         return "#{:02x}{:02x}{:02x}".format(*rgb)

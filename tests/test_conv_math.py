@@ -285,8 +285,8 @@ def test_text_on_a_shaded_cell_is_black_or_white_as_the_books_tables_choose(colo
     black or white, whichever contrasts more, as coursecode.plotting's _readable_text_color
     does for show_pixels: the same choice for every colour of the course's scales, and
     random ones, and at least WCAG AA's 4.5:1 for small text on every colour of the scales."""
-    from coursecode.plotting import _contrast_ratio
-    from coursecode.plotting import _readable_text_color
+    from coursecode._drawing import contrast_ratio as _contrast_ratio
+    from coursecode._drawing import readable_text_color as _readable_text_color
 
     greys = [[g, g, g] for g in range(256)]
     signed = {"kind": "signed", "low": -1, "high": 1}

@@ -494,8 +494,8 @@ def test_show_channels_and_kernel_diagram_bad_input():
 
 
 def test_contrast_ratio_and_readable_text_color_match_wcag():
-    from coursecode.plotting import _contrast_ratio
-    from coursecode.plotting import _readable_text_color
+    from coursecode._drawing import contrast_ratio as _contrast_ratio
+    from coursecode._drawing import readable_text_color as _readable_text_color
 
     # Known WCAG 2.x values (WebAIM's contrast checker gives the same).
     assert _contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
@@ -525,7 +525,7 @@ def test_contrast_ratio_and_readable_text_color_match_wcag():
 def cell_contrasts(styler) -> dict[str, float]:
     """Each data cell's text-on-background contrast, read from the Styler's HTML (the CSS rules
     in its <style>, applied to each <td> by id, later declarations winning)."""
-    from coursecode.plotting import _contrast_ratio
+    from coursecode._drawing import contrast_ratio as _contrast_ratio
 
     html = styler.to_html()
     (css,) = re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S)
@@ -601,7 +601,7 @@ def numbers_and_shades(ax):
 
 @pytest.mark.parametrize("names", [None, ["x", "y", "z"]])  # channel colors; gray
 def test_show_kernel_on_channels_numbers_meet_wcag_aa(names):
-    from coursecode.plotting import _contrast_ratio
+    from coursecode._drawing import contrast_ratio as _contrast_ratio
     from coursecode.plotting import show_kernel_on_channels
 
     gen = torch.Generator().manual_seed(18)
@@ -622,8 +622,8 @@ def test_write_cells_numbers_meet_wcag_aa_on_every_shade():
     import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize
 
-    from coursecode.plotting import _contrast_ratio
-    from coursecode.plotting import _write_cells
+    from coursecode._drawing import contrast_ratio as _contrast_ratio
+    from coursecode.figures import _write_cells
 
     values = np.linspace(-1, 1, 401).reshape(1, -1)
     for cmap in ("bwr", "RdBu", "gray"):
@@ -637,7 +637,7 @@ def test_write_cells_numbers_meet_wcag_aa_on_every_shade():
 def test_signed_values_are_shaded_blue_to_red_never_red_green():
     import matplotlib.pyplot as plt
 
-    from coursecode.plotting import _SIGNED_CMAP
+    from coursecode._drawing import SIGNED_CMAP as _SIGNED_CMAP
     from coursecode.plotting import show_kernel_on_channels
 
     assert _SIGNED_CMAP in ("bwr", "RdBu_r", "seismic", "coolwarm")
@@ -732,7 +732,7 @@ def test_a_stack_is_one_kind_of_thing_on_one_scale():
 
 
 def test_window_outlines_stand_out_on_black_for_every_reader():
-    from coursecode.plotting import _contrast_ratio
+    from coursecode._drawing import contrast_ratio as _contrast_ratio
 
     axs = show_unfold(torch.zeros(9, 9), [(1, 1), (4, 4), (7, 7)])
     edges = [patch.get_edgecolor() for patch in axs[0].patches]
