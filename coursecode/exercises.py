@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import traitlets
 
 from coursecode.checks import CHECKS
-from coursecode.widgets import without_comments
+from coursecode.explorers._base import without_comments
 
 __all__ = ["CHECKS_JS_PATH", "AnswerBox", "AnswerCode", "answer_box"]
 

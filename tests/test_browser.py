@@ -84,7 +84,7 @@ def widget_state(page, anywidget_id: str) -> dict:
 
 def feature_map_state(page) -> dict:
     """The kernel explorer's image and kernel, as the page's embedded widget state holds them."""
-    return widget_state(page, "coursecode.widgets.FeatureMap")
+    return widget_state(page, "coursecode.explorers.kernel.FeatureMap")
 
 
 def canvas_levels(page, selector: str) -> torch.Tensor:
@@ -225,7 +225,7 @@ def test_kernel_explorer_computes_on_the_static_page(site, browser):
 
 def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser):
     page, log = open_page(browser, site, "lessons/01_kernels.html")
-    state = widget_state(page, "coursecode.widgets.SlidingWindow")
+    state = widget_state(page, "coursecode.explorers.window.SlidingWindow")
     h, w = state["height"], state["width"]
     image = torch.tensor(state["image"], dtype=torch.float64).view(h, w)
     box = page.locator(".window-explorer-box")
@@ -343,7 +343,7 @@ def test_window_explorer_slides_and_recomputes_on_the_static_page(site, browser)
 
 def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
     page, log = open_page(browser, site, "lessons/02_unfold.html")
-    state = widget_state(page, "coursecode.widgets.UnfoldMatrix")
+    state = widget_state(page, "coursecode.explorers.unfold.UnfoldMatrix")
     image = torch.tensor(state["image"], dtype=torch.float64).view(state["height"], state["width"])
     weights = torch.tensor(state["weights"], dtype=torch.float64)
     box = page.locator(".unfold-explorer-box")
@@ -521,7 +521,7 @@ def assert_one_row(box):
 
 def test_channels_explorer_sums_three_channels_on_the_static_page(site, browser):
     page, log = open_page(browser, site, "lessons/05_color_channels.html")
-    state = widget_state(page, "coursecode.widgets.ChannelMaps")
+    state = widget_state(page, "coursecode.explorers.channels.ChannelMaps")
     image = torch.tensor(state["image"], dtype=torch.float64).view(
         3, state["height"], state["width"]
     )
@@ -672,7 +672,7 @@ def test_network_explorer_reads_a_drawing_and_the_validation_digits_as_pytorch(s
     from coursecode import load_mnist
 
     page, log = open_page(browser, site, "lessons/04_cnn.html")
-    state = widget_state(page, "coursecode.widgets.NetworkExplorer")
+    state = widget_state(page, "coursecode.explorers.network.NetworkExplorer")
     model = model_from_state(state)
     _, _, x_valid, y_valid = load_mnist()
     box = page.locator(".network-explorer")
@@ -878,7 +878,7 @@ def test_field_explorer_lights_up_the_gradient_region_on_the_static_page(site, b
     from coursecode import receptive_field
 
     page, log = open_page(browser, site, "lessons/06_receptive_fields.html")
-    state = widget_state(page, "coursecode.widgets.FieldView")
+    state = widget_state(page, "coursecode.explorers.field.FieldView")
     h, w = state["height"], state["width"]
     box = page.locator(".field-explorer-box")
     caption = box.locator(".field-caption")
@@ -1003,7 +1003,7 @@ def test_pool_explorer_pools_as_pytorch_on_the_static_page(site, browser):
     page, log = open_page(browser, site, "lessons/03_padding_stride.html")
     box = page.locator(".pool-explorer-box").first
     box.locator(".pool-caption").wait_for(timeout=15_000)
-    state = widget_state(page, "coursecode.widgets.PoolView")
+    state = widget_state(page, "coursecode.explorers.pool.PoolView")
     h, w = state["height"], state["width"]
     image = torch.tensor(state["image"], dtype=torch.float64).view(h, w)
     words = {"max": "max pool", "average": "average pool"}

@@ -576,7 +576,7 @@ def test_field_drawing_refuses_layers_out_of_range(drawings):
 
 @pytest.mark.parametrize("name", DRAWINGS)
 def test_each_drawing_checks_the_ranges_python_checks(drawings, name):
-    # The JavaScript's limits are the traits' own (traitlets.Int(min=, max=) in widgets.py):
+    # The JavaScript's limits are the traits' own (traitlets.Int(min=, max=), explorers/):
     # one past either end is "no output", naming the trait and the same range.
     from coursecode import widgets as cw
 

@@ -190,7 +190,7 @@ def test_the_lesson_4_page_runs_the_network_it_trained(js, valid):
     [state] = [
         m["state"]
         for m in states.values()
-        if m["state"].get("_anywidget_id") == "coursecode.widgets.NetworkExplorer"
+        if m["state"].get("_anywidget_id") == "coursecode.explorers.network.NetworkExplorer"
     ]
     model = model_from_state(state)
     accuracy = check_forward(js, state, model, *valid)
@@ -327,7 +327,7 @@ def test_the_lesson_4_network_reads_a_small_or_a_large_drawn_1_as_a_1(js):
     [state] = [
         m["state"]
         for m in states.values()
-        if m["state"].get("_anywidget_id") == "coursecode.widgets.NetworkExplorer"
+        if m["state"].get("_anywidget_id") == "coursecode.explorers.network.NetworkExplorer"
     ]
     model = model_from_state(state)
     for stroke in ([[20, 10], [18, 30]], [[100, 15], [94, 180]]):  # small, then large

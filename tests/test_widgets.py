@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 
+import anywidget
 import numpy as np
 import pytest
 import torch
@@ -1001,7 +1002,7 @@ def test_every_explorer_is_marked_and_names_its_controls(digits):
     ]
     for box in boxes:
         assert cw.EXPLORER_CLASS in box._dom_classes, type(box).__name__
-        (drawing,) = [c for c in box.children if isinstance(c, cw.anywidget.AnyWidget)]
+        (drawing,) = [c for c in box.children if isinstance(c, anywidget.AnyWidget)]
         assert "nameControls(el);" in drawing._esm, type(drawing).__name__
         assert drawing._css.startswith(cw.FOCUS_CSS), type(drawing).__name__
         assert cw.SHARED_CSS in drawing._css, type(drawing).__name__  # captions, colour bars

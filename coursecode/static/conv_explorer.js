@@ -6,7 +6,7 @@
 const CELL = 18;        // pixels per grid cell
 const GAP = 60;         // between the input and the output grids
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];
-// The sliders' ranges (SLIDER_RANGES in widgets.py): anything else is not drawn.
+// The sliders' ranges (SLIDER_RANGES in explorers/conv.py): anything else is not drawn.
 const LIMITS = { n: [1, 12], k: [1, 7], p: [0, 3], s: [1, 4], d: [1, 3] };
 
 function svgEl(tag, attrs, parent) {

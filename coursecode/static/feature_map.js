@@ -5,7 +5,7 @@
 // value is negative), with a colour bar.
 
 const SCALE = 5;  // screen pixels per image pixel, the same for the input and the map
-// The traits' ranges (FeatureMap in widgets.py): anything else is not drawn.
+// The traits' ranges (FeatureMap in explorers/kernel.py): anything else is not drawn.
 const LIMITS = {
   height: [1, 4096], width: [1, 4096], kh: [1, 4096], kw: [1, 4096],
   stride: [1, 4], padding: [0, 4], dilation: [1, 3],

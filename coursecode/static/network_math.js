@@ -76,7 +76,7 @@ export function softmax(logits) {
 
 /**
  * The network's forward pass on one input (c×h×w numbers, row-major). `layers` lists the
- * model's layers in order, as coursecode.widgets.NetworkExplorer exports them:
+ * model's layers in order, as coursecode.explorers.network.NetworkExplorer exports them:
  * {type: "conv", cin, cout, kh, kw, stride: [sy, sx], padding: [py, px], dilation: [dy, dx],
  * weight, bias} (weight and bias: offsets into `params`, bias null when there is none),
  * {type: "relu"}, {type: "flatten"}, {type: "linear", in, out, weight, bias}.

@@ -57,7 +57,7 @@ function render({ model, el }) {
     const mode = MODE_NAMES[modeIndex] ?? "max";
     const ceil = model.get("ceil_mode");
     const image = model.get("image");
-    // The traits' ranges (PoolView in widgets.py): anything else is not drawn.
+    // The traits' ranges (PoolView in explorers/pool.py): anything else is not drawn.
     const problem = settingsProblem({ height: h, width: w, kernel_size: k, stride: s, mode: modeIndex },
       { height: [1, 4096], width: [1, 4096], kernel_size: [1, 4], stride: [1, 4], mode: [0, 1] })
       ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)

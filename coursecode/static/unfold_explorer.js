@@ -21,7 +21,7 @@ function draw(model, el) {
   const [s, p] = [model.get("stride"), model.get("padding")];
   const image = model.get("image");
   const weights = model.get("weights");
-  // The traits' ranges (UnfoldMatrix in widgets.py): anything else is not drawn.
+  // The traits' ranges (UnfoldMatrix in explorers/unfold.py): anything else is not drawn.
   const problem = settingsProblem({ height: h, width: w, k, stride: s, padding: p },
     { height: [1, 8], width: [1, 8], k: [1, 8], stride: [1, 3], padding: [0, 2] })
     ?? numbersProblem("the image", image, h * w) ?? numbersProblem("the kernel", weights, k * k)
