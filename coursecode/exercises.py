@@ -21,7 +21,7 @@ import ipywidgets as widgets
 import traitlets
 
 from coursecode.checks import CHECKS
-from coursecode.explorers._base import without_comments
+from coursecode.explorers._base import bundle
 
 __all__ = ["CHECKS_JS_PATH", "AnswerBox", "AnswerCode", "answer_box"]
 
@@ -64,14 +64,7 @@ class AnswerCode(anywidget.AnyWidget):
     """
     ).tag(sync=True)
     """The boxes' style, put in the page once by the first box that draws."""
-    source = traitlets.Unicode(
-        without_comments(
-            "\n".join(
-                path.read_text(encoding="utf-8")
-                for path in (CHECKS_JS_PATH, STATIC / "answer_box.js")
-            )
-        )
-    ).tag(sync=True)
+    source = traitlets.Unicode(bundle([CHECKS_JS_PATH, STATIC / "answer_box.js"])).tag(sync=True)
 
 
 _shared_code: AnswerCode | None = None

@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import re
 import shutil
 import subprocess
 
@@ -1009,3 +1010,18 @@ def test_every_explorer_is_marked_and_names_its_controls(digits):
     network = cw.NetworkExplorer(simple_cnn(), *digits, n_random=2, n_wrong=0)
     assert cw.EXPLORER_CLASS in network._dom_classes  # its controls are its own, named in it
     assert network._css.startswith(cw.FOCUS_CSS) and cw.SHARED_CSS in network._css
+
+
+def test_a_bundle_drops_the_imports_of_its_own_files_and_refuses_a_missing_one(tmp_path):
+    """Each drawing imports what it uses from drawing.js and the maths (ESLint follows them);
+    a widget's module is those files in one scope, with no import left for the page to miss."""
+    from coursecode.explorers._base import STATIC
+    from coursecode.explorers._base import bundle
+
+    code = bundle([STATIC / "pool_math.js", STATIC / "drawing.js", STATIC / "pool_explorer.js"])
+    assert "import {" not in code and "export default" in code
+    with pytest.raises(ValueError, match="pool_explorer.js imports from pool_math.js"):
+        bundle([STATIC / "drawing.js", STATIC / "pool_explorer.js"])
+    for box in (cw.PoolExplorer(torch.rand(8, 8)), cw.WindowExplorer(torch.rand(8, 8))):
+        (drawing,) = [c for c in box.children if isinstance(c, anywidget.AnyWidget)]
+        assert not re.search(r"^import\b", drawing._esm, re.M)

@@ -40,9 +40,35 @@ def without_comments(code: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+LOCAL_IMPORT = re.compile(
+    r'^import\s*\{(?P<names>[^}]*)\}\s*from\s*"\./(?P<file>[\w.-]+\.js)";[ \t]*\n', re.M
+)
+"""An ES module's import of another file beside it: ``import { a, b } from "./drawing.js";``."""
+
+
+def bundle(paths) -> str:
+    """The files at ``paths`` (ES modules, each after the ones it imports from) as one module:
+    their imports of one another dropped, since they now share one scope, and their comments
+    too. An import of a file that is not in the bundle, or not before the importer, is an
+    error: the page would miss the names."""
+    texts, seen = [], set()
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        for match in LOCAL_IMPORT.finditer(text):
+            if match["file"] not in seen:
+                raise ValueError(
+                    f"{Path(path).name} imports from {match['file']}, which the bundle does not "
+                    f"put before it ({', '.join(sorted(seen)) or 'nothing'})"
+                )
+        texts.append(LOCAL_IMPORT.sub("", text))
+        seen.add(Path(path).name)
+    return without_comments("\n".join(texts))
+
+
 def esm_module(drawing: str, *maths: str, shared_math: bool = True) -> str:
-    """A widget's JavaScript as one ES module: the shared arithmetic, the widget's own
-    arithmetic modules (``maths``), the shared drawing helpers, then its drawing code.
+    """A widget's JavaScript as one ES module (:func:`bundle`): the shared arithmetic, the
+    widget's own arithmetic modules (``maths``), the shared drawing helpers, then its drawing
+    code, which imports what it uses from them.
 
     ``shared_math=False`` leaves the shared arithmetic (``conv_math.js``) out, for a widget
     that uses none of it: every widget carries its code in the page's state.
@@ -52,7 +78,7 @@ def esm_module(drawing: str, *maths: str, shared_math: bool = True) -> str:
         STATIC / "drawing.js",
         STATIC / drawing,
     )
-    return without_comments("\n".join(path.read_text(encoding="utf-8") for path in parts))
+    return bundle(parts)
 
 
 def explorer_repr(self) -> str:

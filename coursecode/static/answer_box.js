@@ -4,6 +4,8 @@
 // it, and judged again on the next visit; the line under the lesson's title counts the boxes
 // whose latest answer is right and names the exercises that have no box.
 
+import { verdict } from "./checks.js";
+
 const STORE = "convolutions-course/answered";
 const BOX_MODEL = "coursecode.exercises.AnswerBox";   // the _anywidget_id of AnswerBox's models
 const EXERCISE = /^Exercise (\d+)\.$/;

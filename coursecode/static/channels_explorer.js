@@ -8,6 +8,9 @@
 // are, or "custom". Each sign ("→", "+", "=") stays on a line with the map after it, so that
 // a narrow page wraps the row before a sign, never after one.
 
+import { conv2dChannels } from "./conv_math.js";
+import { batched, canvasFigure, describeMenu, fmt, guardNumberBoxes, legend, mapScale, minus, nameControls, numbersProblem, paintColours, paintValues, sameNumbers, scaleWords, settingsProblem, showProblem, valueRange, weightedSum } from "./drawing.js";
+
 const PHOTO_SCALE = 3;   // screen pixels per photo pixel
 const MAP_SCALE = 2;     // and per map pixel: four maps fit beside the photo
 const COLOURS = ["red", "green", "blue"];

@@ -3,6 +3,9 @@
 // redraws with no kernel. The formula is outputSize() in conv_math.js, which Python puts in
 // front of this file; its Python twin is conv_out_size.
 
+import { outputSize } from "./conv_math.js";
+import { nameControls, settingsProblem, showProblem } from "./drawing.js";
+
 const CELL = 18;        // pixels per grid cell
 const GAP = 60;         // between the input and the output grids
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];

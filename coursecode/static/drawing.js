@@ -57,7 +57,7 @@ export function textColourOn(rgb) {
 
 /** Run `fn` once after the current burst of changes (several traits set at once, or set
  * while drawing), never inside another call of it. */
-function batched(fn) {
+export function batched(fn) {
   let pending = false;
   return () => {
     if (pending) return;
@@ -74,7 +74,7 @@ function batched(fn) {
  * A <figure> (class `figureClass`) holding a canvas (class `canvasClass`, role img, with
  * `label` as its text alternative) and a caption, added to `parent`. Returns the canvas.
  */
-function canvasFigure(parent, figureClass, canvasClass, caption, label) {
+export function canvasFigure(parent, figureClass, canvasClass, caption, label) {
   const box = document.createElement("figure");
   box.className = figureClass;
   const canvas = document.createElement("canvas");
@@ -108,7 +108,7 @@ function inExplorer(el, fn) {
  * column 1"), else its label ("stride s"). The explorer's box may draw its controls after this
  * drawing, and redraws a slider when its range changes: it is watched.
  */
-function nameControls(el) {
+export function nameControls(el) {
   const name = (widget) => {
     const label = widget.querySelector(":scope > .widget-label");
     const tip = label?.getAttribute("title");
@@ -146,7 +146,7 @@ function nameControls(el) {
  * <input type=number> of the explorer is watched: ipywidgets' FloatText boxes and the
  * drawings' own.
  */
-function guardNumberBoxes(el, note) {
+export function guardNumberBoxes(el, note) {
   const inForce = new WeakMap();   // box → the value the drawing uses
   const isBox = (node) => node?.tagName === "INPUT" && node.type === "number";
   const holdsNumber = (box) => box.value.trim() !== "" && Number.isFinite(Number(box.value));
@@ -181,7 +181,7 @@ function guardNumberBoxes(el, note) {
  * accepts, or else at its last entry, "custom" (whose settings are null): after a hand edit
  * the menu names what the drawing shows, never a preset it no longer shows.
  */
-function describeMenu(model, trait, entries, matches) {
+export function describeMenu(model, trait, entries, matches) {
   const found = entries.findIndex((entry) => entry.at(-1) !== null && matches(entry));
   const index = found >= 0 ? found : entries.length - 1;
   if (model.get(trait) !== index) {
@@ -191,7 +191,7 @@ function describeMenu(model, trait, entries, matches) {
 }
 
 /** Whether two lists of numbers are equal, number by number. */
-const sameNumbers = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+export const sameNumbers = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 // The course's colour scales, as the book's figures draw them (coursecode.plotting): pixels
 // with values in [0, 1] grey on a fixed scale, 0 black and 1 white; a map of values >= 0 grey
@@ -244,11 +244,11 @@ export function colourOf(v, scale) {
 }
 
 /** The CSS colour of `v` on `scale`. */
-const cssColour = (v, scale) => `rgb(${colourOf(v, scale).join(",")})`;
+export const cssColour = (v, scale) => `rgb(${colourOf(v, scale).join(",")})`;
 
 /** Shade `node` (a cell with a number in it) in the colour of `v` on `scale`, its text black
  * or white, whichever contrasts more (textColourOn). */
-function shade(node, v, scale) {
+export function shade(node, v, scale) {
   const rgb = colourOf(v, scale);
   node.style.background = `rgb(${rgb.join(",")})`;
   node.style.color = textColourOn(rgb);
@@ -260,7 +260,7 @@ export function short(v) {
 }
 
 /** The scale in words, for a drawing's text alternative. */
-function scaleWords(scale) {
+export function scaleWords(scale) {
   if (scale.kind === "signed") {
     return `blue for negative values (${short(scale.low)}), white for 0, red for positive `
       + `(${short(scale.high)})`;
@@ -271,7 +271,7 @@ function scaleWords(scale) {
 /** A legend for `scale`, added to `parent`: a small colour bar with its end values (and 0 in
  * the middle of a signed one). The drawing's text alternative says the same in words; or,
  * given `words` (for a drawing with none, such as a table), the legend says them itself. */
-function legend(parent, scale, words = null) {
+export function legend(parent, scale, words = null) {
   const box = document.createElement("div");
   box.className = "course-legend";
   if (words === null) {
@@ -302,7 +302,7 @@ function legend(parent, scale, words = null) {
 /** Paint height×width cells on `ctx`, `cell` screen pixels each, from (x0, y0): cell p (row
  * by row) in the colour [r, g, b] `colourAt(p)` gives. One ImageData: much faster than a
  * fillRect per cell. */
-function paintColours(ctx, height, width, cell, colourAt, x0 = 0, y0 = 0) {
+export function paintColours(ctx, height, width, cell, colourAt, x0 = 0, y0 = 0) {
   const image = ctx.createImageData(width * cell, height * cell);
   const { data } = image;
   const rowBytes = 4 * width * cell;
@@ -325,7 +325,7 @@ function paintColours(ctx, height, width, cell, colourAt, x0 = 0, y0 = 0) {
 
 /** Paint `values` (height×width, row-major) on `ctx` in the colours of `scale`, `cell`
  * screen pixels each, from (x0, y0). */
-function paintValues(ctx, values, height, width, scale, cell, x0 = 0, y0 = 0) {
+export function paintValues(ctx, values, height, width, scale, cell, x0 = 0, y0 = 0) {
   paintColours(ctx, height, width, cell, (p) => colourOf(values[p], scale), x0, y0);
 }
 
@@ -362,7 +362,7 @@ export function numbersProblem(name, values, expected) {
 }
 
 /** Show `problem` in `el` (its only content) as "no output: …", in the class `className`. */
-function showProblem(el, problem, className) {
+export function showProblem(el, problem, className) {
   const note = document.createElement("div");
   note.className = className;
   note.textContent = `no output: ${problem}`;

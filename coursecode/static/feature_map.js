@@ -4,6 +4,9 @@
 // is drawn grey (0 black, 1 white), the map blue-white-red about 0 (or grey from 0 when no
 // value is negative), with a colour bar.
 
+import { conv2d, outputSize } from "./conv_math.js";
+import { batched, canvasFigure, count, legend, mapScale, nameControls, numbersProblem, paintValues, pixelScale, scaleWords, settingsProblem, showProblem } from "./drawing.js";
+
 const SCALE = 5;  // screen pixels per image pixel, the same for the input and the map
 // The traits' ranges (FeatureMap in explorers/kernel.py): anything else is not drawn.
 const LIMITS = {

@@ -7,6 +7,9 @@
 // their layer's largest value (white), the scores blue-white-red about 0, each with a colour
 // bar; maps and scores are numbered from 0.
 
+import { batched, canvasFigure, count, legend, mapScale, paintValues, pixelScale, scaleWords } from "./drawing.js";
+import { decodeBytes, decodeFloats, forward, strokesInput } from "./network_math.js";
+
 const PAD = 196;            // the pad's own pixels; CSS may scale it
 const STROKE = 15;          // the pen on the pad, in pad pixels (the input's pen is fixed)
 const INPUT_SCALE = 4;      // screen pixels per input pixel

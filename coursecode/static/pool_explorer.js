@@ -5,6 +5,9 @@
 // (pool_math.js, which Python puts in front of this file, with drawing.js but not
 // conv_math.js), so the jslinked toggle, sliders and checkbox work on the static book page.
 
+import { batched, canvasFigure, count, fmt, legend, nameControls, numbersProblem, paintValues, pixelScale, scaleWords, settingsProblem } from "./drawing.js";
+import { pool2d, poolOutSize, poolWindow } from "./pool_math.js";
+
 const POOL_GRID = 200;            // a canvas's side on screen, about
 const POOL_WINDOW = [255, 127, 14];   // orange: the chosen window and its output cell
 const MODE_NAMES = ["max", "average"];

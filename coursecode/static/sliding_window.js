@@ -6,6 +6,9 @@
 // on a change of `preset`, its weights go into w0 … w8; a hand edit points the menu at the
 // preset the weights now are, or at "custom".
 
+import { conv2d, windowAt } from "./conv_math.js";
+import { batched, canvasFigure, cssColour, describeMenu, fmt, guardNumberBoxes, legend, mapScale, nameControls, numbersProblem, paintValues, pixelScale, sameNumbers, scaleWords, settingsProblem, showProblem } from "./drawing.js";
+
 const IMAGE_SCALE = 8;   // screen pixels per digit pixel
 const WEIGHTS = ["w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"];
 

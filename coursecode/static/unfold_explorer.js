@@ -9,6 +9,9 @@
 // bands of columns, as a wide matrix prints. The arithmetic is unfold() from conv_math.js,
 // which Python puts in front of this.
 
+import { unfold } from "./conv_math.js";
+import { batched, count, factor, fmt, legend, nameControls, numbersProblem, pixelScale, scaleWords, settingsProblem, shade, showProblem } from "./drawing.js";
+
 function table(className, caption) {
   const t = document.createElement("table");
   t.className = `unfold-table ${className}`;
