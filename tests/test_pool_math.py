@@ -168,3 +168,15 @@ def test_average_in_ceil_mode_divides_by_the_pixels_covered(js):
     assert got["counts"] == [9, 6, 6, 4]
     corner = js("poolWindow", image.flatten().tolist(), 5, 5, 3, 3, "average", True, 1, 1)
     assert corner["cells"] == [18.0, 19.0, None, 23.0, 24.0, None, None, None, None]
+
+
+def test_the_drawing_and_python_name_the_modes_alike():
+    """One list of modes on each side (the drawing imports pool_math.js's), in one order."""
+    import json
+    import re
+
+    from coursecode.widgets import POOL_MATH_PATH
+    from coursecode.widgets import POOL_MODES
+
+    found = re.search(r"^export const POOL_MODES = (\[.*?\]);", POOL_MATH_PATH.read_text(), re.M)
+    assert json.loads(found.group(1)) == list(POOL_MODES)

@@ -24,6 +24,14 @@ export function weightedSum(terms, number = fmt) {
 
 /** A count and its noun, singular for 1: "1 pixel", "4 pixels" (`plural` when it is not
  * the noun and an s). */
+/** A new `tag` element with `className` and `text`, each when given. */
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 export function count(n, noun, plural = `${noun}s`) {
   return `${n} ${n === 1 ? noun : plural}`;
 }

@@ -8,20 +8,13 @@
 // grids names the colours: the pale blue ring is layer 1's padding. After a hand edit the
 // menu names the stack the layers now are, or "custom".
 
-import { batched, canvasFigure, colourOf, count, describeMenu, guardNumberBoxes, minus, nameControls, numbersProblem, paintColours, pixelScale, sameNumbers, scaleWords, settingsProblem } from "./drawing.js";
+import { batched, canvasFigure, colourOf, count, describeMenu, element, guardNumberBoxes, minus, nameControls, numbersProblem, paintColours, pixelScale, sameNumbers, scaleWords, settingsProblem } from "./drawing.js";
 import { feeders, fieldTable, layerSizes } from "./field_math.js";
 
 const GRID = 150;           // a grid's side on screen, about
 const MARGIN_MAX = 24;      // input pixels of padding drawn around the input, at most
 const FED = [255, 127, 14]; // orange: the pixels and units that feed the chosen unit
 const FIELDS = ["kernel", "stride", "padding", "dilation"];
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** "a to b" for a sorted list of indices, "a to b (n of them)" when it has gaps, "none" when
  * empty; a true minus sign before a negative index. */

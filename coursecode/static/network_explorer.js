@@ -7,7 +7,7 @@
 // their layer's largest value (white), the scores blue-white-red about 0, each with a colour
 // bar; maps and scores are numbered from 0.
 
-import { batched, canvasFigure, count, legend, mapScale, paintValues, pixelScale, scaleWords } from "./drawing.js";
+import { batched, canvasFigure, count, element, legend, mapScale, paintValues, pixelScale, scaleWords } from "./drawing.js";
 import { decodeBytes, decodeFloats, forward, strokesInput } from "./network_math.js";
 
 const PAD = 196;            // the pad's own pixels; CSS may scale it
@@ -16,13 +16,6 @@ const INPUT_SCALE = 4;      // screen pixels per input pixel
 const MAP_SIDE = 42;        // a feature map's side on screen, about
 const GAP = 3;              // between two maps of a layer
 const LABEL = 11;           // the row of numbers above a layer's maps (below its scores)
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function button(text, title) {
   const b = element("button", "network-button", text);

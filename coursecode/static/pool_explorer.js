@@ -5,20 +5,12 @@
 // (pool_math.js, which Python puts in front of this file, with drawing.js but not
 // conv_math.js), so the jslinked toggle, sliders and checkbox work on the static book page.
 
-import { batched, canvasFigure, count, fmt, legend, nameControls, numbersProblem, paintValues, pixelScale, scaleWords, settingsProblem } from "./drawing.js";
-import { pool2d, poolOutSize, poolWindow } from "./pool_math.js";
+import { batched, canvasFigure, count, element, fmt, legend, nameControls, numbersProblem, paintValues, pixelScale, scaleWords, settingsProblem } from "./drawing.js";
+import { POOL_MODES, pool2d, poolOutSize, poolWindow } from "./pool_math.js";
 
 const POOL_GRID = 200;            // a canvas's side on screen, about
 const POOL_WINDOW = [255, 127, 14];   // orange: the chosen window and its output cell
-const MODE_NAMES = ["max", "average"];
 const MODE_WORDS = ["max pool", "average pool"];
-
-function poolElement(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** "row 3" or "rows 3–5". */
 function poolSpan(word, first, count) {
@@ -28,21 +20,21 @@ function poolSpan(word, first, count) {
 function render({ model, el }) {
   el.classList.add("pool-explorer");
   nameControls(el);
-  const caption = poolElement("div", "pool-caption");
+  const caption = element("div", "pool-caption");
   caption.setAttribute("aria-live", "polite");
-  const row = poolElement("div", "pool-row");
+  const row = element("div", "pool-row");
   const input = canvasFigure(row, "pool-figure", "pool-input", "", "");
   const output = canvasFigure(row, "pool-figure", "pool-output", "", "");
-  const key = poolElement("div");   // the output's colour bar
+  const key = element("div");   // the output's colour bar
   output.parentNode.appendChild(key);
   output.tabIndex = 0;
   output.setAttribute("aria-keyshortcuts", "ArrowUp ArrowDown ArrowLeft ArrowRight");
-  const panel = poolElement("div", "pool-window");
-  const numbers = poolElement("table", "pool-numbers");
-  const value = poolElement("div", "pool-value");
+  const panel = element("div", "pool-window");
+  const numbers = element("table", "pool-numbers");
+  const value = element("div", "pool-value");
   panel.append(numbers, value);
   row.appendChild(panel);
-  const about = poolElement("div", "pool-window-caption");
+  const about = element("div", "pool-window-caption");
   about.setAttribute("aria-live", "polite");
   el.append(caption, row, about);
 
@@ -57,7 +49,7 @@ function render({ model, el }) {
     const [h, w] = [model.get("height"), model.get("width")];
     const [k, s] = [model.get("kernel_size"), model.get("stride")];
     const modeIndex = model.get("mode");
-    const mode = MODE_NAMES[modeIndex] ?? "max";
+    const mode = POOL_MODES[modeIndex] ?? "max";
     const ceil = model.get("ceil_mode");
     const image = model.get("image");
     // The traits' ranges (PoolView in explorers/pool.py): anything else is not drawn.

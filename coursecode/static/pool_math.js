@@ -3,7 +3,7 @@
 // and the tests run it in Node and compare it with F.max_pool2d and F.avg_pool2d
 // (tests/test_pool_math.py). Square windows, the same stride on both axes, no padding.
 
-const POOL_MODES = ["max", "average"];
+export const POOL_MODES = ["max", "average"];  // the modes, in the explorer's order
 
 /**
  * The number of windows along a side of n pixels, as PyTorch counts them with padding 0:
