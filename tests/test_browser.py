@@ -1206,6 +1206,15 @@ def expected_progress(path: str, done: int) -> str:
     return line
 
 
+def all_boxes_drawn(page, path: str) -> None:
+    """Wait until every answer box of the lesson has drawn itself: each does so when its widget
+    renders, one after another."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.answer-box').length === n",
+        arg=sum(source_exercises(path)[1]),
+    )
+
+
 def progress_line(page) -> str:
     page.locator(".answer-box").first.wait_for(timeout=15_000)
     page.wait_for_function("() => document.querySelector('.answer-progress')")
@@ -1301,10 +1310,7 @@ def test_answer_progress_counts_a_box_only_while_its_latest_answer_is_right(site
 
     page.reload()  # later: only the box whose latest answer was right is remembered
     assert progress_line(page) == expected_progress(path, 1)
-    page.wait_for_function(
-        "n => document.querySelectorAll('.answer-box').length === n",
-        arg=sum(source_exercises(path)[1]),
-    )
+    all_boxes_drawn(page, path)
     assert page.locator(".answer-box").nth(0).locator("input").input_value() == ""
     assert page.locator(".answer-box").nth(0).get_attribute("data-verdict") is None
     assert page.locator(".answer-box").nth(0).get_attribute("data-stored") is None
@@ -1328,10 +1334,7 @@ def test_answer_boxes_judge_remembered_answers_again(site, browser):
         saved,
     )
     page.reload()
-    page.wait_for_function(
-        "n => document.querySelectorAll('.answer-box').length === n",
-        arg=sum(source_exercises(path)[1]),
-    )
+    all_boxes_drawn(page, path)
     assert progress_line(page) == expected_progress(path, 1)
     for name, text in saved.items():
         box = page.locator(f".answer-box[data-check='{name}']")
@@ -1353,6 +1356,7 @@ def test_answer_boxes_judge_remembered_answers_again(site, browser):
     assert stored == ["convolutions-course/answered/03/check_output_size"]
     page.reload()  # the dropped ones stay dropped: nothing to say any more
     assert progress_line(page) == expected_progress(path, 1)
+    all_boxes_drawn(page, path)
     assert page.locator(".answer-box[data-stored='dropped']").count() == 0
     assert log.problems() == [], log
 
@@ -1372,6 +1376,7 @@ def test_answer_boxes_and_progress_line_are_readable_in_light_and_dark(
     )
     page.reload()
     progress_line(page)
+    all_boxes_drawn(page, path)  # the dropped one among them
     page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
     boxes = page.locator(".answer-box")
     boxes.nth(0).locator("input").fill("3")  # a wrong answer, a right one, a dropped one
