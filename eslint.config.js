@@ -17,7 +17,7 @@ export default [
   },
   js.configs.recommended,
   {
-    files: ["coursecode/static/**/*.js", "book/_static/launch.js", "eslint.config.js"],
+    files: ["coursecode/static/*.js", "coursecode/explorers/*.js", "book/_static/launch.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.browser },
     rules,
   },

@@ -2,6 +2,6 @@
 :mod:`coursecode.explorers`' (one module per explorer), whose ``__all__`` this shares."""
 
 from coursecode.explorers import *  # noqa: F403 (the names of coursecode.explorers.__all__)
-from coursecode.explorers import STATIC as STATIC
+from coursecode.explorers import JS_DIR as JS_DIR
 from coursecode.explorers import __all__ as __all__
 from coursecode.explorers import without_comments as without_comments

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # What a learner's install cannot do without: (what, a pattern of the paths that hold it).
 MUST_HOLD = [
     ("the bundled MNIST sample", r"coursecode/bundled/[^/]+\.npz"),
-    ("the explorers' JavaScript", r"coursecode/static/[^/]+\.js"),
+    ("the explorers' JavaScript", r"coursecode/explorers/[^/]+\.js"),
+    ("the answer boxes' JavaScript", r"coursecode/static/[^/]+\.js"),
     ("the exercises' answer table", r"coursecode/static/answers\.json"),
 ]
 

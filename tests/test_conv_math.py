@@ -1,4 +1,4 @@
-"""The explorers' arithmetic (coursecode/static/conv_math.js), run in Node, against PyTorch."""
+"""The explorers' arithmetic (coursecode/explorers/conv_math.js), run in Node, against PyTorch."""
 
 import re
 
@@ -216,9 +216,9 @@ def pytorch_conv_channels(image, kernel, stride, padding, dilation):
 
 @pytest.fixture(scope="module")
 def colours(tmp_path_factory):
-    from coursecode.widgets import STATIC
+    from coursecode.widgets import JS_DIR
 
-    node = Node(STATIC / "drawing.js", tmp_path_factory.mktemp("colours"))
+    node = Node(JS_DIR / "drawing.js", tmp_path_factory.mktemp("colours"))
     yield node
     node.close()
 

@@ -1,4 +1,4 @@
-"""The field explorer's arithmetic (coursecode/static/field_math.js), run in Node, against
+"""The field explorer's arithmetic (coursecode/explorers/field_math.js), run in Node, against
 PyTorch's gradients and coursecode.receptive_field."""
 
 import pytest

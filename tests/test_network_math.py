@@ -1,4 +1,4 @@
-"""The network explorer's arithmetic (coursecode/static/network_math.js), run in Node.
+"""The network explorer's arithmetic (coursecode/explorers/network_math.js), run in Node.
 
 Its forward pass against PyTorch, on every validation digit, for a fresh network and for
 the network lesson 4 trained (whose weights its notebook stores), and its drawing pad's

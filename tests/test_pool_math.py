@@ -1,4 +1,4 @@
-"""The pool explorer's arithmetic (coursecode/static/pool_math.js), run in Node, against
+"""The pool explorer's arithmetic (coursecode/explorers/pool_math.js), run in Node, against
 F.max_pool2d and F.avg_pool2d."""
 
 import itertools

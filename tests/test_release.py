@@ -50,8 +50,9 @@ def test_the_sdist_and_the_wheel_hold_what_a_learner_needs(dist):
         names = set(archive.namelist())
     bundled = {p.name for p in (ROOT / "coursecode" / "bundled").glob("*.npz")}
     assert bundled and {f"coursecode/bundled/{name}" for name in bundled} <= names
-    static = {p.name for p in (ROOT / "coursecode" / "static").glob("*.js")}
-    assert {f"coursecode/static/{name}" for name in static} <= names
+    for folder in ("static", "explorers"):  # the answer boxes' and the explorers' JavaScript
+        js = {p.name for p in (ROOT / "coursecode" / folder).glob("*.js")}
+        assert js and {f"coursecode/{folder}/{name}" for name in js} <= names
     assert "coursecode/static/answers.json" in names, "the exercises' answer table"
     assert not any(name.startswith(("lessons/", "tests/", "book/")) for name in names)
 

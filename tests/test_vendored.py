@@ -230,7 +230,7 @@ def test_gitattributes_marks_every_vendored_file_and_only_those():
     assert len(vendored) >= len(ENTRIES) > 0
     own = sorted(
         p.relative_to(ROOT).as_posix()
-        for folder in (OWN_STATIC, ROOT / "coursecode" / "static", ROOT / "scripts")
+        for folder in (OWN_STATIC, ROOT / "coursecode", ROOT / "scripts")
         for p in folder.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     )

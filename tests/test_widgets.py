@@ -165,7 +165,7 @@ def test_kernel_explorer_state_stays_small():
 
 
 def test_javascript_says_why_a_kernel_does_not_fit_the_map():
-    source = (cw.STATIC / "feature_map.js").read_text()
+    source = (cw.JS_DIR / "kernel.js").read_text()
     assert "no output: the kernel spans ${d * (k - 1) + 1} pixels" in source
 
 
@@ -906,7 +906,7 @@ def test_pool_explorer_state_stays_small():
 
 
 def test_javascript_says_why_no_pooling_window_fits():
-    source = (cw.STATIC / "pool_explorer.js").read_text()
+    source = (cw.JS_DIR / "pool.js").read_text()
     assert "no output: the window is ${k} pixels" in source
     # "1 pixel" or "2 pixels": test_pool_drawing_counts_one_pixel_as_one (test_conv_math.py)
     assert 'it covers only ${count(win.count, "pixel")} of' in source
@@ -1015,13 +1015,13 @@ def test_every_explorer_is_marked_and_names_its_controls(digits):
 def test_a_bundle_drops_the_imports_of_its_own_files_and_refuses_a_missing_one(tmp_path):
     """Each drawing imports what it uses from drawing.js and the maths (ESLint follows them);
     a widget's module is those files in one scope, with no import left for the page to miss."""
-    from coursecode.explorers._base import STATIC
+    from coursecode.explorers._base import JS_DIR
     from coursecode.explorers._base import bundle
 
-    code = bundle([STATIC / "pool_math.js", STATIC / "drawing.js", STATIC / "pool_explorer.js"])
+    code = bundle([JS_DIR / "pool_math.js", JS_DIR / "drawing.js", JS_DIR / "pool.js"])
     assert "import {" not in code and "export default" in code
-    with pytest.raises(ValueError, match="pool_explorer.js imports from pool_math.js"):
-        bundle([STATIC / "drawing.js", STATIC / "pool_explorer.js"])
+    with pytest.raises(ValueError, match="pool.js imports from pool_math.js"):
+        bundle([JS_DIR / "drawing.js", JS_DIR / "pool.js"])
     for box in (cw.PoolExplorer(torch.rand(8, 8)), cw.WindowExplorer(torch.rand(8, 8))):
         (drawing,) = [c for c in box.children if isinstance(c, anywidget.AnyWidget)]
         assert not re.search(r"^import\b", drawing._esm, re.M)

@@ -2,10 +2,10 @@
 stride, a kernel on a digit, pooling, a trained network you draw for, colour channels,
 receptive fields.
 
-Introduced in lessons 01 to 06. Each explorer is an anywidget whose JavaScript
-(``coursecode/static/``) does all its arithmetic in the browser, with its controls
+Introduced in lessons 01 to 06. Each explorer is an anywidget whose JavaScript (beside its
+module: ``pool.py``, ``pool.js``) does all its arithmetic in the browser, with its controls
 ``jslink``-ed to it, so it stays interactive on the static book page, with no kernel. The
-arithmetic is ``static/conv_math.js`` (and ``pool_math.js``, ``network_math.js``,
+arithmetic is ``conv_math.js`` (and ``pool_math.js``, ``network_math.js``,
 ``field_math.js``), put in front of each widget's drawing code; the tests run it in Node
 against PyTorch.
 
@@ -17,10 +17,10 @@ from :mod:`coursecode.widgets`, which offers the same names.
 from coursecode.explorers._base import CUSTOM
 from coursecode.explorers._base import EXPLORER_CLASS
 from coursecode.explorers._base import FOCUS_CSS
+from coursecode.explorers._base import JS_DIR as JS_DIR
 from coursecode.explorers._base import JS_PATH
 from coursecode.explorers._base import MATH_PATH
 from coursecode.explorers._base import SHARED_CSS
-from coursecode.explorers._base import STATIC as STATIC
 from coursecode.explorers._base import without_comments as without_comments
 from coursecode.explorers.channels import CHANNEL_PRESETS
 from coursecode.explorers.channels import ChannelMaps

@@ -16,11 +16,13 @@ import traitlets
 
 from coursecode._validate import check_tensor
 
-STATIC = Path(__file__).parents[1] / "static"
-MATH_PATH = STATIC / "conv_math.js"
+JS_DIR = Path(__file__).parent
+"""The explorers' folder: each explorer's JavaScript lies beside its Python module
+(``pool.py``, ``pool.js``, ``pool_math.js``), the shared files beside ``_base.py``."""
+MATH_PATH = JS_DIR / "conv_math.js"
 """The explorers' arithmetic (output size, convolution), a DOM-free ES module Node can import."""
-JS_PATH = STATIC / "conv_explorer.js"
-"""The ConvExplorer's drawing code, shipped with the package."""
+JS_PATH = JS_DIR / "conv.js"
+"""The ConvExplorer's drawing code."""
 
 
 def without_comments(code: str) -> str:
@@ -74,9 +76,9 @@ def esm_module(drawing: str, *maths: str, shared_math: bool = True) -> str:
     that uses none of it: every widget carries its code in the page's state.
     """
     parts = ((MATH_PATH,) if shared_math else ()) + (
-        *(STATIC / name for name in maths),
-        STATIC / "drawing.js",
-        STATIC / drawing,
+        *(JS_DIR / name for name in maths),
+        JS_DIR / "drawing.js",
+        JS_DIR / drawing,
     )
     return bundle(parts)
 

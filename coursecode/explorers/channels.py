@@ -41,11 +41,11 @@ CHANNEL_MODES = ("3×3×3 kernel", "1×1 mix")
 class ChannelMaps(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`ChannelsExplorer`: photo, three per-channel maps, their sum.
 
-    Its JavaScript (``static/channels_explorer.js`` after ``static/conv_math.js``)
+    Its JavaScript (``static/channels.js`` after ``static/conv_math.js``)
     convolves each channel itself, so the jslinked menu and mode work without Python.
     """
 
-    _esm = esm_module("channels_explorer.js")
+    _esm = esm_module("channels.js")
     _css = (
         FOCUS_CSS
         + """

@@ -27,11 +27,11 @@ SLIDER_RANGES = {
 class ConvGrid(CheckedTraits, anywidget.AnyWidget):
     """The drawing: padded input grid, the kernel's first positions, the output grid, the formula.
 
-    Its JavaScript (``static/conv_explorer.js``) recomputes the output size
+    Its JavaScript (``static/conv.js``) recomputes the output size
     itself, so the drawing follows jslinked sliders without Python.
     """
 
-    _esm = esm_module("conv_explorer.js")
+    _esm = esm_module("conv.js")
     _css = (
         FOCUS_CSS
         + """

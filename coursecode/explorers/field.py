@@ -10,9 +10,9 @@ from coursecode.arithmetic import conv_out_size
 from coursecode.explorers._base import CUSTOM
 from coursecode.explorers._base import EXPLORER_CLASS
 from coursecode.explorers._base import FOCUS_CSS
+from coursecode.explorers._base import JS_DIR
 from coursecode.explorers._base import MAX_PIXELS
 from coursecode.explorers._base import SHARED_CSS
-from coursecode.explorers._base import STATIC
 from coursecode.explorers._base import CheckedTraits
 from coursecode.explorers._base import check_image
 from coursecode.explorers._base import esm_module
@@ -21,7 +21,7 @@ from coursecode.explorers._base import rounded
 from coursecode.inspection import receptive_field
 from coursecode.inspection import spatial_layers
 
-FIELD_MATH_PATH = STATIC / "field_math.js"
+FIELD_MATH_PATH = JS_DIR / "field_math.js"
 """The field explorer's arithmetic (sizes, the recurrence, which units feed a unit)."""
 
 FIELD_STACKS = {
@@ -68,12 +68,12 @@ def _field_stack(layers) -> list[list[int]]:
 class FieldView(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`FieldExplorer`: the input, every layer's grid, the field table.
 
-    Its JavaScript (``static/field_explorer.js`` after ``static/field_math.js``) walks
+    Its JavaScript (``static/field.js`` after ``static/field_math.js``) walks
     the layers itself, so clicks, the arrow keys, the layer boxes and the jslinked
     menu work without Python.
     """
 
-    _esm = esm_module("field_explorer.js", "field_math.js", shared_math=False)
+    _esm = esm_module("field.js", "field_math.js", shared_math=False)
     _css = (
         FOCUS_CSS
         + """

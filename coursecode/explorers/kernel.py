@@ -31,11 +31,11 @@ KERNEL_SLIDER_RANGES = {
 class FeatureMap(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`KernelExplorer`: an image, a kernel, and the map they make.
 
-    Its JavaScript (``static/feature_map.js`` after ``static/conv_math.js``) computes
+    Its JavaScript (``static/kernel.js`` after ``static/conv_math.js``) computes
     the convolution itself, so the drawing follows jslinked sliders without Python.
     """
 
-    _esm = esm_module("feature_map.js")
+    _esm = esm_module("kernel.js")
     _css = (
         FOCUS_CSS
         + """

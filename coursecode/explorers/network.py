@@ -14,11 +14,11 @@ from coursecode._validate import check_int
 from coursecode._validate import check_tensor
 from coursecode.explorers._base import EXPLORER_CLASS
 from coursecode.explorers._base import FOCUS_CSS
+from coursecode.explorers._base import JS_DIR
 from coursecode.explorers._base import SHARED_CSS
-from coursecode.explorers._base import STATIC
 from coursecode.explorers._base import esm_module
 
-NETWORK_MATH_PATH = STATIC / "network_math.js"
+NETWORK_MATH_PATH = JS_DIR / "network_math.js"
 """The network explorer's arithmetic (forward pass, drawing pad), a DOM-free ES module."""
 
 _MAX_PARAMETERS = 100_000  # the weights travel in the page: 4 bytes each, in base64
@@ -193,7 +193,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     (torch.Size([28, 28]), torch.Size([10]))
     """
 
-    _esm = esm_module("network_explorer.js", "network_math.js", shared_math=False)
+    _esm = esm_module("network.js", "network_math.js", shared_math=False)
     _css = (
         FOCUS_CSS
         + """

@@ -9,16 +9,16 @@ import traitlets
 from coursecode._validate import check_int
 from coursecode.explorers._base import EXPLORER_CLASS
 from coursecode.explorers._base import FOCUS_CSS
+from coursecode.explorers._base import JS_DIR
 from coursecode.explorers._base import MAX_PIXELS
 from coursecode.explorers._base import SHARED_CSS
-from coursecode.explorers._base import STATIC
 from coursecode.explorers._base import CheckedTraits
 from coursecode.explorers._base import check_image
 from coursecode.explorers._base import esm_module
 from coursecode.explorers._base import explorer_repr
 from coursecode.explorers._base import rounded
 
-POOL_MATH_PATH = STATIC / "pool_math.js"
+POOL_MATH_PATH = JS_DIR / "pool_math.js"
 """The pool explorer's arithmetic (output size, max and average pooling), a DOM-free ES module."""
 
 POOL_RANGES = {
@@ -34,14 +34,14 @@ POOL_MODES = ("max", "average")
 class PoolView(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`PoolExplorer`: the input, the pooled output, one window's numbers.
 
-    Its JavaScript (``static/pool_explorer.js`` after ``static/pool_math.js``, without
+    Its JavaScript (``static/pool.js`` after ``static/pool_math.js``, without
     ``conv_math.js``, which it does not use) pools the input itself, so the jslinked
     controls, clicks and arrow keys work without Python.
     ``mode`` is an index into :data:`POOL_MODES`; ``row`` and ``col`` are the output cell
     whose window is highlighted.
     """
 
-    _esm = esm_module("pool_explorer.js", "pool_math.js", shared_math=False)
+    _esm = esm_module("pool.js", "pool_math.js", shared_math=False)
     _css = (
         FOCUS_CSS
         + """

@@ -26,11 +26,11 @@ _MAX_UNFOLD_WINDOWS = (_MAX_UNFOLD_SIDE + 2 * UNFOLD_SLIDER_RANGES["padding"][1]
 class UnfoldMatrix(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`UnfoldExplorer`: input, unfolded matrix, weights × one column.
 
-    Its JavaScript (``static/unfold_explorer.js`` after ``static/conv_math.js``)
+    Its JavaScript (``static/unfold.js`` after ``static/conv_math.js``)
     unfolds the input itself, so jslinked sliders reshape the matrix without Python.
     """
 
-    _esm = esm_module("unfold_explorer.js")
+    _esm = esm_module("unfold.js")
     _css = (
         FOCUS_CSS
         + """

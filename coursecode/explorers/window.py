@@ -40,11 +40,11 @@ WINDOW_PRESETS = {
 class SlidingWindow(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`WindowExplorer`: digit, window, nine products, their sum, the map.
 
-    Its JavaScript (``static/sliding_window.js`` after ``static/conv_math.js``) does
+    Its JavaScript (``static/window.js`` after ``static/conv_math.js``) does
     the arithmetic, so jslinked controls move it without Python.
     """
 
-    _esm = esm_module("sliding_window.js")
+    _esm = esm_module("window.js")
     _css = (
         FOCUS_CSS
         + """
