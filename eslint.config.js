@@ -18,7 +18,8 @@ export default [
   js.configs.recommended,
   {
     files: ["coursecode/static/*.js", "coursecode/explorers/*.js", "book/_static/launch.js", "eslint.config.js"],
-    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.browser },
+    // 2025: import attributes (`import TEXT from "./answer_text.json" with { type: "json" }`)
+    languageOptions: { ecmaVersion: 2025, sourceType: "module", globals: globals.browser },
     rules,
   },
   {

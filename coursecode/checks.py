@@ -100,17 +100,16 @@ CHECKS = json.loads(ANSWERS_PATH.read_text(encoding="utf-8"))
 """Every table-driven checker, by name: what it asks, the right answer, the hints. Data, in
 ``static/answers.json``, which the page's answer boxes get too (one entry each)."""
 
-NEGATIVE = "sizes and counts are never negative"
-NOT_FINITE = (
-    "the kernel's numbers must be finite: no inf or nan, and none so large that its sums overflow"
-)
-SPACES = (
-    "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-"""What counts as a space in an answer, for the checkers and the page alike (checks.js has the
-same string): every character that Python's ``str.isspace`` or JavaScript's ``/\\s/`` calls a
-space. They differ: only Python's has U+001C–U+001F and U+0085, only JavaScript's U+FEFF."""
+_TEXT = json.loads((ANSWERS_PATH.parent / "answer_text.json").read_text(encoding="utf-8"))
+NEGATIVE = _TEXT["negative"]
+"""The words of a refusal of a negative size or count."""
+NOT_FINITE = _TEXT["not_finite"]
+"""The words of a refusal of a kernel with a number that is not finite."""
+SPACES = _TEXT["spaces"]
+"""What counts as a space in an answer, for the checkers and the page alike: both read it from
+``static/answer_text.json``. It is every character that Python's ``str.isspace`` or
+JavaScript's ``/\\s/`` calls a space. They differ: only Python's has U+001C–U+001F and U+0085,
+only JavaScript's U+FEFF."""
 _SP = "".join(f"\\u{ord(c):04x}" for c in SPACES)  # SPACES inside a [...] of a pattern
 _NUMBER = re.compile(r"[+-]?[0-9]{1,15}")
 # One way to match each text (no nested choices): a long run of digits cannot make it backtrack.

@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MUST_HOLD = [
     ("the bundled MNIST sample", r"coursecode/bundled/[^/]+\.npz"),
     ("the explorers' JavaScript", r"coursecode/explorers/[^/]+\.js"),
+    ("the explorers' style", r"coursecode/explorers/[^/]+\.css"),
     ("the answer boxes' JavaScript", r"coursecode/static/[^/]+\.js"),
     ("the exercises' answer table", r"coursecode/static/answers\.json"),
+    ("what the checkers share (spaces, words)", r"coursecode/static/answer_text\.json"),
 ]
 
 

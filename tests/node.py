@@ -40,6 +40,8 @@ class Node:
             pytest.fail("Node.js is needed to run the explorers' JavaScript (.ci/run installs it)")
         copy = folder / (module.stem + ".mjs")
         shutil.copyfile(module, copy)
+        for data in module.parent.glob("*.json"):  # what it may import beside it
+            shutil.copyfile(data, folder / data.name)
         self.process = subprocess.Popen(
             [node, "--input-type=module", "-e", SERVER % (json.dumps(copy.as_uri()), helpers)],
             stdin=subprocess.PIPE,

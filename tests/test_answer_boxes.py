@@ -2,6 +2,7 @@
 what the Python checkers say, for every checker and every kind of answer a learner types."""
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -67,6 +68,7 @@ ODD_SPACES = ["\ufeff", "\x1c", "\x1f", "\x85", "\u2028", "\u3000", "\u202f"]
 HELPERS = """
 const HELPERS = {
   spaces: () => math.SPACES,
+  constant: (name) => math[name],  // an exported constant
   // every code point that JavaScript's own \\s calls a space
   regexSpaces: () => {
     const found = [];
@@ -205,7 +207,7 @@ def test_any_numbers_get_the_same_verdict_on_the_page(js, name, values, separato
 
 
 def test_the_page_refuses_what_python_refuses_with_the_same_words(js, tmp_path):
-    assert f'export const NOT_FINITE = "{checks.NOT_FINITE[:60]}' in CHECKS_JS_PATH.read_text()
+    assert js("constant", "NOT_FINITE") == checks.NOT_FINITE  # both read one file for them
     for text in ["1" * 20_000 + "a", "1" * 20_000, "0 0 0 0 0 0 0 0 1e999"]:
         same(js, "check_bottom_edge", text)
 
@@ -255,6 +257,29 @@ def test_the_page_reads_a_long_answer_in_linear_time(js, text, times):
     for name in ["check_conv_params", "check_map_size", "check_layer_shape", "check_bottom_edge"]:
         for long in [js("repeat", text, times) + "a", "1" + js("repeat", text, times)]:
             assert js("timed", CHECKS[name], long) < 5_000, (name, text)
+
+
+def test_what_the_checkers_share_is_written_once_and_travels_as_data(js):
+    # answer_text.json: the spaces and the refusals' words; checks.py and checks.js read it
+    text = json.loads((CHECKS_JS_PATH.parent / "answer_text.json").read_text(encoding="utf-8"))
+    assert (checks.SPACES, checks.NEGATIVE, checks.NOT_FINITE) == (
+        text["spaces"],
+        text["negative"],
+        text["not_finite"],
+    )
+    assert [js("constant", name) for name in ("SPACES", "NEGATIVE", "NOT_FINITE")] == [
+        text["spaces"],
+        text["negative"],
+        text["not_finite"],
+    ]
+    for source in (CHECKS_JS_PATH, Path(checks.__file__)):  # no copy of the words in the code
+        code = source.read_text(encoding="utf-8")
+        assert text["negative"] not in code and text["not_finite"][:40] not in code
+        assert "\\u2028" not in code and "\\x1c" not in code
+    # the page's module holds the data itself: the page has no answer_text.json to import
+    source = answer_box("check_map_size").code.source
+    assert "answer_text.json" not in source
+    assert f"const TEXT = {json.dumps(text, separators=(',', ':'))};" in source
 
 
 def test_the_table_travels_to_the_page_as_json():

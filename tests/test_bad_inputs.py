@@ -2199,29 +2199,33 @@ def trait(name):
     return (f"'{name}'", f"{name} must")
 
 
-bad("ConvGrid", "s zero", lambda: cw.ConvGrid(s=0), TE, trait("s"))
-bad("ConvGrid", "n zero", lambda: cw.ConvGrid(n=0), TE, trait("n"))
-bad("ConvGrid", "k str", lambda: cw.ConvGrid(k="3"), TE, trait("k"))
-bad("ConvGrid", "p negative", lambda: cw.ConvGrid(p=-1), TE, trait("p"))
-bad("ConvGrid", "d float", lambda: cw.ConvGrid(d=1.5), TE, trait("d"))
-bad("ConvGrid", "n huge", lambda: cw.ConvGrid(n=10**9), TE, trait("n"))
-bad("ConvGrid", "s set later to 0", lambda: setattr(cw.ConvGrid(), "s", 0), TE, trait("s"))
+bad("ConvGrid", "s zero", lambda: cw.ConvGrid(stride=0), TE, trait("stride"))
+bad("ConvGrid", "n zero", lambda: cw.ConvGrid(size=0), TE, trait("size"))
+bad("ConvGrid", "k str", lambda: cw.ConvGrid(kernel_size="3"), TE, trait("kernel_size"))
+bad("ConvGrid", "p negative", lambda: cw.ConvGrid(padding=-1), TE, trait("padding"))
+bad("ConvGrid", "d float", lambda: cw.ConvGrid(dilation=1.5), TE, trait("dilation"))
+bad("ConvGrid", "n huge", lambda: cw.ConvGrid(size=10**9), TE, trait("size"))
+bad(
+    "ConvGrid", "s set later to 0", lambda: setattr(cw.ConvGrid(), "stride", 0), TE, trait("stride")
+)
 good(
     "ConvGrid",
     "values kept",
-    lambda: cw.ConvGrid(n=7, k=3, p=0, s=2, d=1),
-    lambda g: assert_eq((g.n, g.k, g.p, g.s, g.d), (7, 3, 0, 2, 1)),
+    lambda: cw.ConvGrid(size=7, kernel_size=3, padding=0, stride=2, dilation=1),
+    lambda g: assert_eq((g.size, g.kernel_size, g.padding, g.stride, g.dilation), (7, 3, 0, 2, 1)),
 )
 
-bad("ConvExplorer", "n zero", lambda: cw.ConvExplorer(n=0), ValueError, "n")
-bad("ConvExplorer", "s str", lambda: cw.ConvExplorer(s="1"), TypeError, "s")
-bad("ConvExplorer", "k float", lambda: cw.ConvExplorer(k=3.0), TypeError, "k")
-bad("ConvExplorer", "d bool", lambda: cw.ConvExplorer(d=True), TypeError, "d")
-bad("ConvExplorer", "p huge", lambda: cw.ConvExplorer(p=10**6), ValueError, "p")
+bad("ConvExplorer", "n zero", lambda: cw.ConvExplorer(size=0), ValueError, "size")
+bad("ConvExplorer", "s str", lambda: cw.ConvExplorer(stride="1"), TypeError, "stride")
+bad("ConvExplorer", "k float", lambda: cw.ConvExplorer(kernel_size=3.0), TypeError, "kernel_size")
+bad("ConvExplorer", "d bool", lambda: cw.ConvExplorer(dilation=True), TypeError, "dilation")
+bad("ConvExplorer", "p huge", lambda: cw.ConvExplorer(padding=10**6), ValueError, "padding")
 good(
     "ConvExplorer",
     "numpy ints vs torch",
-    lambda: cw.ConvExplorer(n=np.int64(7), k=np.int64(3), p=np.int64(1), s=np.int64(2)),
+    lambda: cw.ConvExplorer(
+        size=np.int64(7), kernel_size=np.int64(3), padding=np.int64(1), stride=np.int64(2)
+    ),
     lambda e: assert_eq(e.output_size, valid_size(7, 3, 2, 1)),
 )
 
@@ -2375,9 +2379,9 @@ good(
     lambda e: close(e.feature_map(), F.conv2d(e.image[None, None], K3[None, None])[0, 0]),
 )
 
-bad("UnfoldMatrix", "k zero", lambda: cw.UnfoldMatrix(k=0), TE, trait("k"))
+bad("UnfoldMatrix", "k zero", lambda: cw.UnfoldMatrix(kernel_size=0), TE, trait("kernel_size"))
 bad("UnfoldMatrix", "column -1", lambda: cw.UnfoldMatrix(column=-1), TE, trait("column"))
-good("UnfoldMatrix", "defaults", lambda: cw.UnfoldMatrix(), lambda m: assert_eq(m.k, 3))
+good("UnfoldMatrix", "defaults", lambda: cw.UnfoldMatrix(), lambda m: assert_eq(m.kernel_size, 3))
 
 bad("UnfoldExplorer", "image 9x9", lambda: cw.UnfoldExplorer(rand(9, 9)), ValueError, "image")
 bad("UnfoldExplorer", "image list", lambda: cw.UnfoldExplorer(IM5.tolist()), TypeError, "image")

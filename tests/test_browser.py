@@ -351,7 +351,9 @@ def test_unfold_explorer_matches_f_unfold_on_the_static_page(site, browser):
 
     def check(stride, padding, column):
         """Column ``column`` (from 0, as F.unfold's last index) is chosen and shown."""
-        matrix = F.unfold(image[None, None], state["k"], stride=stride, padding=padding)[0]
+        matrix = F.unfold(image[None, None], state["kernel_size"], stride=stride, padding=padding)[
+            0
+        ]
         rows, cols = matrix.shape
         page.wait_for_function(
             "text => document.querySelector('.unfold-caption').textContent.startsWith(text)",

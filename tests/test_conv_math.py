@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+import traitlets
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -473,7 +474,10 @@ def _drawings():
     digit = torch.rand(28, 28)
     images = torch.rand(3, 28, 28)
     return {
-        "ConvGrid": (cw.ConvExplorer().grid, ["n", "k", "p", "s", "d"]),
+        "ConvGrid": (
+            cw.ConvExplorer().grid,
+            ["size", "kernel_size", "padding", "stride", "dilation"],
+        ),
         "FeatureMap": (
             cw.KernelExplorer(digit, torch.ones(3, 3)).map,
             ["height", "width", "kh", "kw", "stride", "padding", "dilation"],
@@ -481,7 +485,7 @@ def _drawings():
         "SlidingWindow": (cw.WindowExplorer(digit).window, ["height", "width", "position"]),
         "UnfoldMatrix": (
             cw.UnfoldExplorer(torch.rand(5, 5)).map,
-            ["height", "width", "k", "stride", "padding", "column"],
+            ["height", "width", "kernel_size", "stride", "padding", "column"],
         ),
         "ChannelMaps": (cw.ChannelsExplorer(torch.rand(3, 8, 8)).map, ["height", "width", "mode"]),
         "PoolView": (
@@ -591,6 +595,36 @@ def test_each_drawing_checks_the_ranges_python_checks(drawings, name):
             assert (
                 f"{trait} must be a whole number from {low} to {high}, not {value}" in got["text"]
             )
+
+
+@pytest.mark.parametrize("name", [n for n in DRAWINGS if n != "NetworkExplorer"])
+def test_each_drawing_reads_its_ranges_from_python(drawings, name):
+    # A range is written once, in Python (a Control, or the trait's min and max): the
+    # drawing checks the values against the `limits` its state carries, never its own copy.
+    from coursecode import widgets as cw
+
+    node, state, traits = drawings[name]
+    traits_of = getattr(cw, name).class_traits()
+    assert state["limits"] == {
+        trait: [t.min, t.max, t.metadata.get("step", 1)]
+        for trait, t in traits_of.items()
+        if type(t) is traitlets.Int and t.metadata.get("sync") and t.max is not None
+    }
+    for trait in traits:
+        if trait == "position":  # its range depends on the image
+            continue
+        low = state["limits"][trait][0]
+        value = state[trait]
+        narrowed = {**state["limits"], trait: [low, low + (value > low) - 1, 1]}
+        if narrowed[trait][1] < low:  # the value is the lowest: raise the floor past it
+            narrowed[trait] = [value + 1, value + 2, 1]
+        got = node("render", {**state, "limits": narrowed})
+        assert f"{trait} must be a whole number from {narrowed[trait][0]} to" in got["text"], (
+            trait,
+            got["text"],
+        )
+    got = node("render", {**state, "limits": {}})  # a state without them draws nothing
+    assert "has no range to check it against" in got["text"]
 
 
 # What the drawings write, in Node on the stand-in DOM: their words and text alternatives.

@@ -53,7 +53,10 @@ def test_the_sdist_and_the_wheel_hold_what_a_learner_needs(dist):
     for folder in ("static", "explorers"):  # the answer boxes' and the explorers' JavaScript
         js = {p.name for p in (ROOT / "coursecode" / folder).glob("*.js")}
         assert js and {f"coursecode/{folder}/{name}" for name in js} <= names
+    css = {p.name for p in (ROOT / "coursecode" / "explorers").glob("*.css")}
+    assert css and {f"coursecode/explorers/{name}" for name in css} <= names, "their style"
     assert "coursecode/static/answers.json" in names, "the exercises' answer table"
+    assert "coursecode/static/answer_text.json" in names, "what the checkers share"
     assert not any(name.startswith(("lessons/", "tests/", "book/")) for name in names)
 
 

@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import anywidget
 import numpy as np
@@ -18,14 +19,14 @@ from torch import nn
 from coursecode import conv_out_size
 from coursecode import top_edge
 from coursecode import widgets as cw
-from coursecode.widgets import SLIDER_RANGES
+from coursecode.widgets import CONV_CONTROLS
 from coursecode.widgets import ConvExplorer
 from coursecode.widgets import kernel_explorer
 
 JS = cw.JS_PATH
 MATH = cw.MATH_PATH
 ALL_COMBINATIONS = list(
-    itertools.product(*(range(low, high + 1) for _, low, high in SLIDER_RANGES.values()))
+    itertools.product(*(range(c.low, c.high + 1) for c in CONV_CONTROLS.values()))
 )
 
 
@@ -89,12 +90,19 @@ def test_javascript_says_why_when_the_kernel_does_not_fit():
 
 def test_explorer_links_every_slider_to_the_drawing():
     explorer = ConvExplorer()
-    assert set(explorer.sliders) == set(SLIDER_RANGES)
-    for name, (label, low, high) in SLIDER_RANGES.items():
+    # named as conv_out_size names its arguments, in its order
+    assert list(explorer.sliders) == ["size", "kernel_size", "padding", "stride", "dilation"]
+    for name, c in CONV_CONTROLS.items():
         slider = explorer.sliders[name]
-        assert (slider.min, slider.max, slider.description) == (low, high, label)
+        assert (slider.min, slider.max, slider.step, slider.description) == (
+            c.low,
+            c.high,
+            c.step,
+            c.label,
+        )
+        assert slider.value == c.default == getattr(explorer.grid, name)
     linked = {(link.source[0], link.source[1], link.target[1]) for link in explorer.links}
-    assert linked == {(explorer.sliders[n], "value", n) for n in SLIDER_RANGES}
+    assert linked == {(explorer.sliders[n], "value", n) for n in CONV_CONTROLS}
     assert all(isinstance(link, Link) for link in explorer.links)  # jslink: browser-side
     # The drawing's JavaScript travels in the widget state, so a static page can run it.
     assert "export function outputSize" in explorer.grid.get_state()["_esm"]
@@ -103,10 +111,10 @@ def test_explorer_links_every_slider_to_the_drawing():
 @pytest.mark.parametrize(
     "values, expected",
     [
-        ({"n": 5, "k": 3, "p": 1, "s": 1}, 5),
-        ({"n": 5, "k": 3, "p": 1, "s": 2}, 3),
-        ({"n": 5, "k": 7, "p": 0, "s": 1}, None),
-        ({"n": 12, "k": 3, "p": 0, "s": 1, "d": 3}, 6),
+        ({"size": 5, "kernel_size": 3, "padding": 1, "stride": 1}, 5),
+        ({"size": 5, "kernel_size": 3, "padding": 1, "stride": 2}, 3),
+        ({"size": 5, "kernel_size": 7, "padding": 0, "stride": 1}, None),
+        ({"size": 12, "kernel_size": 3, "padding": 0, "stride": 1, "dilation": 3}, 6),
     ],
 )
 def test_explorer_output_size_follows_the_sliders(values, expected):
@@ -119,10 +127,11 @@ def test_explorer_output_size_follows_the_sliders(values, expected):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"n": 0}, ValueError, "n must be an integer >= 1"),
-        ({"k": 8}, ValueError, r"k \(kernel size k\) must be between 1 and 7, got 8"),
-        ({"p": -1}, ValueError, "p must be an integer >= 0"),
-        ({"s": 1.5}, TypeError, "s must be an integer"),
+        ({"size": 0}, ValueError, "size must be an integer from 1 to 12, got 0"),
+        ({"kernel_size": 8}, ValueError, "kernel_size must be an integer from 1 to 7, got 8"),
+        ({"padding": -1}, ValueError, "padding must be an integer from 0 to 3, got -1"),
+        ({"stride": 1.5}, TypeError, "stride must be an integer from 1 to 4, got 1.5"),
+        ({"s": 2}, TypeError, "unexpected keyword argument 's'"),
     ],
 )
 def test_explorer_bad_arguments(kwargs, error, match):
@@ -191,13 +200,13 @@ def test_javascript_says_why_a_kernel_does_not_fit_the_map():
             (torch.rand(5, 5), torch.ones(3, 3)),
             {"stride": 5},
             ValueError,
-            "stride must be between 1 and 4",
+            "stride must be an integer from 1 to 4, got 5",
         ),
         (
             (torch.rand(5, 5), torch.ones(3, 3)),
             {"padding": -1},
             ValueError,
-            "padding must be an integer >= 0",
+            "padding must be an integer from 0 to 4, got -1",
         ),
     ],
 )
@@ -207,11 +216,20 @@ def test_kernel_explorer_bad_arguments(args, kwargs, error, match):
 
 
 @pytest.mark.parametrize(
-    "trait, value", [("s", 0), ("k", 0), ("p", -1), ("d", 0), ("s", 5), ("n", 10**9), ("p", 4)]
+    "trait, value",
+    [
+        ("stride", 0),
+        ("kernel_size", 0),
+        ("padding", -1),
+        ("dilation", 0),
+        ("stride", 5),
+        ("size", 10**9),
+        ("padding", 4),
+    ],
 )
 def test_conv_grid_refuses_values_its_drawing_cannot_use(trait, value):
     # Made with them: the ValueError the package raises, naming the trait and its slider's range.
-    low, high = cw.SLIDER_RANGES[trait][1:]
+    low, high = cw.CONV_CONTROLS[trait].low, cw.CONV_CONTROLS[trait].high
     with pytest.raises(
         ValueError, match=f"{trait} must be an integer from {low} to {high}, got {value}"
     ):
@@ -223,10 +241,10 @@ def test_conv_grid_refuses_values_its_drawing_cannot_use(trait, value):
 
 
 def test_conv_grid_takes_numpy_integers_and_refuses_other_types():
-    assert cw.ConvGrid(s=np.int64(2), n=np.int32(7)).s == 2
+    assert cw.ConvGrid(stride=np.int64(2), size=np.int32(7)).stride == 2
     for value in (1.0, "2", True, None):
-        with pytest.raises(TypeError, match=r"s must be an integer from 1 to 4, got"):
-            cw.ConvGrid(s=value)
+        with pytest.raises(TypeError, match=r"stride must be an integer from 1 to 4, got"):
+            cw.ConvGrid(stride=value)
 
 
 # Every explorer's drawing: each integer trait has its control's range, and the image
@@ -784,9 +802,9 @@ def test_pool_explorer_links_every_control_to_the_drawing():
         (explorer.ceil_mode, "value", view, "ceil_mode"),
     }
     assert all(isinstance(link, Link) for link in explorer.links)  # jslink: browser-side
-    for name, (label, low, high) in cw.POOL_RANGES.items():
+    for name, c in cw.POOL_CONTROLS.items():
         slider = explorer.sliders[name]
-        assert (slider.min, slider.max, slider.description) == (low, high, label)
+        assert (slider.min, slider.max, slider.description) == (c.low, c.high, c.label)
     assert list(explorer.mode.options) == list(cw.POOL_MODES) == ["max", "average"]
     assert explorer.ceil_mode.description.startswith("ceil_mode")
     state = view.get_state()
@@ -924,20 +942,20 @@ def test_javascript_says_why_no_pooling_window_fits():
             (torch.rand(8, 8),),
             {"kernel_size": 5},
             ValueError,
-            r"kernel_size \(window size\) must be between 1 and 4, got 5",
+            "kernel_size must be an integer from 1 to 4, got 5",
         ),
         (
             (torch.rand(8, 8),),
             {"kernel_size": 0},
             ValueError,
-            "kernel_size must be an integer >= 1",
+            "kernel_size must be an integer from 1 to 4, got 0",
         ),
-        ((torch.rand(8, 8),), {"stride": 0}, ValueError, "stride must be an integer >= 1"),
+        ((torch.rand(8, 8),), {"stride": 0}, ValueError, "stride must be an integer from 1 to 4"),
         (
             (torch.rand(8, 8),),
             {"stride": 5},
             ValueError,
-            r"stride \(stride\) must be between 1 and 4",
+            "stride must be an integer from 1 to 4, got 5",
         ),
         ((torch.rand(8, 8),), {"stride": 2.0}, TypeError, "stride must be an integer"),
         (
@@ -1025,3 +1043,80 @@ def test_a_bundle_drops_the_imports_of_its_own_files_and_refuses_a_missing_one(t
     for box in (cw.PoolExplorer(torch.rand(8, 8)), cw.WindowExplorer(torch.rand(8, 8))):
         (drawing,) = [c for c in box.children if isinstance(c, anywidget.AnyWidget)]
         assert not re.search(r"^import\b", drawing._esm, re.M)
+
+
+LINT_BUNDLES = """
+import { ESLint } from "eslint";
+import globals from "globals";
+import { readFileSync } from "node:fs";
+const eslint = new ESLint({
+  overrideConfigFile: true,
+  overrideConfig: {
+    languageOptions: { ecmaVersion: 2025, sourceType: "module", globals: globals.browser },
+    rules: { "no-undef": "error", "no-redeclare": "error" },
+  },
+});
+const found = {};
+for (const [name, path] of Object.entries(JSON.parse(process.argv[1]))) {
+  const [result] = await eslint.lintText(readFileSync(path, "utf-8"));
+  found[name] = result.messages.map((m) => `${m.line}: ${m.message}`);
+}
+console.log(JSON.stringify(found));
+"""
+
+
+def test_every_widget_bundle_defines_every_name_it_uses(tmp_path):
+    # The bundle keeps only what the widget uses: ESLint, run on what the page gets, finds no
+    # name used and not defined (a declaration dropped that was needed) and none twice.
+    from coursecode.exercises import AnswerCode
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "node_modules" / "eslint").is_dir():
+        pytest.fail("ESLint is needed to lint the widgets' bundles: run `npm ci`")
+    codes = {
+        name: getattr(cw, name)._esm
+        for name in (
+            "ConvGrid",
+            "FeatureMap",
+            "SlidingWindow",
+            "UnfoldMatrix",
+            "ChannelMaps",
+            "PoolView",
+            "FieldView",
+            "NetworkExplorer",
+        )
+    }
+    codes["AnswerCode"] = AnswerCode().source
+    paths = {}
+    for name, code in codes.items():
+        paths[name] = str(tmp_path / f"{name}.js")
+        Path(paths[name]).write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", LINT_BUNDLES, json.dumps(paths)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {name: [] for name in codes}
+
+
+def test_a_bundle_keeps_only_what_its_widget_uses():
+    from coursecode.explorers._base import used_only
+
+    shared = (
+        "export function used(x) {\n  return helper(x) + LIMIT;\n}\n\n"
+        "function helper(x) {\n  return x;\n}\n"
+        "export function unused() {\n  return helper(0);\n}\n"
+        "const LIMIT = 3;\nconst { a: A, b } = { a: 1, b: 2 };\n"
+        "export const TABLE = [\n  1,\n];\n"
+    )
+    own = "function render() {\n  return used(A);\n}\n\nexport default { render };\n"
+    code = used_only([shared, own])
+    for kept in ("function used", "function helper", "const LIMIT", "const { a: A, b }"):
+        assert kept in code
+    assert "unused" not in code and "TABLE" not in code
+    assert code.endswith("export default { render };\n")
+    # a shared file's statement that declares nothing stays: it may do something
+    assert "console.log(1);" in used_only(["console.log(1);\n", own])

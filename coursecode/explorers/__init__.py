@@ -25,7 +25,7 @@ from coursecode.explorers._base import without_comments as without_comments
 from coursecode.explorers.channels import CHANNEL_PRESETS
 from coursecode.explorers.channels import ChannelMaps
 from coursecode.explorers.channels import ChannelsExplorer
-from coursecode.explorers.conv import SLIDER_RANGES
+from coursecode.explorers.conv import CONV_CONTROLS
 from coursecode.explorers.conv import ConvExplorer
 from coursecode.explorers.conv import ConvGrid
 from coursecode.explorers.field import FIELD_MATH_PATH
@@ -33,18 +33,18 @@ from coursecode.explorers.field import FIELD_RANGES
 from coursecode.explorers.field import FIELD_STACKS
 from coursecode.explorers.field import FieldExplorer
 from coursecode.explorers.field import FieldView
-from coursecode.explorers.kernel import KERNEL_SLIDER_RANGES
+from coursecode.explorers.kernel import KERNEL_CONTROLS
 from coursecode.explorers.kernel import FeatureMap
 from coursecode.explorers.kernel import KernelExplorer
 from coursecode.explorers.kernel import kernel_explorer
 from coursecode.explorers.network import NETWORK_MATH_PATH
 from coursecode.explorers.network import NetworkExplorer
+from coursecode.explorers.pool import POOL_CONTROLS
 from coursecode.explorers.pool import POOL_MATH_PATH
 from coursecode.explorers.pool import POOL_MODES
-from coursecode.explorers.pool import POOL_RANGES
 from coursecode.explorers.pool import PoolExplorer
 from coursecode.explorers.pool import PoolView
-from coursecode.explorers.unfold import UNFOLD_SLIDER_RANGES
+from coursecode.explorers.unfold import UNFOLD_CONTROLS
 from coursecode.explorers.unfold import UnfoldExplorer
 from coursecode.explorers.unfold import UnfoldMatrix
 from coursecode.explorers.window import WINDOW_PRESETS
@@ -67,20 +67,20 @@ __all__ = [
     "FieldExplorer",
     "FieldView",
     "JS_PATH",
-    "KERNEL_SLIDER_RANGES",
+    "KERNEL_CONTROLS",
     "KernelExplorer",
     "MATH_PATH",
     "NETWORK_MATH_PATH",
     "NetworkExplorer",
     "POOL_MATH_PATH",
     "POOL_MODES",
-    "POOL_RANGES",
+    "POOL_CONTROLS",
     "PoolExplorer",
     "PoolView",
     "SHARED_CSS",
-    "SLIDER_RANGES",
+    "CONV_CONTROLS",
     "SlidingWindow",
-    "UNFOLD_SLIDER_RANGES",
+    "UNFOLD_CONTROLS",
     "UnfoldExplorer",
     "UnfoldMatrix",
     "WINDOW_PRESETS",

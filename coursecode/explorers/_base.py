@@ -5,8 +5,10 @@ checks of an image, and the text a notebook keeps for an explorer.
 A private module with public names: the explorers import them (tests/test_package.py).
 """
 
+import json
 import numbers
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -48,23 +50,89 @@ LOCAL_IMPORT = re.compile(
 """An ES module's import of another file beside it: ``import { a, b } from "./drawing.js";``."""
 
 
+JSON_IMPORT = re.compile(
+    r'^import\s+(?P<name>\w+)\s+from\s*"\./(?P<file>[\w.-]+\.json)"\s*with\s*\{\s*type:\s*"json"\s*\};'
+    r"[ \t]*\n",
+    re.M,
+)
+"""An ES module's import of a JSON file beside it:
+``import TEXT from "./answer_text.json" with { type: "json" };``."""
+
+
 def bundle(paths) -> str:
-    """The files at ``paths`` (ES modules, each after the ones it imports from) as one module:
-    their imports of one another dropped, since they now share one scope, and their comments
-    too. An import of a file that is not in the bundle, or not before the importer, is an
+    """The files at ``paths`` (ES modules, each after the ones it imports from; the last is the
+    widget's own) as one module: their imports of one another dropped, since they now share
+    one scope, an import of a JSON file beside one made a constant holding its data, and only
+    what the last file uses, directly or through another, kept (:func:`used_only`), without
+    comments. An import of a file that is not in the bundle, or not before the importer, is an
     error: the page would miss the names."""
     texts, seen = [], set()
     for path in paths:
-        text = Path(path).read_text(encoding="utf-8")
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
         for match in LOCAL_IMPORT.finditer(text):
             if match["file"] not in seen:
                 raise ValueError(
-                    f"{Path(path).name} imports from {match['file']}, which the bundle does not "
+                    f"{path.name} imports from {match['file']}, which the bundle does not "
                     f"put before it ({', '.join(sorted(seen)) or 'nothing'})"
                 )
+        text = JSON_IMPORT.sub(
+            lambda m, here=path.parent: f"const {m['name']} = {_json_text(here / m['file'])};\n",
+            text,
+        )
         texts.append(LOCAL_IMPORT.sub("", text))
-        seen.add(Path(path).name)
-    return without_comments("\n".join(texts))
+        seen.add(path.name)
+    return without_comments(used_only(texts))
+
+
+_COMMENTS = re.compile(r"^[ \t]*/\*\*(?:.|\n)*?\*/[ \t]*\n|^[ \t]*//.*\n", re.M)
+_STARTS = re.compile(r"^(?![ \t}\])]|$)", re.M)  # a line that begins a top-level statement
+_DECLARES = re.compile(
+    r"^(?:export\s+)?(?:(?:async\s+)?function\*?\s+(?P<function>[\w$]+)"
+    r"|(?:const|let|var|class)\s+(?:(?P<name>[\w$]+)|\{(?P<names>[^}]*)\}))"
+)
+_WORD = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def used_only(texts: list[str]) -> str:
+    """The modules ``texts`` joined, with only the top-level declarations that the last one
+    uses, directly or through another: the shared files (``drawing.js``, ``conv_math.js``)
+    hold helpers that most widgets never call, and every widget's code travels in its page.
+
+    A top-level statement begins at the start of a line (this project's style: ESLint
+    checks the files, and a test lints every bundle for undefined names); a statement that
+    declares nothing (``export default { render };``) is always kept. A name used only in a
+    string keeps its declaration too: more than needed, never less."""
+    statements = []  # (declared names, text, is the widget's own)
+    for index, text in enumerate(texts):
+        text = _COMMENTS.sub("", text)
+        starts = [m.start() for m in _STARTS.finditer(text)] + [len(text)]
+        for begin, end in zip(starts, starts[1:]):
+            piece = text[begin:end]
+            if not piece.strip():
+                continue
+            found = _DECLARES.match(piece)
+            names = set()
+            if found and found["names"] is not None:  # const { a: A, b } = ...
+                names = {part.split(":")[-1].strip() for part in found["names"].split(",")}
+            elif found:
+                names = {found["function"] or found["name"]}
+            statements.append((names - {""}, piece, index == len(texts) - 1))
+    declared_by = {name: i for i, (names, _, _) in enumerate(statements) for name in names}
+    kept = {i for i, (names, _, own) in enumerate(statements) if own or not names}
+    todo = list(kept)
+    while todo:
+        for word in set(_WORD.findall(statements[todo.pop()][1])):
+            i = declared_by.get(word)
+            if i is not None and i not in kept:
+                kept.add(i)
+                todo.append(i)
+    return "\n".join(piece for i, (_, piece, _) in enumerate(statements) if i in kept)
+
+
+def _json_text(path: Path) -> str:
+    """A JSON file's data, compact, as a JavaScript expression."""
+    return json.dumps(json.loads(path.read_text(encoding="utf-8")), separators=(",", ":"))
 
 
 def esm_module(drawing: str, *maths: str, shared_math: bool = True) -> str:
@@ -90,36 +158,103 @@ def explorer_repr(self) -> str:
     return f"{type(self).__name__}: an explorer. Run this cell in Jupyter to use it."
 
 
-class CheckedTraits:
+def check_in_range(value, name: str, low: int, high: int | None) -> int:
+    """``value`` as an int, or a TypeError or ValueError that names ``name`` and its range
+    (NumPy integers accepted; a bool is not a number here)."""
+    allowed = f"an integer from {low} to {high}" if high is not None else f"an integer >= {low}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {allowed}, got {value!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be {allowed}, got {value}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Control:
+    """A slider, declared once: the name it has in Python and in the JavaScript (the drawing's
+    trait, the explorer's argument, the key of ``sliders``), its label, range, step and
+    starting value. The drawing's trait (:meth:`trait`), the slider (:meth:`slider`), the
+    explorer's check of its argument (:meth:`check`) and the JavaScript's limits (the
+    drawing's ``limits``, :class:`CheckedTraits`) all come from it."""
+
+    name: str
+    label: str
+    low: int
+    high: int
+    default: int
+    step: int = 1
+
+    def trait(self) -> traitlets.Int:
+        """The drawing's synced trait: refuses a value outside the range."""
+        return traitlets.Int(self.default, min=self.low, max=self.high).tag(
+            sync=True, step=self.step
+        )
+
+    def check(self, value) -> int:
+        """An explorer's argument for this control, checked as the package checks arguments."""
+        value = check_in_range(value, self.name, self.low, self.high)
+        if (value - self.low) % self.step:
+            raise ValueError(
+                f"{self.name} must be {self.low} plus a multiple of {self.step}, got {value}"
+            )
+        return value
+
+    def slider(self, value: int, **options) -> widgets.IntSlider:
+        """The slider, starting at ``value``; ``options`` for its layout and style."""
+        return widgets.IntSlider(
+            value=value,
+            min=self.low,
+            max=self.high,
+            step=self.step,
+            description=self.label,
+            continuous_update=True,
+            **options,
+        )
+
+
+def controls(*declared: Control) -> dict[str, Control]:
+    """Controls by name, in the order the explorer shows them."""
+    return {control.name: control for control in declared}
+
+
+def linked_sliders(
+    declared: dict[str, Control], values: dict[str, int], drawing, **options
+) -> tuple[dict[str, widgets.IntSlider], list]:
+    """The sliders of ``declared``, starting at ``values``, each ``jslink``-ed to the drawing's
+    trait of its name: jslink, not observe, so that the browser keeps slider and drawing in
+    step, kernel or not. ``options`` for every slider's layout and style."""
+    sliders = {name: control.slider(values[name], **options) for name, control in declared.items()}
+    links = [widgets.jslink((slider, "value"), (drawing, name)) for name, slider in sliders.items()]
+    return sliders, links
+
+
+class CheckedTraits(traitlets.HasTraits):
     """Mixed into each explorer's drawing (before ``anywidget.AnyWidget``): the drawing's
     integer traits are checked when it is made as the package checks arguments, with a
     TypeError or ValueError that names the trait and its range (traitlets' own TraitError is
     neither), NumPy integers accepted; then its ``image`` against ``height`` × ``width``.
 
-    Every integer trait has the range its slider or menu has (``traitlets.Int(min=, max=)``),
-    so a later assignment out of range is refused too (with traitlets' TraitError); the
-    JavaScript checks the same ranges again, for values that come from the page.
+    Every integer trait has the range its slider or menu has (``traitlets.Int(min=, max=)``,
+    from a :class:`Control`), so a later assignment out of range is refused too (with
+    traitlets' TraitError). The JavaScript checks the same ranges again, for values that come
+    from the page: it reads them from ``limits``, which the drawing fills from its traits
+    (``{name: [min, max, step]}``), so that each range is written once.
     """
 
     _image_channels = 1  # numbers per pixel in ``image``
+    limits = traitlets.Dict().tag(sync=True)
 
     def __init__(self, **kwargs):
         traits = self.class_traits()
         for name, value in kwargs.items():
             trait = traits.get(name)
             if type(trait) is traitlets.Int:
-                allowed = (
-                    f"an integer from {trait.min} to {trait.max}"
-                    if trait.max is not None
-                    else f"an integer >= {trait.min}"
-                )
-                if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                    raise TypeError(f"{name} must be {allowed}, got {value!r}")
-                if (trait.min is not None and value < trait.min) or (
-                    trait.max is not None and value > trait.max
-                ):
-                    raise ValueError(f"{name} must be {allowed}, got {value}")
-                kwargs[name] = int(value)
+                kwargs[name] = check_in_range(value, name, trait.min, trait.max)
+        kwargs["limits"] = {
+            name: [trait.min, trait.max, trait.metadata.get("step", 1)]
+            for name, trait in traits.items()
+            if type(trait) is traitlets.Int and trait.metadata.get("sync") and trait.max is not None
+        }
         try:
             super().__init__(**kwargs)
         except traitlets.TraitError as err:
@@ -150,7 +285,7 @@ class CheckedTraits:
 
 EXPLORER_CLASS = "course-explorer"
 """The class of every explorer's outermost box: its drawing's JavaScript names the controls in
-it for screen readers (``nameControls`` in ``static/drawing.js``), and the tests find the
+it for screen readers (``nameControls`` in ``drawing.js``), and the tests find the
 explorers on a page by it."""
 
 FOCUS_CSS = f"""
@@ -172,9 +307,16 @@ SHARED_CSS = """
 """
 """What every explorer's drawing shares, after :data:`FOCUS_CSS`: captions in the text's own
 colour (the theme greys them, too faint on the light box its dark mode puts widgets in), the
-colour bar under a map (``legend`` in ``static/drawing.js``: its end values, and 0 in the
+colour bar under a map (``legend`` in ``drawing.js``: its end values, and 0 in the
 middle of a blue-white-red one) and the note that says a number box is empty and which value
 the drawing still uses (``guardNumberBoxes``)."""
+
+
+def explorer_css(name: str) -> str:
+    """An explorer's style: :data:`FOCUS_CSS`, its own file beside its module (``pool.css``),
+    then :data:`SHARED_CSS`."""
+    return FOCUS_CSS + (JS_DIR / name).read_text(encoding="utf-8") + SHARED_CSS
+
 
 CUSTOM = "custom"
 """The last entry of every explorer's preset menu: the page points the menu at it when a hand

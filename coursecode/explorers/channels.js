@@ -60,8 +60,7 @@ function draw(model, el) {
   const [h, w, mode] = [model.get("height"), model.get("width"), model.get("mode")];
   const image = model.get("image");
   const k = mode === 1 ? 1 : 3;
-  const problem = settingsProblem({ height: h, width: w, mode },
-    { height: [1, 4096], width: [1, 4096], mode: [0, 1] })
+  const problem = settingsProblem({ height: h, width: w, mode }, model.get("limits"))
     ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
     ?? numbersProblem("the image", image, 3 * h * w)
     ?? numbersProblem("the weights", weightsOf(model), 3 * k * k);

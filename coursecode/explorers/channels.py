@@ -9,13 +9,12 @@ import traitlets
 from coursecode._validate import check_tensor
 from coursecode.explorers._base import CUSTOM
 from coursecode.explorers._base import EXPLORER_CLASS
-from coursecode.explorers._base import FOCUS_CSS
 from coursecode.explorers._base import MAX_PIXELS
-from coursecode.explorers._base import SHARED_CSS
 from coursecode.explorers._base import TOOLTIP
 from coursecode.explorers._base import CheckedTraits
 from coursecode.explorers._base import check_image
 from coursecode.explorers._base import esm_module
+from coursecode.explorers._base import explorer_css
 from coursecode.explorers._base import explorer_repr
 from coursecode.explorers._base import rounded
 from coursecode.kernels import top_edge
@@ -41,32 +40,12 @@ CHANNEL_MODES = ("3×3×3 kernel", "1×1 mix")
 class ChannelMaps(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`ChannelsExplorer`: photo, three per-channel maps, their sum.
 
-    Its JavaScript (``static/channels.js`` after ``static/conv_math.js``)
+    Its JavaScript (``channels.js`` after ``conv_math.js``)
     convolves each channel itself, so the jslinked menu and mode work without Python.
     """
 
     _esm = esm_module("channels.js")
-    _css = (
-        FOCUS_CSS
-        + """
-    .channels-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
-    .channels-caption { font-family: monospace; margin: 6px 0; }
-    .channels-row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
-    .channels-unit { display: flex; gap: 6px; align-items: center; }
-    .channels-figure { margin: 0; padding: 0; }
-    .channels-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
-    .channels-figure figcaption { font-size: 11px; max-width: 150px; padding: 3px 0 0; }
-    .channels-figure .course-legend { width: 100px; }
-    .channels-sign { font-size: 18px; }
-    .channels-weights { margin: 4px 0; }
-    .channels-slices { display: flex; gap: 16px; flex-wrap: wrap; }
-    .channels-slice { display: grid; grid-template-columns: repeat(3, 5.4em); gap: 2px; }
-    .channels-slice > div { grid-column: 1 / 4; font-size: 12px; }
-    .channels-weights input { width: 5.4em; box-sizing: border-box; }
-    .channels-mix label { margin-right: 12px; }
-    """
-        + SHARED_CSS
-    )
+    _css = explorer_css("channels.css")
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)

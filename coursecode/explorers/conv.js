@@ -1,6 +1,6 @@
 // The ConvExplorer's drawing: runs in the browser, in Jupyter and on the static book page.
-// Python sends five numbers (n, k, p, s, d); sliders are jslinked to them, so the picture
-// redraws with no kernel. The formula is outputSize() in conv_math.js, which Python puts in
+// Python sends five numbers (size, kernel_size, padding, stride, dilation: n, k, p, s, d in
+// the formula); sliders are jslinked to them, so the picture redraws with no kernel. The formula is outputSize() in conv_math.js, which Python puts in
 // front of this file; its Python twin is conv_out_size.
 
 import { outputSize } from "./conv_math.js";
@@ -9,8 +9,7 @@ import { nameControls, settingsProblem, showProblem } from "./drawing.js";
 const CELL = 18;        // pixels per grid cell
 const GAP = 60;         // between the input and the output grids
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c"];
-// The sliders' ranges (SLIDER_RANGES in explorers/conv.py): anything else is not drawn.
-const LIMITS = { n: [1, 12], k: [1, 7], p: [0, 3], s: [1, 4], d: [1, 3] };
+const NAMES = ["size", "kernel_size", "padding", "stride", "dilation"];  // the traits
 
 function svgEl(tag, attrs, parent) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
@@ -20,12 +19,14 @@ function svgEl(tag, attrs, parent) {
 }
 
 function draw(model, el) {
-  const [n, k, p, s, d] = ["n", "k", "p", "s", "d"].map((name) => model.get(name));
-  const problem = settingsProblem({ n, k, p, s, d }, LIMITS);
+  const values = Object.fromEntries(NAMES.map((name) => [name, model.get(name)]));
+  // the controls' ranges, from Python (CONV_CONTROLS): anything else is not drawn
+  const problem = settingsProblem(values, model.get("limits"));
   if (problem !== null) {
     showProblem(el, problem, "conv-explorer-size conv-explorer-invalid");
     return;
   }
+  const [n, k, p, s, d] = NAMES.map((name) => values[name]);
   const out = outputSize(n, k, p, s, d);
   const span = d * (k - 1) + 1;
   el.replaceChildren();
@@ -108,7 +109,7 @@ function render({ model, el }) {
   el.classList.add("conv-explorer");
   nameControls(el);
   const redraw = () => draw(model, el);
-  for (const name of ["n", "k", "p", "s", "d"]) model.on(`change:${name}`, redraw);
+  for (const name of NAMES) model.on(`change:${name}`, redraw);
   redraw();
 }
 

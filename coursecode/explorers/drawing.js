@@ -339,16 +339,18 @@ export function paintValues(ctx, values, height, width, scale, cell, x0 = 0, y0 
 
 /**
  * Why a drawing cannot be made: the first of `values` (name → value) that is not a whole
- * number within `limits` (name → [low, high], the ranges of the explorer's controls), as a
- * sentence; or null when every value is in range. Each drawing asks before it computes or
+ * number within `limits` (name → [low, high, step]: the drawing's `limits` trait, which
+ * Python fills from its traits' ranges), as a sentence; or null when every value is in range. Each drawing asks before it computes or
  * loops, so that what the page may send (a stride of 0, NaN, 10**9, a string) is answered
  * with "no output" and never with a loop that does not end.
  */
 export function settingsProblem(values, limits) {
-  for (const [name, [low, high]] of Object.entries(limits)) {
-    const v = values[name];
-    if (!Number.isInteger(v) || v < low || v > high) {
-      return `${name} must be a whole number from ${low} to ${high}, not ${String(v)}`;
+  for (const [name, v] of Object.entries(values)) {
+    const range = limits?.[name];
+    if (!Array.isArray(range)) return `${name} has no range to check it against`;
+    const [low, high, step = 1] = range;
+    if (!Number.isInteger(v) || v < low || v > high || (v - low) % step !== 0) {
+      return `${name} must be a whole number from ${low} to ${high}${step === 1 ? "" : ` in steps of ${step}`}, not ${String(v)}`;
     }
   }
   return null;

@@ -62,7 +62,7 @@ function fieldProblem(model) {
   const ranges = model.get("ranges");
   const problem = settingsProblem({ height: h, width: w, level: model.get("level"),
     row: model.get("row"), col: model.get("col") },
-  { height: [1, 4096], width: [1, 4096], level: [1, 8], row: [0, 4096], col: [0, 4096] })
+  model.get("limits"))
     ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
     ?? numbersProblem("the image", model.get("image"), h * w);
   if (problem !== null) return problem;

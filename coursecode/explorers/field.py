@@ -9,13 +9,12 @@ import traitlets
 from coursecode.arithmetic import conv_out_size
 from coursecode.explorers._base import CUSTOM
 from coursecode.explorers._base import EXPLORER_CLASS
-from coursecode.explorers._base import FOCUS_CSS
 from coursecode.explorers._base import JS_DIR
 from coursecode.explorers._base import MAX_PIXELS
-from coursecode.explorers._base import SHARED_CSS
 from coursecode.explorers._base import CheckedTraits
 from coursecode.explorers._base import check_image
 from coursecode.explorers._base import esm_module
+from coursecode.explorers._base import explorer_css
 from coursecode.explorers._base import explorer_repr
 from coursecode.explorers._base import rounded
 from coursecode.inspection import receptive_field
@@ -68,43 +67,13 @@ def _field_stack(layers) -> list[list[int]]:
 class FieldView(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`FieldExplorer`: the input, every layer's grid, the field table.
 
-    Its JavaScript (``static/field.js`` after ``static/field_math.js``) walks
+    Its JavaScript (``field.js`` after ``field_math.js``) walks
     the layers itself, so clicks, the arrow keys, the layer boxes and the jslinked
     menu work without Python.
     """
 
     _esm = esm_module("field.js", "field_math.js", shared_math=False)
-    _css = (
-        FOCUS_CSS
-        + """
-    .field-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
-    .field-caption { font-family: monospace; margin: 6px 0; min-height: 2.6em; }
-    .field-invalid { color: #b00020; }
-    .field-row { display: flex; gap: 14px; align-items: flex-end; flex-wrap: wrap; }
-    .field-figure { margin: 0; }
-    .field-figure canvas { image-rendering: pixelated; cursor: pointer; }
-    .field-figure canvas:focus { outline: 3px solid #1f77b4; outline-offset: 2px; }
-    .field-figure figcaption { font-size: 12px; }
-    .field-table-box { overflow-x: auto; max-width: 100%; }
-    .field-table { border-collapse: collapse; font-family: monospace; font-size: 12px;
-                   margin-top: 8px; }
-    .field-table caption { font-family: sans-serif; text-align: left; font-size: 12px; }
-    .field-table th, .field-table td { border: 1px solid #bbb; padding: 1px 5px;
-                                       text-align: right; }
-    .field-table input { width: 3.2em; }
-    .field-table tr.field-chosen { background: #fde9d9; }
-    .field-buttons button { margin: 4px 6px 0 0; }
-    .field-key { display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 12px; margin: 6px 0; }
-    .field-key-item[hidden] { display: none; }
-    .field-swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
-                    vertical-align: -2px; box-sizing: border-box; }
-    .field-swatch-pad { background: #c9dcef; border: 1px solid #8fb2d6; }
-    .field-swatch-fed { background: rgb(255, 127, 14); }
-    .field-swatch-unit { background: #8c2d04; }
-    .field-swatch-field { border: 2px dashed #d95f02; }
-    """
-        + SHARED_CSS
-    )
+    _css = explorer_css("field.css")
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)

@@ -8,11 +8,6 @@ import { conv2d, outputSize } from "./conv_math.js";
 import { batched, canvasFigure, count, legend, mapScale, nameControls, numbersProblem, paintValues, pixelScale, scaleWords, settingsProblem, showProblem } from "./drawing.js";
 
 const SCALE = 5;  // screen pixels per image pixel, the same for the input and the map
-// The traits' ranges (FeatureMap in explorers/kernel.py): anything else is not drawn.
-const LIMITS = {
-  height: [1, 4096], width: [1, 4096], kh: [1, 4096], kw: [1, 4096],
-  stride: [1, 4], padding: [0, 4], dilation: [1, 3],
-};
 
 function paint(canvas, values, height, width, scale, padding = 0) {
   canvas.width = (width + 2 * padding) * SCALE;
@@ -27,7 +22,8 @@ function draw(model, el) {
   const [h, w, kh, kw] = ["height", "width", "kh", "kw"].map((name) => model.get(name));
   const [s, p, d] = ["stride", "padding", "dilation"].map((name) => model.get(name));
   const image = model.get("image");
-  const problem = settingsProblem({ height: h, width: w, kh, kw, stride: s, padding: p, dilation: d }, LIMITS)
+  const problem = settingsProblem({ height: h, width: w, kh, kw, stride: s, padding: p, dilation: d },
+    model.get("limits"))  // the traits' ranges (FeatureMap in explorers/kernel.py)
     ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
     ?? numbersProblem("the image", image, h * w)
     ?? numbersProblem("the kernel", model.get("kernel"), kh * kw);

@@ -7,63 +7,46 @@ import torch
 import torch.nn.functional as F
 import traitlets
 
-from coursecode._validate import check_int
 from coursecode._validate import check_tensor
 from coursecode.arithmetic import conv_out_size
 from coursecode.explorers._base import EXPLORER_CLASS
-from coursecode.explorers._base import FOCUS_CSS
 from coursecode.explorers._base import MAX_PIXELS
-from coursecode.explorers._base import SHARED_CSS
 from coursecode.explorers._base import CheckedTraits
+from coursecode.explorers._base import Control
 from coursecode.explorers._base import check_image
+from coursecode.explorers._base import controls
 from coursecode.explorers._base import esm_module
+from coursecode.explorers._base import explorer_css
 from coursecode.explorers._base import explorer_repr
+from coursecode.explorers._base import linked_sliders
 from coursecode.explorers._base import rounded
 
-KERNEL_SLIDER_RANGES = {
-    "stride": (1, 4),
-    "padding": (0, 4),
-    "dilation": (1, 3),
-}
-"""Each kernel-explorer slider: its minimum and maximum."""
+KERNEL_CONTROLS = controls(
+    Control("stride", "stride", 1, 4, default=1),
+    Control("padding", "padding", 0, 4, default=0),
+    Control("dilation", "dilation", 1, 3, default=1),
+)
+"""The kernel explorer's sliders, in order."""
 
 
 class FeatureMap(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`KernelExplorer`: an image, a kernel, and the map they make.
 
-    Its JavaScript (``static/kernel.js`` after ``static/conv_math.js``) computes
+    Its JavaScript (``kernel.js`` after ``conv_math.js``) computes
     the convolution itself, so the drawing follows jslinked sliders without Python.
     """
 
     _esm = esm_module("kernel.js")
-    _css = (
-        FOCUS_CSS
-        + """
-    .feature-map { font-family: sans-serif; font-size: 14px; margin-top: 6px; }
-    .feature-map-caption { font-family: monospace; margin-bottom: 6px; }
-    .feature-map-invalid { color: #b00020; }
-    .feature-map-row { display: flex; gap: 24px; align-items: flex-start; flex-wrap: wrap; }
-    .feature-map-figure { margin: 0; }
-    .feature-map-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
-    .feature-map-figure figcaption { font-size: 12px; }
-    """
-        + SHARED_CSS
-    )
+    _css = explorer_css("kernel.css")
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
     kernel = traitlets.List(traitlets.Float()).tag(sync=True)
     kh = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
     kw = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
-    stride = traitlets.Int(
-        1, min=KERNEL_SLIDER_RANGES["stride"][0], max=KERNEL_SLIDER_RANGES["stride"][1]
-    ).tag(sync=True)
-    padding = traitlets.Int(
-        0, min=KERNEL_SLIDER_RANGES["padding"][0], max=KERNEL_SLIDER_RANGES["padding"][1]
-    ).tag(sync=True)
-    dilation = traitlets.Int(
-        1, min=KERNEL_SLIDER_RANGES["dilation"][0], max=KERNEL_SLIDER_RANGES["dilation"][1]
-    ).tag(sync=True)
+    stride = KERNEL_CONTROLS["stride"].trait()
+    padding = KERNEL_CONTROLS["padding"].trait()
+    dilation = KERNEL_CONTROLS["dilation"].trait()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -89,7 +72,7 @@ class KernelExplorer(widgets.VBox):
     kernel
         A 2-D kernel (kH, kW).
     stride, padding, dilation
-        The starting values, within :data:`KERNEL_SLIDER_RANGES`.
+        The starting values, within their ranges in :data:`KERNEL_CONTROLS`.
 
     Examples
     --------
@@ -115,12 +98,8 @@ class KernelExplorer(widgets.VBox):
                 f"image and kernel must not be empty, got shapes "
                 f"{tuple(image.shape)} and {tuple(kernel.shape)}"
             )
-        values = {"stride": stride, "padding": padding, "dilation": dilation}
-        for name, value in values.items():
-            low, high = KERNEL_SLIDER_RANGES[name]
-            value = check_int(value, name, low)
-            if value > high:
-                raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+        given = {"stride": stride, "padding": padding, "dilation": dilation}
+        values = {name: control.check(given[name]) for name, control in KERNEL_CONTROLS.items()}
         if not torch.isfinite(kernel).all():
             raise ValueError("kernel must hold finite numbers (no NaN or inf)")
         if kernel.numel() > MAX_PIXELS:
@@ -139,17 +118,7 @@ class KernelExplorer(widgets.VBox):
             kw=kernel.shape[1],
             **values,
         )
-        self.sliders = {
-            name: widgets.IntSlider(
-                value=values[name], min=low, max=high, description=name, continuous_update=True
-            )
-            for name, (low, high) in KERNEL_SLIDER_RANGES.items()
-        }
-        # jslink, not observe: the browser keeps sliders and map in step, kernel or not.
-        self.links = [
-            widgets.jslink((slider, "value"), (self.map, name))
-            for name, slider in self.sliders.items()
-        ]
+        self.sliders, self.links = linked_sliders(KERNEL_CONTROLS, values, self.map)
         super().__init__([widgets.HBox(list(self.sliders.values())), self.map])
         self.add_class("kernel-explorer")
         self.add_class(EXPLORER_CLASS)

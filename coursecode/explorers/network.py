@@ -13,10 +13,9 @@ from torch import nn
 from coursecode._validate import check_int
 from coursecode._validate import check_tensor
 from coursecode.explorers._base import EXPLORER_CLASS
-from coursecode.explorers._base import FOCUS_CSS
 from coursecode.explorers._base import JS_DIR
-from coursecode.explorers._base import SHARED_CSS
 from coursecode.explorers._base import esm_module
+from coursecode.explorers._base import explorer_css
 
 NETWORK_MATH_PATH = JS_DIR / "network_math.js"
 """The network explorer's arithmetic (forward pass, drawing pad), a DOM-free ES module."""
@@ -36,7 +35,7 @@ def _leaves(module: nn.Module, path: tuple = ()) -> list[tuple[tuple, nn.Module]
 def _stage_names(paths: list[tuple], types: list[str], name: str) -> list[str]:
     """The module each stage of the page's forward pass is, as code indexes it: a stage ends
     after every layer that is not a Flatten and is not followed by a ReLU (``forward`` in
-    ``static/network_math.js``), so a convolution and its ReLU make one stage. A stage that
+    ``network_math.js``), so a convolution and its ReLU make one stage. A stage that
     is all of one module is named by it (``model[0]``); consecutive modules of one Sequential
     by a slice (``model[0:2]``); else its layers are listed."""
     groups, group = [], []
@@ -154,7 +153,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     """A trained digit classifier running in the page: draw a digit, or pick one, and watch it read.
 
     The model's weights travel in the page, and its forward pass runs in the
-    browser (``static/network_math.js``, checked against PyTorch by the tests), so
+    browser (``network_math.js``, checked against PyTorch by the tests), so
     the explorer works on the static book page. A drawing pad turns the learner's
     strokes into a 28×28 input as MNIST's digits were made (fitted into 20×20, its centre
     of mass put at the centre), keeping them as paths and drawing them only after fitting,
@@ -194,32 +193,7 @@ class NetworkExplorer(anywidget.AnyWidget):
     """
 
     _esm = esm_module("network.js", "network_math.js", shared_math=False)
-    _css = (
-        FOCUS_CSS
-        + """
-    .network-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
-    .network-caption { font-family: monospace; margin: 6px 0; min-height: 1.3em; }
-    .network-row { display: flex; gap: 16px; align-items: flex-start; flex-wrap: wrap; }
-    .network-figure { margin: 0; }
-    .network-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
-    .network-figure figcaption { font-size: 12px; }
-    canvas.network-pad { touch-action: none; cursor: crosshair; background: #000;
-                         image-rendering: auto; width: 168px; height: 168px; }
-    .network-controls { display: flex; flex-direction: column; gap: 6px; width: 150px; }
-    .network-controls select { width: 150px; }
-    .network-stages { display: flex; gap: 14px; flex-wrap: wrap; align-items: flex-end;
-                      margin-top: 8px; }
-    .network-probs { list-style: none; padding: 0; margin: 0; font-family: monospace; }
-    .network-probs li { display: flex; align-items: center; gap: 6px; height: 18px; }
-    .network-bar { display: inline-block; height: 12px; background: #9db4cc; }
-    .network-probs li.network-predicted { font-weight: bold; }
-    .network-probs li.network-predicted .network-bar { background: #d95f02; }
-    .network-zero { font-size: 11px; max-width: 200px; }
-    .network-figure .course-legend { width: 112px; }
-    .network-note { font-size: 12px; max-width: 46em; margin: 6px 0 0; }
-    """
-        + SHARED_CSS
-    )
+    _css = explorer_css("network.css")
     layers = traitlets.List(traitlets.Dict()).tag(sync=True)
     weights = traitlets.Unicode().tag(sync=True)
     digits = traitlets.Unicode().tag(sync=True)

@@ -52,13 +52,14 @@ function render({ model, el }) {
     const mode = POOL_MODES[modeIndex] ?? "max";
     const ceil = model.get("ceil_mode");
     const image = model.get("image");
-    // The traits' ranges (PoolView in explorers/pool.py): anything else is not drawn.
+    // The traits' ranges (PoolView in explorers/pool.py, sent as `limits`): anything else is
+    // not drawn.
+    const limits = model.get("limits");
     const problem = settingsProblem({ height: h, width: w, kernel_size: k, stride: s, mode: modeIndex },
-      { height: [1, 4096], width: [1, 4096], kernel_size: [1, 4], stride: [1, 4], mode: [0, 1] })
+      limits)
       ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
       ?? numbersProblem("the image", image, h * w)
-      ?? settingsProblem({ row: model.get("row"), col: model.get("col") },
-        { row: [0, 4096], col: [0, 4096] });
+      ?? settingsProblem({ row: model.get("row"), col: model.get("col") }, limits);
     if (problem !== null) {
       caption.textContent = `no output: ${problem}`;
       caption.classList.add("pool-invalid");

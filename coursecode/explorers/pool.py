@@ -6,26 +6,27 @@ import torch
 import torch.nn.functional as F
 import traitlets
 
-from coursecode._validate import check_int
 from coursecode.explorers._base import EXPLORER_CLASS
-from coursecode.explorers._base import FOCUS_CSS
 from coursecode.explorers._base import JS_DIR
 from coursecode.explorers._base import MAX_PIXELS
-from coursecode.explorers._base import SHARED_CSS
 from coursecode.explorers._base import CheckedTraits
+from coursecode.explorers._base import Control
 from coursecode.explorers._base import check_image
+from coursecode.explorers._base import controls
 from coursecode.explorers._base import esm_module
+from coursecode.explorers._base import explorer_css
 from coursecode.explorers._base import explorer_repr
+from coursecode.explorers._base import linked_sliders
 from coursecode.explorers._base import rounded
 
 POOL_MATH_PATH = JS_DIR / "pool_math.js"
 """The pool explorer's arithmetic (output size, max and average pooling), a DOM-free ES module."""
 
-POOL_RANGES = {
-    "kernel_size": ("window size", 1, 4),
-    "stride": ("stride", 1, 4),
-}
-"""Each pool-explorer slider: its label, minimum and maximum."""
+POOL_CONTROLS = controls(
+    Control("kernel_size", "window size", 1, 4, default=2),
+    Control("stride", "stride", 1, 4, default=2),
+)
+"""The pool explorer's sliders, in order."""
 
 POOL_MODES = ("max", "average")
 """The pool explorer's modes: ``F.max_pool2d`` and ``F.avg_pool2d``, in the toggle's order."""
@@ -34,7 +35,7 @@ POOL_MODES = ("max", "average")
 class PoolView(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`PoolExplorer`: the input, the pooled output, one window's numbers.
 
-    Its JavaScript (``static/pool.js`` after ``static/pool_math.js``, without
+    Its JavaScript (``pool.js`` after ``pool_math.js``, without
     ``conv_math.js``, which it does not use) pools the input itself, so the jslinked
     controls, clicks and arrow keys work without Python.
     ``mode`` is an index into :data:`POOL_MODES`; ``row`` and ``col`` are the output cell
@@ -42,39 +43,12 @@ class PoolView(CheckedTraits, anywidget.AnyWidget):
     """
 
     _esm = esm_module("pool.js", "pool_math.js", shared_math=False)
-    _css = (
-        FOCUS_CSS
-        + """
-    .pool-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
-    .pool-caption { font-family: monospace; font-size: 14px; margin: 6px 0; }
-    .pool-window-caption { margin: 6px 0; min-height: 2.6em; max-width: 46em; }
-    .pool-window { min-width: 9em; }
-    .pool-invalid { color: #b00020; }
-    .pool-row { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
-    .pool-figure { margin: 0; }
-    .pool-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
-    canvas.pool-output { cursor: pointer; }
-    canvas.pool-output:focus { outline: 3px solid #1f77b4; outline-offset: 2px; }
-    .pool-figure figcaption { font-size: 12px; max-width: 220px; }
-    .pool-numbers { border-collapse: collapse; font-family: monospace; font-size: 12px; }
-    .pool-numbers caption { font-family: sans-serif; font-size: 12px; text-align: left; }
-    .pool-numbers td { border: 1px solid #bbb; padding: 2px 5px; text-align: right; }
-    .pool-numbers td.pool-off { background: repeating-linear-gradient(45deg, #eee, #eee 3px,
-                                #fff 3px, #fff 6px); color: #888; text-align: center; }
-    .pool-numbers td.pool-max { background: #ff7f0e; color: #000; font-weight: bold; }
-    .pool-value { font-family: monospace; font-weight: bold; margin-top: 6px; }
-    """
-        + SHARED_CSS
-    )
+    _css = explorer_css("pool.css")
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(1, min=1, max=MAX_PIXELS).tag(sync=True)
-    kernel_size = traitlets.Int(
-        2, min=POOL_RANGES["kernel_size"][1], max=POOL_RANGES["kernel_size"][2]
-    ).tag(sync=True)
-    stride = traitlets.Int(2, min=POOL_RANGES["stride"][1], max=POOL_RANGES["stride"][2]).tag(
-        sync=True
-    )
+    kernel_size = POOL_CONTROLS["kernel_size"].trait()
+    stride = POOL_CONTROLS["stride"].trait()
     mode = traitlets.Int(0, min=0, max=len(POOL_MODES) - 1).tag(sync=True)
     ceil_mode = traitlets.Bool(False).tag(sync=True)
     row = traitlets.Int(0, min=0, max=MAX_PIXELS).tag(sync=True)
@@ -108,7 +82,7 @@ class PoolExplorer(widgets.VBox):
     """Max or average pooling of ``image``: the input and its pooled output side by side.
 
     A toggle picks max or average pooling, sliders the window size and the stride (1 to
-    4, :data:`POOL_RANGES`), a checkbox ``ceil_mode``. The caption gives the sizes
+    4, :data:`POOL_CONTROLS`), a checkbox ``ceil_mode``. The caption gives the sizes
     ("28×28 → max pool 2, stride 2 → 14×14"); clicking an output cell (or moving it with
     the arrow keys) highlights its window on the input and shows the window's numbers and
     their max or mean. With ``ceil_mode`` the last windows may hang off the edge: they are
@@ -155,12 +129,8 @@ class PoolExplorer(widgets.VBox):
         image = check_image(image)
         if image.numel() == 0:
             raise ValueError(f"image must not be empty, got shape {tuple(image.shape)}")
-        values = {"kernel_size": kernel_size, "stride": stride}
-        for name, value in values.items():
-            label, low, high = POOL_RANGES[name]
-            values[name] = value = check_int(value, name, low)
-            if value > high:
-                raise ValueError(f"{name} ({label}) must be between {low} and {high}, got {value}")
+        given = {"kernel_size": kernel_size, "stride": stride}
+        values = {name: control.check(given[name]) for name, control in POOL_CONTROLS.items()}
         if not isinstance(mode, str):
             raise TypeError(f"mode must be 'max' or 'average', got {mode!r}")
         if mode not in POOL_MODES:
@@ -189,18 +159,13 @@ class PoolExplorer(widgets.VBox):
                 "average pooling: the mean of each window's pixels",
             ],
         )
-        self.sliders = {
-            name: widgets.IntSlider(
-                value=values[name],
-                min=low,
-                max=high,
-                description=label,
-                continuous_update=True,
-                layout=widgets.Layout(width="17em"),
-                style={"description_width": "6em"},  # one width: the tracks line up
-            )
-            for name, (label, low, high) in POOL_RANGES.items()
-        }
+        self.sliders, slider_links = linked_sliders(
+            POOL_CONTROLS,
+            values,
+            self.view,
+            layout=widgets.Layout(width="17em"),
+            style={"description_width": "6em"},  # one width: the tracks line up
+        )
         self.ceil_mode = widgets.Checkbox(
             value=ceil_mode,
             description="ceil_mode (keep windows that hang off the edge)",
@@ -210,10 +175,7 @@ class PoolExplorer(widgets.VBox):
         # jslink, not observe: the browser keeps the controls and the drawing in step.
         self.links = [
             widgets.jslink((self.mode, "index"), (self.view, "mode")),
-            *(
-                widgets.jslink((slider, "value"), (self.view, name))
-                for name, slider in self.sliders.items()
-            ),
+            *slider_links,
             widgets.jslink((self.ceil_mode, "value"), (self.view, "ceil_mode")),
         ]
         # No HBox around the sliders: each widget adds about 1.7 KB (its model and its

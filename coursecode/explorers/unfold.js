@@ -20,15 +20,17 @@ function table(className, caption) {
 }
 
 function draw(model, el) {
-  const [h, w, k] = ["height", "width", "k"].map((name) => model.get(name));
+  const [h, w, k] = ["height", "width", "kernel_size"].map((name) => model.get(name));
   const [s, p] = [model.get("stride"), model.get("padding")];
   const image = model.get("image");
   const weights = model.get("weights");
-  // The traits' ranges (UnfoldMatrix in explorers/unfold.py): anything else is not drawn.
-  const problem = settingsProblem({ height: h, width: w, k, stride: s, padding: p },
-    { height: [1, 8], width: [1, 8], k: [1, 8], stride: [1, 3], padding: [0, 2] })
+  // The traits' ranges (UnfoldMatrix in explorers/unfold.py, sent as `limits`): anything else
+  // is not drawn.
+  const limits = model.get("limits");
+  const problem = settingsProblem({ height: h, width: w, kernel_size: k, stride: s, padding: p },
+    limits)
     ?? numbersProblem("the image", image, h * w) ?? numbersProblem("the kernel", weights, k * k)
-    ?? settingsProblem({ column: model.get("column") }, { column: [0, 143] });
+    ?? settingsProblem({ column: model.get("column") }, limits);
   if (problem !== null) {
     showProblem(el, problem, "unfold-caption unfold-invalid");
     return;

@@ -8,69 +8,43 @@ import traitlets
 
 from coursecode._validate import check_tensor
 from coursecode.explorers._base import EXPLORER_CLASS
-from coursecode.explorers._base import FOCUS_CSS
-from coursecode.explorers._base import SHARED_CSS
 from coursecode.explorers._base import CheckedTraits
+from coursecode.explorers._base import Control
 from coursecode.explorers._base import check_image
+from coursecode.explorers._base import controls
 from coursecode.explorers._base import esm_module
+from coursecode.explorers._base import explorer_css
 from coursecode.explorers._base import explorer_repr
+from coursecode.explorers._base import linked_sliders
 from coursecode.explorers._base import rounded
 from coursecode.kernels import top_edge
 
-UNFOLD_SLIDER_RANGES = {"stride": (1, 3), "padding": (0, 2)}
-"""The unfold explorer's stride and padding sliders: minimum and maximum."""
+UNFOLD_CONTROLS = controls(
+    Control("stride", "stride", 1, 3, default=1),
+    Control("padding", "padding", 0, 2, default=0),
+)
+"""The unfold explorer's stride and padding sliders (the window's slider has a range that
+depends on them)."""
 _MAX_UNFOLD_SIDE = 8  # the unfold explorer prints every number of its image
-_MAX_UNFOLD_WINDOWS = (_MAX_UNFOLD_SIDE + 2 * UNFOLD_SLIDER_RANGES["padding"][1]) ** 2
+_MAX_UNFOLD_WINDOWS = (_MAX_UNFOLD_SIDE + 2 * UNFOLD_CONTROLS["padding"].high) ** 2
 
 
 class UnfoldMatrix(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`UnfoldExplorer`: input, unfolded matrix, weights × one column.
 
-    Its JavaScript (``static/unfold.js`` after ``static/conv_math.js``)
+    Its JavaScript (``unfold.js`` after ``conv_math.js``)
     unfolds the input itself, so jslinked sliders reshape the matrix without Python.
     """
 
     _esm = esm_module("unfold.js")
-    _css = (
-        FOCUS_CSS
-        + """
-    .unfold-explorer { font-family: sans-serif; font-size: 13px; margin-top: 6px; }
-    .unfold-caption, .unfold-product { font-family: monospace; margin: 6px 0; }
-    .unfold-invalid { color: #b00020; }
-    .unfold-row { display: flex; gap: 14px; align-items: flex-start; flex-wrap: wrap; }
-    .unfold-table { border-collapse: collapse; font-family: monospace; font-size: 11px;
-                    margin: 0; }
-    .unfold-table caption { font-family: sans-serif; font-size: 12px; }
-    .unfold-input td { border: 1px solid #bbb; padding: 1px 2px; text-align: right;
-                       width: 2.5em; box-sizing: content-box; }
-    .unfold-input td.unfold-pad { background: #c9dcef; color: #333; }
-    .unfold-input td.unfold-corner { cursor: pointer; }
-    .unfold-input td.unfold-window { outline: 2px solid #ff7f0e; outline-offset: -2px; }
-    .unfold-matrix-box { margin: 0; min-width: 0; }
-    .unfold-matrix-caption { font-size: 12px; margin-bottom: 2px; }
-    .unfold-matrix { display: flex; flex-wrap: wrap; row-gap: 6px; padding-right: 1px; }
-    .unfold-col { display: flex; flex-direction: column; cursor: pointer; margin-right: -1px; }
-    .unfold-head { font-size: 9px; line-height: 12px; text-align: center; }
-    .unfold-cell { box-sizing: border-box; min-width: 18px; height: 17px;
-                   border: 1px solid #ccc; margin-bottom: -1px; font-family: monospace;
-                   font-size: 11px; line-height: 15px; text-align: right; }
-    .unfold-chosen .unfold-cell { padding: 0 1px; }
-    .unfold-chosen .unfold-cells { outline: 2px solid #ff7f0e; outline-offset: -1px;
-                                   position: relative; }
-    """
-        + SHARED_CSS
-    )
+    _css = explorer_css("unfold.css")
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
     width = traitlets.Int(1, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
-    k = traitlets.Int(3, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
+    kernel_size = traitlets.Int(3, min=1, max=_MAX_UNFOLD_SIDE).tag(sync=True)
     weights = traitlets.List(traitlets.Float()).tag(sync=True)
-    stride = traitlets.Int(
-        1, min=UNFOLD_SLIDER_RANGES["stride"][0], max=UNFOLD_SLIDER_RANGES["stride"][1]
-    ).tag(sync=True)
-    padding = traitlets.Int(
-        0, min=UNFOLD_SLIDER_RANGES["padding"][0], max=UNFOLD_SLIDER_RANGES["padding"][1]
-    ).tag(sync=True)
+    stride = UNFOLD_CONTROLS["stride"].trait()
+    padding = UNFOLD_CONTROLS["padding"].trait()
     column = traitlets.Int(0, min=0, max=_MAX_UNFOLD_WINDOWS - 1).tag(sync=True)  # from 0
     last_column = traitlets.Int(0, min=0, max=_MAX_UNFOLD_WINDOWS - 1).tag(sync=True)
 
@@ -120,19 +94,19 @@ class UnfoldExplorer(widgets.VBox):
             raise ValueError("kernel must hold finite numbers (no NaN or inf)")
         self.image = torch.tensor(rounded(image)).view(image.shape)
         self.kernel = torch.tensor(rounded(kernel.detach().float())).view(kernel.shape)
-        windows = self._windows(1, 0)
+        windows = self._windows(
+            UNFOLD_CONTROLS["stride"].default, UNFOLD_CONTROLS["padding"].default
+        )
         self.map = UnfoldMatrix(
             image=rounded(self.image),
             height=image.shape[0],
             width=image.shape[1],
-            k=kernel.shape[0],
+            kernel_size=kernel.shape[0],
             weights=rounded(self.kernel),
             last_column=windows - 1,
         )
-        self.sliders = {
-            name: widgets.IntSlider(value=low, min=low, max=high, description=name)
-            for name, (low, high) in UNFOLD_SLIDER_RANGES.items()
-        }
+        defaults = {name: control.default for name, control in UNFOLD_CONTROLS.items()}
+        self.sliders, self.links = linked_sliders(UNFOLD_CONTROLS, defaults, self.map)
         self.sliders["window"] = widgets.IntSlider(
             value=0,
             min=0,
@@ -140,11 +114,6 @@ class UnfoldExplorer(widgets.VBox):
             description="window (column)",
             style={"description_width": "initial"},
         )
-        # jslink, not observe: the browser keeps sliders and drawing in step, kernel or not.
-        self.links = [
-            widgets.jslink((self.sliders[name], "value"), (self.map, name))
-            for name in UNFOLD_SLIDER_RANGES
-        ]
         self.links += [
             widgets.jslink((self.sliders["window"], "value"), (self.map, "column")),
             widgets.jslink((self.map, "last_column"), (self.sliders["window"], "max")),

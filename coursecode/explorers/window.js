@@ -56,7 +56,7 @@ function draw(model, el) {
   const image = model.get("image");
   const kernel = kernelOf(model);
   const position = model.get("position");   // 0-based, as the map's cells
-  const problem = settingsProblem({ height: h, width: w }, { height: [3, 4096], width: [3, 4096] })
+  const problem = settingsProblem({ height: h, width: w }, model.get("limits"))
     ?? (h * w > 4096 ? `the image has ${h}×${w} pixels, more than 4096` : null)
     ?? numbersProblem("the image", image, h * w) ?? numbersProblem("the kernel", kernel, 9)
     ?? settingsProblem({ position }, { position: [0, (h - 2) * (w - 2) - 1] });

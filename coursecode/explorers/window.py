@@ -10,13 +10,12 @@ from coursecode._validate import check_int
 from coursecode._validate import check_tensor
 from coursecode.explorers._base import CUSTOM
 from coursecode.explorers._base import EXPLORER_CLASS
-from coursecode.explorers._base import FOCUS_CSS
 from coursecode.explorers._base import MAX_PIXELS
-from coursecode.explorers._base import SHARED_CSS
 from coursecode.explorers._base import TOOLTIP
 from coursecode.explorers._base import CheckedTraits
 from coursecode.explorers._base import check_image
 from coursecode.explorers._base import esm_module
+from coursecode.explorers._base import explorer_css
 from coursecode.explorers._base import explorer_repr
 from coursecode.explorers._base import rounded
 from coursecode.kernels import left_edge
@@ -40,31 +39,12 @@ WINDOW_PRESETS = {
 class SlidingWindow(CheckedTraits, anywidget.AnyWidget):
     """The drawing of :class:`WindowExplorer`: digit, window, nine products, their sum, the map.
 
-    Its JavaScript (``static/window.js`` after ``static/conv_math.js``) does
+    Its JavaScript (``window.js`` after ``conv_math.js``) does
     the arithmetic, so jslinked controls move it without Python.
     """
 
     _esm = esm_module("window.js")
-    _css = (
-        FOCUS_CSS
-        + """
-    .window-explorer { font-family: sans-serif; font-size: 14px; margin-top: 6px; }
-    .window-caption { font-family: monospace; margin: 6px 0; }
-    .window-row { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
-    .window-figure { margin: 0; }
-    .window-figure canvas { image-rendering: pixelated; border: 1px solid #999; }
-    .window-figure figcaption { font-size: 12px; }
-    .window-arithmetic { display: flex; gap: 6px; align-items: center; flex-wrap: wrap;
-                         max-width: 420px; }
-    .window-grid { border-collapse: collapse; font-family: monospace; font-size: 12px; }
-    .window-grid caption { font-family: sans-serif; font-size: 12px; }
-    .window-grid td { border: 1px solid #bbb; padding: 1px 4px; text-align: right; }
-    .window-sign { font-size: 18px; }
-    .window-sum { width: 100%; font-weight: bold; margin-top: 4px; }
-    .window-steps button { margin-right: 6px; }
-    """
-        + SHARED_CSS
-    )
+    _css = explorer_css("window.css")
     image = traitlets.List(traitlets.Float()).tag(sync=True)
     height = traitlets.Int(3, min=3, max=MAX_PIXELS).tag(sync=True)
     width = traitlets.Int(3, min=3, max=MAX_PIXELS).tag(sync=True)

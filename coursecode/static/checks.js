@@ -3,13 +3,12 @@
 // the same verdict and message as coursecode.checks.verdict for what the learner typed.
 // The tests run it in Node against Python on every checker (tests/test_answer_boxes.py).
 
-export const NEGATIVE = "sizes and counts are never negative";
-export const NOT_FINITE = "the kernel's numbers must be finite: no inf or nan, and none so large that its "
-  + "sums overflow";
-// What counts as a space in an answer: the same string as coursecode.checks.SPACES, every
-// character that Python's str.isspace or JavaScript's \s calls a space (they differ).
-export const SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-  + "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+// What Python's checkers share with these besides the table, read from one file by both:
+// what counts as a space in an answer (every character that Python's str.isspace or
+// JavaScript's \s calls a space: they differ), and the words of two refusals.
+import TEXT from "./answer_text.json" with { type: "json" };
+
+export const { spaces: SPACES, negative: NEGATIVE, not_finite: NOT_FINITE } = TEXT;
 // SPACES inside a [...] of a pattern
 const SP = Array.from(SPACES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
 const NUMBER = /^[+-]?[0-9]{1,15}$/;
