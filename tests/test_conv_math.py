@@ -232,6 +232,21 @@ def matplotlib_colours(values, cmap: str, low: float, high: float) -> np.ndarray
     return np.asarray(rgba)[:, :3] * 255
 
 
+def test_settings_are_checked_against_the_ranges_given_with_their_step(colours):
+    limits = {"stride": [1, 7, 2], "padding": [0, 3]}  # a step of 1 when none is given
+    assert colours("settingsProblem", {"stride": 5, "padding": 3}, limits) is None
+    assert colours("settingsProblem", {"stride": 4}, limits) == (
+        "stride must be a whole number from 1 to 7 in steps of 2, not 4"
+    )
+    assert colours("settingsProblem", {"padding": 4}, limits) == (
+        "padding must be a whole number from 0 to 3, not 4"
+    )
+    assert colours("settingsProblem", {"stride": "NaN"}, limits).startswith("stride must be")
+    assert colours("settingsProblem", {"dilation": 1}, limits) == (
+        "dilation has no range to check it against"
+    )
+
+
 def test_pixels_in_0_1_are_grey_on_a_fixed_scale(colours):
     # 0 black, 1 white, whatever the image holds: 0.99 is near-white, not dark (issue 25)
     for image in ([0.0, 0.99], [0.2, 0.5], [0.0, 0.0], [1.0]):

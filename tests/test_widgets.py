@@ -38,9 +38,14 @@ def python_size(n, k, p, s, d):
 
 
 def pytorch_size(n, k, p, s, d):
+    # on the meta device: PyTorch's own shape rules and checks, without the arithmetic
     try:
         out = F.conv2d(
-            torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d
+            torch.zeros(1, 1, n, n, device="meta"),
+            torch.zeros(1, 1, k, k, device="meta"),
+            stride=s,
+            padding=p,
+            dilation=d,
         )
     except RuntimeError:
         return None
@@ -1120,3 +1125,26 @@ def test_a_bundle_keeps_only_what_its_widget_uses():
     assert code.endswith("export default { render };\n")
     # a shared file's statement that declares nothing stays: it may do something
     assert "console.log(1);" in used_only(["console.log(1);\n", own])
+
+
+def test_a_control_declared_once_makes_the_trait_the_slider_and_the_check():
+    from coursecode.explorers._base import Control
+
+    control = Control("stride", "stride s", 1, 7, default=3, step=2)
+    slider = control.slider(5, layout={"width": "10em"})
+    assert (slider.min, slider.max, slider.step, slider.value, slider.description) == (
+        1,
+        7,
+        2,
+        5,
+        "stride s",
+    )
+    trait = control.trait()
+    assert (trait.default_value, trait.min, trait.max, trait.metadata["step"]) == (3, 1, 7, 2)
+    assert control.check(np.int64(7)) == 7
+    with pytest.raises(ValueError, match="stride must be 1 plus a multiple of 2, got 4"):
+        control.check(4)
+    with pytest.raises(ValueError, match="stride must be an integer from 1 to 7, got 9"):
+        control.check(9)
+    with pytest.raises(TypeError, match="stride must be an integer from 1 to 7, got True"):
+        control.check(True)
