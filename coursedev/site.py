@@ -81,10 +81,16 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def open_page(browser, base_url: str, path: str, viewport=(1300, 900)):
-    """Open ``base_url/path`` with every outside request blocked; return the page and its log."""
+def open_page(browser, base_url: str, path: str, viewport=(1300, 900), touch: bool = False):
+    """Open ``base_url/path`` with every outside request blocked; return the page and its log.
+
+    ``touch``: as a phone opens it (a touch screen, the mobile viewport's rules)."""
     log = PageLog()
-    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    size = {"width": viewport[0], "height": viewport[1]}
+    if touch:
+        page = browser.new_context(viewport=size, has_touch=True, is_mobile=True).new_page()
+    else:
+        page = browser.new_page(viewport=size)
 
     def route(request_route):
         url = request_route.request.url

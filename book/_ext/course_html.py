@@ -40,10 +40,21 @@ details.solution[open] > summary { margin-bottom: 0.5em; }
 html[data-theme="dark"] details.solution { background: #1f2328; }
 """
 
+# On a phone (360 px) a long piece of inline code, such as `torch.zeros(1, 3, 4, 5).contiguous(
+# memory_format=torch.channels_last).stride()`, would push the page sideways: it may break. A
+# display equation wider than the screen was cut off (the theme hides its overflow) under its
+# number: it scrolls in its own box instead, its number after it.
+NARROW_CSS = """
+article code.literal, article code.literal span.pre { white-space: pre-wrap;
+                                                      overflow-wrap: anywhere; }
+article div.math { overflow-x: auto; }
+article div.math > mjx-container[display="true"] { min-width: max-content; }
+"""
+
 
 def _solution_css(app, pagename, templatename, context, doctree):
     context.setdefault("metatags", "")
-    context["metatags"] += f"\n<style>{SOLUTION_CSS}</style>"
+    context["metatags"] += f"\n<style>{SOLUTION_CSS}{NARROW_CSS}</style>"
 
 
 # myst-nb writes a hidden cell's toggle as <summary aria-label="Toggle hidden content"> around

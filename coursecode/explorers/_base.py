@@ -304,12 +304,26 @@ SHARED_CSS = """
 .course-legend-bar { height: 8px; border: 1px solid #999; }
 .course-legend-labels { display: flex; justify-content: space-between; font-family: monospace; }
 .course-box-note { font-weight: bold; margin: 4px 0; }
+.course-explorer { max-width: 100%; }
+.course-explorer .widget-hbox { flex-wrap: wrap; }
+.course-explorer .widget-hslider { width: 340px; max-width: 100%; }
+.course-explorer .widget-hslider .slider-container { min-width: 120px; }
+.course-explorer canvas, .course-explorer svg { max-width: 100%; height: auto; }
+.course-explorer .widget-dropdown, .course-explorer .widget-checkbox { max-width: 100%; }
+.course-explorer .widget-dropdown > select { min-width: 0; }
+.course-explorer .widget-checkbox, .course-explorer .widget-checkbox label { height: auto; }
+.course-explorer .widget-checkbox label { white-space: normal; align-items: center; }
+.course-explorer select, .course-explorer button { min-height: 24px; }
+@media (pointer: coarse) { .course-explorer { --jp-widgets-slider-handle-size: 24px; } }
+.course-explorer input[type="checkbox"] { width: 24px; height: 24px; margin: 0 6px 0 0; }
 """
 """What every explorer's drawing shares, after :data:`FOCUS_CSS`: captions in the text's own
 colour (the theme greys them, too faint on the light box its dark mode puts widgets in), the
 colour bar under a map (``legend`` in ``drawing.js``: its end values, and 0 in the
 middle of a blue-white-red one) and the note that says a number box is empty and which value
-the drawing still uses (``guardNumberBoxes``)."""
+the drawing still uses (``guardNumberBoxes``); and on a phone (360–400 px, touch), controls that
+wrap rather than squeeze (a slider's track at least 120 px), drawings that scale down to fit,
+and touch targets of at least 24 × 24 px (WCAG 2.2)."""
 
 
 def explorer_css(name: str) -> str:

@@ -51,7 +51,8 @@ function draw(model, el) {
   const m = n + 2 * p;  // padded input side
   const top = Math.max(m, out) * CELL + 2;  // captions go below the grids
   const width = m * CELL + GAP + Math.max(out * CELL, 90) + 2;  // room for the output caption
-  const svg = svgEl("svg", { width, height: top + 20, role: "img" }, el);
+  // a viewBox: on a narrow screen the drawing scales down to fit (max-width in SHARED_CSS)
+  const svg = svgEl("svg", { width, height: top + 20, viewBox: `0 0 ${width} ${top + 20}`, role: "img" }, el);
   const shown = Math.min(out, COLORS.length);
   const kernel = d > 1 ? `a ${k}×${k} kernel with dilation ${d} (spanning ${span}×${span})` : `a ${k}×${k} kernel`;
   const made = shown === 1 ? "its first cell coloured like the kernel position that makes it"

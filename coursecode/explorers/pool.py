@@ -163,8 +163,7 @@ class PoolExplorer(widgets.VBox):
             POOL_CONTROLS,
             values,
             self.view,
-            layout=widgets.Layout(width="17em"),
-            style={"description_width": "6em"},  # one width: the tracks line up
+            style={"description_width": "7em"},  # one width: the tracks line up
         )
         self.ceil_mode = widgets.Checkbox(
             value=ceil_mode,
