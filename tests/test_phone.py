@@ -86,13 +86,17 @@ def test_a_tap_moves_an_explorer_on_a_phone(site, browser, width):
 
 
 EQUATIONS = """() => [...document.querySelectorAll("div.math")].map((box) => {
+  box.scrollLeft = 0;
   const math = box.querySelector("mjx-math")?.getBoundingClientRect();
   const number = box.querySelector(".eqno")?.getBoundingClientRect();
+  const edge = box.getBoundingClientRect();
   return {
     id: box.id,
     drawn: Boolean(math),
-    // cut off: wider than its box, and its box does not scroll
-    cut: box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "auto",
+    // cut off: its start before its box's (out of reach of a scroll), or wider than its box
+    // when the box does not scroll
+    cut: (Boolean(math) && math.left < edge.left - 1)
+      || (box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "auto"),
     covered: Boolean(math && number) && number.left < math.right - 1 && number.right > math.left
       && number.top < math.bottom && number.bottom > math.top,
   };

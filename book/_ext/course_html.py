@@ -41,13 +41,15 @@ html[data-theme="dark"] details.solution { background: #1f2328; }
 """
 
 # On a phone (360 px) a long piece of inline code, such as `torch.zeros(1, 3, 4, 5).contiguous(
-# memory_format=torch.channels_last).stride()`, would push the page sideways: it may break. A
-# display equation wider than the screen was cut off (the theme hides its overflow) under its
-# number: it scrolls in its own box instead, its number after it.
+# memory_format=torch.channels_last).stride()`, would push the page sideways: it may break. The
+# theme centres a display equation and its number in a flex row: on a phone an equation with its
+# number did not fit, and spilled past both edges, its start out of reach. Its number goes above
+# it when there is no room beside it ("safe" centring starts an equation wider than the screen
+# at the left edge), and a wider one scrolls in its own box.
 NARROW_CSS = """
 article code.literal, article code.literal span.pre { white-space: pre-wrap;
                                                       overflow-wrap: anywhere; }
-article div.math { overflow-x: auto; }
+article div.math { overflow-x: auto; justify-content: safe center; flex-wrap: wrap; }
 article div.math > mjx-container[display="true"] { min-width: max-content; }
 """
 
