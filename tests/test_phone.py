@@ -4,19 +4,12 @@ control at least 24 × 24 px, WCAG 2.2's minimum target size) and inside the scr
 drawings scale down to fit. A wide table may scroll inside its own box (the field explorer's)."""
 
 import pytest
+from test_browser import LESSON_PAGES as LESSONS
 
 from coursedev.site import open_page
 
 pytestmark = pytest.mark.browser
 
-LESSONS = [
-    "lessons/01_kernels.html",
-    "lessons/02_unfold.html",
-    "lessons/03_padding_stride.html",
-    "lessons/04_cnn.html",
-    "lessons/05_color_channels.html",
-    "lessons/06_receptive_fields.html",
-]
 WIDTHS = [360, 400]
 
 # What a phone's reader meets: a page wider than the screen, and in each explorer a control or
